@@ -1,0 +1,28 @@
+//! The ingest library: reads gazette issues (page images, scanned and
+//! born-digital PDFs), preprocesses and OCRs them into pages of lines with
+//! geometry. It knows nothing of storage, indexing or HTTP.
+//!
+//! The stages are functions, in pipeline order: [`source::discover`] and
+//! [`source::open`] find issues and their pages; [`raster`] and [`pdf`]
+//! decode page images; [`textlayer`] reads born-digital text;
+//! [`preprocess::prepare`] readies an image; an [`ocr::OcrEngine`]
+//! recognises it; [`textfix`] puts the text right; [`pipeline::run`] runs it
+//! all in parallel and in order.
+
+pub mod error;
+pub mod ocr;
+pub mod page;
+pub mod pdf;
+pub mod pipeline;
+pub mod preprocess;
+pub mod raster;
+pub mod source;
+pub mod textfix;
+pub mod textlayer;
+
+pub use error::{Error, ErrorKind};
+pub use ocr::{OcrEngine, Tesseract};
+pub use page::{BBox, Line, PageImage, PageText, Raster, TextOrigin};
+pub use pipeline::{Event, Options};
+pub use preprocess::{Preprocess, Switch};
+pub use source::IssueSource;

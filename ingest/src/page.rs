@@ -1,0 +1,145 @@
+//! The shapes that flow through the pipeline: a decoded page raster, a line of
+//! recognised text with its box, and a recognised page.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// An 8-bit greyscale raster of one page (0 = black ink, 255 = white paper).
+///
+/// Every source format is reduced to this: Tesseract is fed 8-bit buffers and
+/// the preprocessing steps all work on grey values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raster {
+    pub width: u32,
+    pub height: u32,
+    /// Row-major pixels, `width * height` bytes.
+    pub pixels: Vec<u8>,
+}
+
+impl Raster {
+    /// A white raster of the given size.
+    pub fn blank(width: u32, height: u32) -> Self {
+        Self {
+            width,
+            height,
+            pixels: vec![255; width as usize * height as usize],
+        }
+    }
+
+    /// A copy of the region at (x, y) of size w × h, clipped to the raster.
+    pub fn crop(&self, x: u32, y: u32, w: u32, h: u32) -> Raster {
+        let x = x.min(self.width);
+        let y = y.min(self.height);
+        let w = w.min(self.width - x);
+        let h = h.min(self.height - y);
+        let mut pixels = Vec::with_capacity(w as usize * h as usize);
+        for row in y..y + h {
+            let start = row as usize * self.width as usize + x as usize;
+            pixels.extend_from_slice(&self.pixels[start..start + w as usize]);
+        }
+        Raster {
+            width: w,
+            height: h,
+            pixels,
+        }
+    }
+
+    /// The grey value at (x, y); the caller keeps x and y in range.
+    #[inline]
+    pub fn get(&self, x: u32, y: u32) -> u8 {
+        self.pixels[y as usize * self.width as usize + x as usize]
+    }
+}
+
+/// A page image as decoded from its source, before preprocessing.
+#[derive(Clone, Debug)]
+pub struct PageImage {
+    pub raster: Raster,
+    /// Resolution from the file's metadata (or, for a PDF, from the image's
+    /// size on the page); `None` when the file does not say.
+    pub dpi: Option<f32>,
+}
+
+/// An axis-aligned box in page pixels: left, top, right, bottom (exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BBox(pub [u32; 4]);
+
+impl BBox {
+    pub fn x0(&self) -> u32 {
+        self.0[0]
+    }
+    pub fn y0(&self) -> u32 {
+        self.0[1]
+    }
+    pub fn x1(&self) -> u32 {
+        self.0[2]
+    }
+    pub fn y1(&self) -> u32 {
+        self.0[3]
+    }
+    pub fn height(&self) -> u32 {
+        self.y1().saturating_sub(self.y0())
+    }
+    pub fn width(&self) -> u32 {
+        self.x1().saturating_sub(self.x0())
+    }
+    /// The smallest box holding both.
+    pub fn union(&self, o: &BBox) -> BBox {
+        BBox([
+            self.x0().min(o.x0()),
+            self.y0().min(o.y0()),
+            self.x1().max(o.x1()),
+            self.y1().max(o.y1()),
+        ])
+    }
+}
+
+/// One printed line: its text, where it is on the page, and how sure the
+/// recogniser was (0 to 1; 1 for text taken from a PDF's text layer).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub text: String,
+    pub bbox: BBox,
+    pub confidence: f32,
+}
+
+/// Where a page's text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextOrigin {
+    /// Recognised from the page image.
+    Ocr,
+    /// Read from a born-digital PDF's text layer.
+    TextLayer,
+}
+
+/// A page with its text: the output of the reading half of ingest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageText {
+    /// The file the page came from.
+    pub source: PathBuf,
+    /// 1-based position of the page within its issue.
+    pub page: usize,
+    /// Page size in pixels of the page image as decoded (for a text-layer
+    /// page, at 300 dpi).
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<f32>,
+    pub origin: TextOrigin,
+    /// Lines in reading order.
+    pub lines: Vec<Line>,
+}
+
+impl PageText {
+    /// The page's text, lines joined by newlines.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str(&l.text);
+        }
+        s
+    }
+}

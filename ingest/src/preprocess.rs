@@ -1,0 +1,702 @@
+//! Page preprocessing before OCR, each step a function switchable in
+//! [`Preprocess`]: rescaling, speck removal (grey values kept), background
+//! flattening, deskew, optional binarisation. Steps run only where a
+//! measurement of the page says they help, because on clean pages
+//! binarising or filtering erases the thin strokes of Song-style type.
+
+use crate::page::{BBox, PageImage, Raster};
+use serde::{Deserialize, Serialize};
+
+/// Whether a step runs: always, never, or when the page measures as needing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    On,
+    Off,
+    Auto,
+}
+
+impl Switch {
+    fn decide(self, measured: bool) -> bool {
+        match self {
+            Switch::On => true,
+            Switch::Off => false,
+            Switch::Auto => measured,
+        }
+    }
+}
+
+/// The preprocessing settings; the defaults are the measured ones (see
+/// ARCHITECTURE.md for the figures).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Preprocess {
+    /// Remove isolated dust specks, replacing them with paper colour.
+    /// Auto: when the page has more specks than a clean print shows.
+    pub despeckle: Switch,
+    /// Flatten uneven lighting and stretch faded ink to full contrast.
+    /// Auto: when the paper brightness varies across the page.
+    pub flatten: Switch,
+    /// Rotate the page so its lines are level. Auto: when skew is measurable.
+    pub deskew: Switch,
+    /// Sauvola binarisation. Off by default: it costs accuracy on clean and
+    /// lightly damaged pages.
+    pub binarize: Switch,
+    /// The resolution pages are scaled to when theirs is far from it.
+    pub target_dpi: f32,
+    /// Pages below this resolution are scaled up to `target_dpi`.
+    pub upscale_below: f32,
+    /// Pages above this resolution are scaled down to `target_dpi`.
+    pub downscale_above: f32,
+}
+
+impl Default for Preprocess {
+    fn default() -> Self {
+        Self {
+            despeckle: Switch::Auto,
+            flatten: Switch::Auto,
+            deskew: Switch::Auto,
+            binarize: Switch::Off,
+            target_dpi: 300.0,
+            upscale_below: 240.0,
+            downscale_above: 420.0,
+        }
+    }
+}
+
+impl Preprocess {
+    /// Everything off: the image goes to the engine as decoded.
+    pub fn none() -> Self {
+        Self {
+            despeckle: Switch::Off,
+            flatten: Switch::Off,
+            deskew: Switch::Off,
+            binarize: Switch::Off,
+            target_dpi: 300.0,
+            upscale_below: 0.0,
+            downscale_above: f32::INFINITY,
+        }
+    }
+}
+
+/// How preprocessed coordinates map back to the page as decoded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transform {
+    /// Prepared pixels per original pixel.
+    pub scale: f32,
+    /// Rotation applied, radians (positive: the page's lines sloped down to
+    /// the right and were levelled).
+    pub angle: f32,
+    /// Size of the prepared image.
+    pub width: u32,
+    pub height: u32,
+    /// Size of the original image.
+    pub orig_width: u32,
+    pub orig_height: u32,
+}
+
+impl Transform {
+    fn identity(w: u32, h: u32) -> Self {
+        Self {
+            scale: 1.0,
+            angle: 0.0,
+            width: w,
+            height: h,
+            orig_width: w,
+            orig_height: h,
+        }
+    }
+
+    /// Maps a box found on the prepared image to the original page: the
+    /// corners are rotated back and unscaled, and the enclosing box taken.
+    pub fn to_original(&self, b: BBox) -> BBox {
+        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
+        let (s, c) = self.angle.sin_cos();
+        let corners = [
+            (b.x0() as f32, b.y0() as f32),
+            (b.x1() as f32, b.y0() as f32),
+            (b.x0() as f32, b.y1() as f32),
+            (b.x1() as f32, b.y1() as f32),
+        ];
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for (x, y) in corners {
+            let (dx, dy) = (x - cx, y - cy);
+            let (sx, sy) = (cx + dx * c - dy * s, cy + dx * s + dy * c);
+            x0 = x0.min(sx);
+            y0 = y0.min(sy);
+            x1 = x1.max(sx);
+            y1 = y1.max(sy);
+        }
+        let k = 1.0 / self.scale;
+        let clamp = |v: f32, max: u32| (v * k).round().clamp(0.0, max as f32) as u32;
+        BBox([
+            clamp(x0, self.orig_width),
+            clamp(y0, self.orig_height),
+            clamp(x1, self.orig_width),
+            clamp(y1, self.orig_height),
+        ])
+    }
+}
+
+/// What preprocessing measured and did, for provenance and tuning.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub specks: usize,
+    pub despeckled: bool,
+    pub flattened: bool,
+    pub skew_degrees: f32,
+    pub deskewed: bool,
+    pub binarized: bool,
+    pub scale: f32,
+}
+
+/// A page ready for the engine.
+pub struct Prepared {
+    pub raster: Raster,
+    /// The resolution of `raster` (assumed from the page size when the file
+    /// did not say).
+    pub dpi: f32,
+    pub transform: Transform,
+    pub report: Report,
+}
+
+/// An A4 page's width in inches, used to guess a resolution the file omits.
+const A4_WIDTH_IN: f32 = 8.27;
+
+/// Runs the configured steps on a decoded page.
+pub fn prepare(page: PageImage, cfg: &Preprocess) -> Prepared {
+    let PageImage { raster, dpi } = page;
+    let (ow, oh) = (raster.width, raster.height);
+    let dpi_in = dpi.unwrap_or_else(|| (ow.min(oh) as f32 / A4_WIDTH_IN).max(50.0));
+    let mut transform = Transform::identity(ow, oh);
+    let mut report = Report {
+        scale: 1.0,
+        ..Report::default()
+    };
+    let mut raster = raster;
+    let mut out_dpi = dpi_in;
+    if dpi_in < cfg.upscale_below || dpi_in > cfg.downscale_above {
+        let k = cfg.target_dpi / dpi_in;
+        raster = resize(&raster, k);
+        transform.scale = raster.width as f32 / ow as f32;
+        out_dpi = dpi_in * transform.scale;
+        report.scale = transform.scale;
+    }
+    let threshold = ink_threshold(&raster);
+    let speck_area = ((out_dpi / 300.0).powi(2) * 16.0).max(2.0) as usize;
+    let specks = find_specks(&raster, threshold, speck_area);
+    report.specks = specks.len();
+    // A clean print has a handful of isolated dots (full stops of Latin
+    // text, the dot of i); scanned dust gives hundreds.
+    if cfg.despeckle.decide(specks.len() > 150) {
+        let paper = paper_level(&raster);
+        for &i in specks.iter().flatten() {
+            raster.pixels[i] = paper;
+        }
+        report.despeckled = true;
+    }
+    let (bg, bg_spread) = background(&raster);
+    if cfg.flatten.decide(bg_spread > 24) {
+        flatten(&mut raster, &bg);
+        report.flattened = true;
+    }
+    let skew = estimate_skew(&raster, ink_threshold(&raster));
+    report.skew_degrees = skew.to_degrees();
+    if cfg.deskew.decide(skew.abs().to_degrees() >= 0.12) && skew != 0.0 {
+        raster = rotate(&raster, skew, paper_level(&raster));
+        transform.angle = skew;
+        report.deskewed = true;
+    }
+    if cfg.binarize.decide(false) {
+        sauvola(&mut raster, (out_dpi / 10.0) as u32, 0.2);
+        report.binarized = true;
+    }
+    transform.width = raster.width;
+    transform.height = raster.height;
+    Prepared {
+        raster,
+        dpi: out_dpi,
+        transform,
+        report,
+    }
+}
+
+/// Bilinear resize by factor `k`.
+pub fn resize(r: &Raster, k: f32) -> Raster {
+    let w = ((r.width as f32 * k).round() as u32).max(1);
+    let h = ((r.height as f32 * k).round() as u32).max(1);
+    let img = image::GrayImage::from_raw(r.width, r.height, r.pixels.clone());
+    match img {
+        Some(img) => {
+            let filter = if k > 1.0 {
+                image::imageops::FilterType::CatmullRom
+            } else {
+                image::imageops::FilterType::Triangle
+            };
+            let out = image::imageops::resize(&img, w, h, filter);
+            Raster {
+                width: w,
+                height: h,
+                pixels: out.into_raw(),
+            }
+        }
+        // The buffer length always matches width*height for a Raster we
+        // built; should it not, leave the page as it is rather than fail.
+        None => r.clone(),
+    }
+}
+
+/// Otsu's threshold between ink and paper.
+pub fn otsu(r: &Raster) -> u8 {
+    let mut hist = [0u64; 256];
+    for &p in &r.pixels {
+        hist[p as usize] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let sum: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut sum_b, mut w_b, mut best, mut best_t) = (0.0f64, 0u64, 0.0f64, 128u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w_b += c;
+        if w_b == 0 {
+            continue;
+        }
+        let w_f = total - w_b;
+        if w_f == 0 {
+            break;
+        }
+        sum_b += t as f64 * c as f64;
+        let m_b = sum_b / w_b as f64;
+        let m_f = (sum - sum_b) / w_f as f64;
+        let between = w_b as f64 * w_f as f64 * (m_b - m_f).powi(2);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    best_t
+}
+
+/// The grey level below which a pixel is ink. Otsu's method fails on
+/// sparse pages (a contents page is 1% ink), where it splits the paper's
+/// own noise; instead we find the paper's level and spread and call ink
+/// what lies well below both.
+pub fn ink_threshold(r: &Raster) -> u8 {
+    let mut hist = [0u64; 256];
+    for &p in &r.pixels {
+        hist[p as usize] += 1;
+    }
+    let smooth = |i: usize| -> u64 {
+        (i.saturating_sub(2)..=(i + 2).min(255))
+            .map(|j| hist[j])
+            .sum()
+    };
+    let paper = (100..256).max_by_key(|&i| smooth(i)).unwrap_or(255);
+    let peak = smooth(paper);
+    // exp(-2) of the peak: two standard deviations below it.
+    let mut v = paper;
+    while v > 0 && smooth(v) * 1000 > peak * 135 {
+        v -= 1;
+    }
+    let sigma = (paper - v) as f32 / 2.0;
+    (paper as f32 - (4.0 * sigma).max(50.0)).clamp(30.0, 220.0) as u8
+}
+
+/// The paper's grey level: the brightest well-populated histogram bin.
+fn paper_level(r: &Raster) -> u8 {
+    let mut hist = [0u64; 256];
+    for &p in &r.pixels {
+        hist[p as usize] += 1;
+    }
+    hist.iter()
+        .enumerate()
+        .skip(100)
+        .max_by_key(|(_, c)| **c)
+        .map(|(i, _)| i as u8)
+        .unwrap_or(255)
+}
+
+/// Connected dark components (8-connected) no larger than `max_area`
+/// pixels, whose bounding box is also small: the dust of a scan. Returns
+/// each speck's pixel indices.
+pub fn find_specks(r: &Raster, threshold: u8, max_area: usize) -> Vec<Vec<usize>> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut seen = vec![false; w * h];
+    let mut specks = Vec::new();
+    let mut stack = Vec::new();
+    let mut comp = Vec::new();
+    let side = (max_area as f32).sqrt().ceil() as usize + 1;
+    for start in 0..w * h {
+        if seen[start] || r.pixels[start] > threshold {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        comp.clear();
+        let mut too_big = false;
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        while let Some(i) = stack.pop() {
+            if !too_big {
+                comp.push(i);
+                if comp.len() > max_area {
+                    too_big = true;
+                }
+            }
+            let (x, y) = (i % w, i / w);
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+            for dy in [-1i64, 0, 1] {
+                for dx in [-1i64, 0, 1] {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && r.pixels[j] <= threshold {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        if !too_big && x1 - x0 < side && y1 - y0 < side {
+            // Keep the speck's faint fringe too (its anti-aliased or blurred
+            // edge), so no grey ghost is left behind.
+            specks.push(comp.clone());
+        }
+    }
+    specks
+}
+
+/// Block-wise paper brightness (a bright percentile per 64-pixel block,
+/// interpolated) and how much it varies over the page.
+fn background(r: &Raster) -> (Background, i32) {
+    const B: usize = 64;
+    let (w, h) = (r.width as usize, r.height as usize);
+    let (bw, bh) = (w.div_ceil(B), h.div_ceil(B));
+    let mut levels = vec![255u8; bw * bh];
+    let mut hist = [0u32; 256];
+    for by in 0..bh {
+        for bx in 0..bw {
+            hist.fill(0);
+            let mut n = 0;
+            for y in (by * B..((by + 1) * B).min(h)).step_by(2) {
+                for x in (bx * B..((bx + 1) * B).min(w)).step_by(2) {
+                    hist[r.pixels[y * w + x] as usize] += 1;
+                    n += 1;
+                }
+            }
+            // The 90th percentile ignores the ink in the block.
+            let mut acc = 0;
+            let mut level = 255;
+            for (v, &c) in hist.iter().enumerate() {
+                acc += c;
+                if acc * 10 >= n * 9 {
+                    level = v as u8;
+                    break;
+                }
+            }
+            levels[by * bw + bx] = level;
+        }
+    }
+    let mut sorted = levels.clone();
+    sorted.sort_unstable();
+    let spread = if sorted.is_empty() {
+        0
+    } else {
+        sorted[sorted.len() * 95 / 100] as i32 - sorted[sorted.len() * 5 / 100] as i32
+    };
+    (
+        Background {
+            levels,
+            bw,
+            bh,
+            block: B,
+        },
+        spread,
+    )
+}
+
+struct Background {
+    levels: Vec<u8>,
+    bw: usize,
+    bh: usize,
+    block: usize,
+}
+
+impl Background {
+    fn at(&self, x: usize, y: usize) -> f32 {
+        let fx = (x as f32 / self.block as f32 - 0.5).clamp(0.0, (self.bw - 1) as f32);
+        let fy = (y as f32 / self.block as f32 - 0.5).clamp(0.0, (self.bh - 1) as f32);
+        let (x0, y0) = (fx as usize, fy as usize);
+        let (x1, y1) = ((x0 + 1).min(self.bw - 1), (y0 + 1).min(self.bh - 1));
+        let (ax, ay) = (fx - x0 as f32, fy - y0 as f32);
+        let l = |x: usize, y: usize| self.levels[y * self.bw + x] as f32;
+        let top = l(x0, y0) * (1.0 - ax) + l(x1, y0) * ax;
+        let bot = l(x0, y1) * (1.0 - ax) + l(x1, y1) * ax;
+        top * (1.0 - ay) + bot * ay
+    }
+}
+
+/// Divides out the paper brightness so the page is evenly lit, keeping the
+/// grey values of the strokes (no thresholding).
+fn flatten(r: &mut Raster, bg: &Background) {
+    let w = r.width as usize;
+    for (i, p) in r.pixels.iter_mut().enumerate() {
+        let b = bg.at(i % w, i / w).max(32.0);
+        *p = ((*p as f32) * 255.0 / b).min(255.0) as u8;
+    }
+}
+
+/// Estimates the skew of the text lines, radians, within ±4 degrees, by
+/// maximising the sharpness of the row profile of a reduced ink mask.
+pub fn estimate_skew(r: &Raster, threshold: u8) -> f32 {
+    // Reduce to about 100 dpi: enough to see lines, cheap to shear.
+    let f = (r.width as usize / 800).max(1);
+    let (w, h) = (r.width as usize / f, r.height as usize / f);
+    let mut ink: Vec<(f32, f32)> = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let mut dark = false;
+            'b: for yy in y * f..(y + 1) * f {
+                for xx in x * f..(x + 1) * f {
+                    if r.pixels[yy * r.width as usize + xx] <= threshold {
+                        dark = true;
+                        break 'b;
+                    }
+                }
+            }
+            if dark {
+                ink.push((x as f32, y as f32));
+            }
+        }
+    }
+    if ink.len() < 100 || ink.len() > w * h / 2 {
+        return 0.0;
+    }
+    let score = |a: f32| -> f64 {
+        let t = a.tan();
+        let mut bins = vec![0u32; h + 2 * w + 2];
+        let off = w as f32 + 1.0;
+        for &(x, y) in &ink {
+            let b = (y - x * t + off) as usize;
+            if let Some(v) = bins.get_mut(b) {
+                *v += 1;
+            }
+        }
+        bins.windows(2)
+            .map(|p| (p[1] as f64 - p[0] as f64).powi(2))
+            .sum()
+    };
+    let mut best = (0.0f32, score(0.0));
+    let search = |lo: f32, hi: f32, step: f32, best: &mut (f32, f64)| {
+        let mut a = lo;
+        while a <= hi + 1e-6 {
+            let s = score(a.to_radians());
+            if s > best.1 * 1.000_001 {
+                *best = (a, s);
+            }
+            a += step;
+        }
+    };
+    search(-4.0, 4.0, 0.25, &mut best);
+    let c = best.0;
+    search(c - 0.25, c + 0.25, 0.03, &mut best);
+    best.0.to_radians()
+}
+
+/// Rotates the page so that lines sloping by `angle` become level, filling
+/// the uncovered corners with paper colour (bilinear sampling).
+pub fn rotate(r: &Raster, angle: f32, fill: u8) -> Raster {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let (s, c) = angle.sin_cos();
+    let mut out = vec![fill; w * h];
+    for y in 0..h {
+        let dy = y as f32 - cy;
+        for x in 0..w {
+            let dx = x as f32 - cx;
+            let sx = cx + dx * c - dy * s;
+            let sy = cy + dx * s + dy * c;
+            if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+                continue;
+            }
+            let (x0, y0) = (sx as usize, sy as usize);
+            let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
+            let p = |xx: usize, yy: usize| r.pixels[yy * w + xx] as f32;
+            let top = p(x0, y0) * (1.0 - ax) + p(x0 + 1, y0) * ax;
+            let bot = p(x0, y0 + 1) * (1.0 - ax) + p(x0 + 1, y0 + 1) * ax;
+            out[y * w + x] = (top * (1.0 - ay) + bot * ay + 0.5) as u8;
+        }
+    }
+    Raster {
+        width: r.width,
+        height: r.height,
+        pixels: out,
+    }
+}
+
+/// Sauvola's adaptive threshold (window `win` pixels, sensitivity `k`),
+/// computed with integral images.
+pub fn sauvola(r: &mut Raster, win: u32, k: f32) {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut sum = vec![0u64; (w + 1) * (h + 1)];
+    let mut sq = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let (mut rs, mut rq) = (0u64, 0u64);
+        for x in 0..w {
+            let p = r.pixels[y * w + x] as u64;
+            rs += p;
+            rq += p * p;
+            sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + rs;
+            sq[(y + 1) * (w + 1) + x + 1] = sq[y * (w + 1) + x + 1] + rq;
+        }
+    }
+    let half = (win / 2).max(1) as usize;
+    let mut out = vec![255u8; w * h];
+    for y in 0..h {
+        let (ya, yb) = (y.saturating_sub(half), (y + half + 1).min(h));
+        for x in 0..w {
+            let (xa, xb) = (x.saturating_sub(half), (x + half + 1).min(w));
+            let n = ((yb - ya) * (xb - xa)) as f64;
+            let s = (sum[yb * (w + 1) + xb] + sum[ya * (w + 1) + xa]
+                - sum[ya * (w + 1) + xb]
+                - sum[yb * (w + 1) + xa]) as f64;
+            let q = (sq[yb * (w + 1) + xb] + sq[ya * (w + 1) + xa]
+                - sq[ya * (w + 1) + xb]
+                - sq[yb * (w + 1) + xa]) as f64;
+            let mean = s / n;
+            let sd = (q / n - mean * mean).max(0.0).sqrt();
+            let t = mean * (1.0 + k as f64 * (sd / 128.0 - 1.0));
+            out[y * w + x] = if (r.pixels[y * w + x] as f64) <= t {
+                0
+            } else {
+                255
+            };
+        }
+    }
+    r.pixels = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of horizontal "text lines" (dark bars with gaps), optionally
+    /// rotated by `deg`.
+    fn lines_page(deg: f32) -> Raster {
+        let mut r = Raster::blank(1200, 1600);
+        for line in 0..20 {
+            let y0 = 200 + line * 60;
+            for y in y0..y0 + 24 {
+                for x in 150..1050 {
+                    if (x / 30) % 4 != 3 {
+                        r.pixels[y * 1200 + x] = 20;
+                    }
+                }
+            }
+        }
+        if deg != 0.0 {
+            // Rotating by -deg makes lines slope by +deg.
+            r = rotate(&r, -deg.to_radians(), 255);
+        }
+        r
+    }
+
+    #[test]
+    fn skew_is_measured_and_undone() {
+        for deg in [-2.0f32, -0.7, 1.3, 2.4] {
+            let r = lines_page(deg);
+            let est = estimate_skew(&r, otsu(&r)).to_degrees();
+            assert!((est - deg).abs() < 0.1, "skew {deg}: estimated {est}");
+        }
+        let r = lines_page(0.0);
+        assert!(estimate_skew(&r, otsu(&r)).to_degrees().abs() < 0.05);
+    }
+
+    #[test]
+    fn specks_go_and_strokes_stay() {
+        let mut r = lines_page(0.0);
+        for i in 0..300 {
+            let (x, y) = (37 + (i * 97) % 1100, 40 + (i * 53) % 150);
+            for dy in 0..3 {
+                for dx in 0..3 {
+                    r.pixels[(y + dy) * 1200 + x + dx] = 40;
+                }
+            }
+        }
+        let ink_before = r.pixels.iter().filter(|p| **p < 128).count();
+        let p = prepare(
+            PageImage {
+                raster: r,
+                dpi: Some(300.0),
+            },
+            &Preprocess::default(),
+        );
+        assert_eq!(p.report.specks, 300);
+        assert!(p.report.despeckled, "{:?}", p.report);
+        let ink_after = p.raster.pixels.iter().filter(|p| **p < 128).count();
+        assert_eq!(
+            ink_before - ink_after,
+            300 * 9,
+            "exactly the specks are removed"
+        );
+    }
+
+    #[test]
+    fn clean_page_is_left_alone() {
+        let r = lines_page(0.0);
+        let p = prepare(
+            PageImage {
+                raster: r.clone(),
+                dpi: Some(300.0),
+            },
+            &Preprocess::default(),
+        );
+        assert_eq!(p.raster, r);
+        assert!(!p.report.despeckled && !p.report.deskewed && !p.report.flattened);
+    }
+
+    #[test]
+    fn boxes_map_back_through_scale_and_rotation() {
+        let t = Transform {
+            scale: 2.0,
+            angle: 0.0,
+            width: 200,
+            height: 200,
+            orig_width: 100,
+            orig_height: 100,
+        };
+        assert_eq!(
+            t.to_original(BBox([20, 40, 60, 80])),
+            BBox([10, 20, 30, 40])
+        );
+        let t = Transform {
+            angle: 0.02,
+            scale: 1.0,
+            ..t
+        };
+        let b = t.to_original(BBox([90, 90, 110, 110]));
+        assert!(
+            b.x0() >= 87 && b.x1() <= 113 && b.y0() >= 87 && b.y1() <= 113,
+            "{b:?}"
+        );
+    }
+
+    #[test]
+    fn low_resolution_is_scaled_up() {
+        let p = prepare(
+            PageImage {
+                raster: Raster::blank(620, 877),
+                dpi: Some(75.0),
+            },
+            &Preprocess::default(),
+        );
+        assert_eq!(p.raster.width, 2480);
+        assert!((p.dpi - 300.0).abs() < 1.0);
+    }
+}

@@ -1,0 +1,342 @@
+//! Text as printed: undoes Tesseract's habits on Chinese pages (spaces
+//! between ideographs, ASCII look-alikes of full-width punctuation, 〔〕
+//! read as 【], 〈〉 read as 《” or （), using the context of the line and
+//! of the bracket nesting on the page.
+
+/// Han ideographs and the CJK punctuation and full-width forms that sit
+/// between them without spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // radicals
+        | '\u{3000}'..='\u{303F}' // CJK punctuation: 、。〈〉《》〔〕
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF01}'..='\u{FF60}' // full-width forms: （），：；
+        | '\u{20000}'..='\u{2FA1F}'
+        | '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '㈠'..='㈩')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Trims and collapses runs of whitespace to one space.
+pub fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a line is Chinese text, so ASCII punctuation in it is a
+/// misreading of the full-width form.
+fn is_chinese_line(chars: &[char]) -> bool {
+    let han = chars.iter().filter(|c| is_han(**c)).count();
+    let latin = chars.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    han > 0 && han >= latin
+}
+
+/// Fixes one line on its own: spacing, ASCII look-alikes, 文号 brackets,
+/// page-number footers.
+pub fn fix_line(line: &str) -> String {
+    let chars: Vec<char> = collapse_spaces(line).chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    if let Some(footer) = footer(&chars) {
+        return footer;
+    }
+    let chars = doc_number_brackets(&chars);
+    let chinese = is_chinese_line(&chars);
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = out.last().copied();
+        let next = chars.get(i + 1).copied();
+        if c == ' ' {
+            // A space survives only between two non-CJK characters
+            // (English words, numbers); ideographs are never spaced.
+            let keep = match (prev, next) {
+                (Some(p), Some(n)) => {
+                    !is_cjk(p)
+                        && !is_cjk(n)
+                        && !(chinese && (is_cjk_punct_ascii(p) || is_cjk_punct_ascii(n)))
+                }
+                _ => false,
+            };
+            if keep {
+                out.push(c);
+            }
+            continue;
+        }
+        let digit_both =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+        let fixed = if chinese {
+            match c {
+                ',' if !digit_both => '，',
+                ':' if !digit_both => '：',
+                ';' => '；',
+                '?' => '？',
+                '!' => '！',
+                '(' => '（',
+                ')' => '）',
+                'O' | 'o' if digit_both => '0',
+                'l' | 'I' if digit_both => '1',
+                _ => c,
+            }
+        } else {
+            c
+        };
+        out.push(fixed);
+    }
+    out.into_iter().collect()
+}
+
+/// The ASCII characters that stand for full-width punctuation in Chinese.
+fn is_cjk_punct_ascii(c: char) -> bool {
+    matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')')
+}
+
+/// A line that is only a page number between dashes, as gazettes print
+/// folios (— 12 —): Tesseract reads the dashes as 一 or -.
+fn footer(chars: &[char]) -> Option<String> {
+    let s: String = chars.iter().filter(|c| !c.is_whitespace()).collect();
+    let dash = |c: char| matches!(c, '一' | '—' | '-' | '－' | '–' | '_' | '~' | '=' | '―');
+    let start = s.chars().take_while(|c| dash(*c)).count();
+    let end = s.chars().rev().take_while(|c| dash(*c)).count();
+    let total = s.chars().count();
+    if start == 0 || end == 0 || start + end >= total || start > 3 || end > 3 {
+        return None;
+    }
+    let mid: String = s.chars().skip(start).take(total - start - end).collect();
+    if !mid.chars().all(|c| c.is_ascii_digit()) || mid.len() > 4 {
+        return None;
+    }
+    // Printed with ASCII hyphens, keep them; read as 一 or a dash, the
+    // printed form is the em dash.
+    let ascii = s.starts_with('-') && s.ends_with('-');
+    Some(if ascii {
+        format!("- {mid} -")
+    } else {
+        format!("— {mid} —")
+    })
+}
+
+/// 〔2017〕 in a 文号 is read as 【2017], [2017] or (2017): a bracketed
+/// year followed by a serial number and 号 is always the 〔〕 form.
+fn doc_number_brackets(chars: &[char]) -> Vec<char> {
+    let open = |c: char| {
+        matches!(
+            c,
+            '【' | '[' | '〔' | '(' | '（' | '［' | '{' | '〈' | '《' | 'l' | '|'
+        )
+    };
+    let close = |c: char| {
+        matches!(
+            c,
+            '】' | ']' | '〕' | ')' | '）' | '］' | '}' | '〉' | '》' | 'l' | '|' | '1'
+        )
+    };
+    // Work on the non-space characters, remembering where each sits, since
+    // Tesseract spaces the bracket off from the year and the serial.
+    let idx: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] != ' ').collect();
+    let c = |k: usize| chars[idx[k]];
+    let mut out = chars.to_vec();
+    let n = idx.len();
+    let mut k = 0;
+    while k + 5 < n {
+        if open(c(k))
+            && (k + 1..k + 5).all(|j| c(j).is_ascii_digit())
+            && matches!(c(k + 1), '1' | '2')
+            && close(c(k + 5))
+        {
+            // Serial digits and 号 must follow (a year in ordinary
+            // parentheses, as in （2017年）, has no serial after it).
+            let mut j = k + 6;
+            while j < n && c(j).is_ascii_digit() {
+                j += 1;
+            }
+            if j > k + 6 && j < n && c(j) == '号' {
+                out[idx[k]] = '〔';
+                out[idx[k + 5]] = '〕';
+                // Spaces inside the number go too: it is printed solid.
+                for i in idx[k]..idx[j] {
+                    if out[i] == ' ' {
+                        out[i] = '\u{0}';
+                    }
+                }
+                k = j;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    out.retain(|&ch| ch != '\u{0}');
+    out
+}
+
+/// Fixes a page's lines: each line on its own, then bracket and quote
+/// nesting across lines (a title in 《》 often wraps).
+pub fn fix_page(lines: &mut [String]) {
+    for l in lines.iter_mut() {
+        *l = fix_line(l);
+    }
+    let mut stack: Vec<char> = Vec::new();
+    for l in lines.iter_mut() {
+        let chinese = is_chinese_line(&l.chars().collect::<Vec<_>>());
+        if !chinese {
+            continue;
+        }
+        let mut out = String::with_capacity(l.len());
+        for c in l.chars() {
+            let top = stack.last().copied();
+            let fixed = match c {
+                // Chinese nests titles as 《…〈…〉…》: a 《 inside an open 《
+                // is a misread 〈.
+                '《' if top == Some('《') => {
+                    stack.push('〈');
+                    '〈'
+                }
+                '《' => {
+                    stack.push('《');
+                    '《'
+                }
+                '〈' if top == Some('《') => {
+                    stack.push('〈');
+                    '〈'
+                }
+                // Outside a title, 〈 is a misread full-width parenthesis.
+                '〈' => {
+                    stack.push('（');
+                    '（'
+                }
+                '》' | '〉' | '”' | '）' | '"' => match (c, top) {
+                    ('》', Some('〈'))
+                    | ('”', Some('〈'))
+                    | ('）', Some('〈'))
+                    | ('"', Some('〈')) => {
+                        stack.pop();
+                        '〉'
+                    }
+                    ('”', Some('《')) | ('"', Some('《')) | ('〉', Some('《')) => {
+                        stack.pop();
+                        '》'
+                    }
+                    ('〉', Some('（')) | ('”', Some('（')) => {
+                        stack.pop();
+                        '）'
+                    }
+                    ('"', Some('“')) => {
+                        stack.pop();
+                        '”'
+                    }
+                    ('"', _) => {
+                        stack.push('“');
+                        '“'
+                    }
+                    (_, Some(t)) if closes(t) == c => {
+                        stack.pop();
+                        c
+                    }
+                    _ => c,
+                },
+                '“' | '（' => {
+                    stack.push(c);
+                    c
+                }
+                _ => c,
+            };
+            out.push(fixed);
+            if stack.len() > 8 {
+                // Something went unclosed; forget rather than mislead.
+                stack.clear();
+            }
+        }
+        *l = out;
+        // Titles and quotations do not run past the end of a sentence.
+        if l.ends_with('。') || l.ends_with('；') || l.ends_with('：') {
+            stack.clear();
+        }
+    }
+}
+
+fn closes(open: char) -> char {
+    match open {
+        '《' => '》',
+        '〈' => '〉',
+        '“' => '”',
+        '（' => '）',
+        _ => '\0',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lines: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        fix_page(&mut v);
+        v
+    }
+
+    #[test]
+    fn spaces_between_ideographs_go() {
+        assert_eq!(fix_line("云 南 省 人 民 政 府"), "云南省人民政府");
+        assert_eq!(fix_line("2017 年底前"), "2017年底前");
+        assert_eq!(fix_line("PP-OCR v4 model"), "PP-OCR v4 model");
+    }
+
+    #[test]
+    fn ascii_lookalikes_become_full_width_in_chinese() {
+        assert_eq!(
+            fix_line("各州、市人民政府，省直各委、办、厅、局:"),
+            "各州、市人民政府，省直各委、办、厅、局："
+        );
+        assert_eq!(fix_line("(一) 严格审查公开属性"), "（一）严格审查公开属性");
+        assert_eq!(
+            fix_line("会议于10:30召开, 共1,000人"),
+            "会议于10:30召开，共1,000人"
+        );
+        assert_eq!(fix_line("see (a), then"), "see (a), then");
+    }
+
+    #[test]
+    fn doc_number_brackets_fold() {
+        assert_eq!(fix_line("云政办发 【2017] 22号"), "云政办发〔2017〕22号");
+        assert_eq!(fix_line("国办发 [2016] 80号"), "国办发〔2016〕80号");
+        assert_eq!(
+            fix_line("（国办发【2016] 80号），进一步"),
+            "（国办发〔2016〕80号），进一步"
+        );
+        assert_eq!(fix_line("（2017年）"), "（2017年）");
+    }
+
+    #[test]
+    fn footers() {
+        assert_eq!(fix_line("一 12 一"), "— 12 —");
+        assert_eq!(fix_line("— 3 —"), "— 3 —");
+        assert_eq!(fix_line("- 7 -"), "- 7 -");
+        assert_eq!(fix_line("一二三"), "一二三");
+    }
+
+    #[test]
+    fn nested_titles_across_lines() {
+        let v = page(&[
+            "为贯彻落实《国务院办公厅印发《关于全面推进政务公开工作的意见”实施细则的通知》",
+            "办公厅 〈室) 要定期抽查",
+        ]);
+        assert_eq!(
+            v[0],
+            "为贯彻落实《国务院办公厅印发〈关于全面推进政务公开工作的意见〉实施细则的通知》"
+        );
+        assert_eq!(v[1], "办公厅（室）要定期抽查");
+        let v = page(&["按照《关于做好工作的通知”要求，做好“五公开”"]);
+        assert_eq!(
+            v[0], "按照《关于做好工作的通知》要求，做好“五公开”",
+            "an unclosed 《 closed by ” is 》"
+        );
+        let v = page(&[
+            "印发《中共云南省委办公厅印发《",
+            "关于全面推进的实施意见”的通知》",
+        ]);
+        assert_eq!(v[1], "关于全面推进的实施意见〉的通知》");
+    }
+}

@@ -1,0 +1,71 @@
+//! The `gazette` command: the only place that joins the ingest and archive
+//! libraries, and the only one that talks to the terminal.
+
+mod ocr;
+mod progress;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "Digitise a government gazette into a citation-grade archive"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read issues (page images, scanned or born-digital PDFs) and print
+    /// their text, page by page, in input order.
+    Ocr(ocr::Args),
+}
+
+fn main() -> ExitCode {
+    // Tesseract's OpenMP threads fight rayon's workers for the cores and
+    // make OCR several times slower; OpenMP reads the limit only when the
+    // process starts, so set it by re-executing ourselves.
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        if let Some(code) = reexec_with_omp_limit() {
+            return code;
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GAZETTE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let result: Result<ExitCode> = match cli.command {
+        Command::Ocr(args) => ocr::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs this same program again with OMP_THREAD_LIMIT=1 and returns its
+/// exit code; `None` if it could not be started (we then go on as we are).
+fn reexec_with_omp_limit() -> Option<ExitCode> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().ok()?;
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("OMP_THREAD_LIMIT", "1")
+        .exec();
+    // exec only returns on failure.
+    eprintln!("warning: cannot re-run with OMP_THREAD_LIMIT=1 ({err}); ocr will be slower");
+    None
+}
