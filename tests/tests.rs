@@ -1,1 +1,10 @@
+//! End-to-end tests of `gazette`, one binary made of modules (as ripgrep
+//! does): fixture formats, bad input, the pipeline with a fake engine, and
+//! real OCR through Tesseract.
 
+mod bad_input;
+mod cli;
+mod formats;
+mod ocr_quality;
+mod pipeline;
+mod util;

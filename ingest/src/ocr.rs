@@ -41,7 +41,7 @@ thread_local! {
 /// Page segmentation mode 3: fully automatic layout analysis. It finds the
 /// centred titles, right-aligned signatures and footers of a gazette page
 /// that mode 6 (one uniform block) merges or drops.
-pub const DEFAULT_PSM: i32 = 3;
+pub const DEFAULT_PSM: i32 = 4;
 
 impl Tesseract {
     /// Checks that the language loads, so a missing traineddata file is one
@@ -118,8 +118,14 @@ impl Tesseract {
 const PSM_SINGLE_LINE: i32 = 7;
 
 impl OcrEngine for Tesseract {
+    /// Tesseract's reading, then the second pass that mends its layout
+    /// analysis on gazette pages ([`repair_lines`], [`merge_row_fragments`]).
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
-        self.run(raster, dpi, self.psm)
+        let mut lines = self.run(raster, dpi, self.psm)?;
+        repair_lines(self, raster, dpi as f32, &mut lines)?;
+        merge_row_fragments(&mut lines);
+        restore_folio_dashes(raster, &mut lines);
+        Ok(lines)
     }
 
     fn recognize_line(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
@@ -210,17 +216,107 @@ pub fn parse_tsv(tsv: &str) -> Vec<Line> {
     lines
 }
 
-/// Finds bands of ink that look like text lines but that no recognised
-/// line covers (Tesseract's layout analysis drops short isolated lines
-/// such as page-number footers), and recognises each as a single line.
-/// Recovered lines are inserted in reading order (top to bottom).
-pub fn recover_missed_lines<E: OcrEngine + ?Sized>(
-    engine: &E,
-    r: &Raster,
-    dpi: f32,
-    lines: &mut Vec<Line>,
-) -> Result<(), String> {
+/// Joins a short fragment to the line beside it on the same row: Tesseract
+/// splits a contents entry from its page number, and a date from its
+/// issuer's name on the same row. Only short pieces (at most six
+/// characters) are joined, so the lines of a two-column page stay apart.
+pub fn merge_row_fragments(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let partner = (0..lines.len()).find(|&j| {
+            if j == i {
+                return false;
+            }
+            let (a, b) = (&lines[i], &lines[j]);
+            let short = b.text.chars().filter(|c| !c.is_whitespace()).count() <= 6;
+            let v = (a.bbox.y1().min(b.bbox.y1())).saturating_sub(a.bbox.y0().max(b.bbox.y0()));
+            let same_row = v * 2 >= a.bbox.height().min(b.bbox.height());
+            let apart = a.bbox.x1() <= b.bbox.x0() + 2 || b.bbox.x1() <= a.bbox.x0() + 2;
+            short && same_row && apart
+        });
+        match partner {
+            Some(j) => {
+                let b = lines.remove(j);
+                let i2 = if j < i { i - 1 } else { i };
+                let a = &mut lines[i2];
+                let (conf_a, conf_b) = (a.confidence, b.confidence);
+                let (na, nb) = (a.text.chars().count() as f32, b.text.chars().count() as f32);
+                a.text = if b.bbox.x0() >= a.bbox.x1() {
+                    format!("{} {}", a.text, b.text)
+                } else {
+                    format!("{} {}", b.text, a.text)
+                };
+                a.confidence = (conf_a * na + conf_b * nb) / (na + nb).max(1.0);
+                a.bbox = a.bbox.union(&b.bbox);
+                i = i2;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Tesseract often keeps the number of a folio printed as — 12 — and drops
+/// the dashes as noise. A line that is only a number, with a short flat
+/// stroke of ink on each side of it on the same row, is given its dashes.
+pub fn restore_folio_dashes(r: &Raster, lines: &mut [Line]) {
     let threshold = crate::preprocess::ink_threshold(r);
+    let (w, h) = (r.width as i64, r.height as i64);
+    for l in lines.iter_mut() {
+        let t: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if t.is_empty() || t.len() > 4 || !t.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let lh = l.bbox.height() as i64;
+        let (y0, y1) = (
+            (l.bbox.y0() as i64 - lh / 2).max(0),
+            (l.bbox.y1() as i64 + lh / 2).min(h),
+        );
+        let (xa, xb) = (
+            (l.bbox.x0() as i64 - 3 * lh).max(0),
+            (l.bbox.x1() as i64 + 3 * lh).min(w),
+        );
+        // Runs of inked columns along the row, each with its ink's height.
+        let mut runs: Vec<(i64, i64, i64, i64)> = Vec::new(); // x0, x1, top, bottom
+        let mut gap = i64::MAX;
+        for x in xa..xb {
+            let ink: Vec<i64> = (y0..y1)
+                .filter(|&y| r.pixels[(y * w + x) as usize] <= threshold)
+                .collect();
+            match (ink.first(), ink.last()) {
+                (Some(&top), Some(&bottom)) => {
+                    match runs.last_mut() {
+                        Some(run) if gap <= 3 => {
+                            run.1 = x;
+                            run.2 = run.2.min(top);
+                            run.3 = run.3.max(bottom);
+                        }
+                        _ => runs.push((x, x, top, bottom)),
+                    }
+                    gap = 0;
+                }
+                _ => gap = gap.saturating_add(1),
+            }
+        }
+        let tallest = runs.iter().map(|r| r.3 - r.2 + 1).max().unwrap_or(0);
+        let flat = |r: &(i64, i64, i64, i64)| {
+            (r.3 - r.2 + 1) * 3 <= tallest && (r.1 - r.0 + 1) * 5 >= tallest * 2
+        };
+        if runs.len() >= 3 && flat(&runs[0]) && flat(&runs[runs.len() - 1]) {
+            l.text = format!("— {t} —");
+            let (first, last) = (runs[0], runs[runs.len() - 1]);
+            l.bbox = l.bbox.union(&BBox([
+                first.0 as u32,
+                l.bbox.y0(),
+                last.1 as u32 + 1,
+                l.bbox.y1(),
+            ]));
+        }
+    }
+}
+
+/// Rows of ink on a page: maximal runs of rows holding ink, allowing
+/// gaps of two pixel rows, as (top, bottom exclusive).
+fn ink_rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
     let (w, h) = (r.width as usize, r.height as usize);
     let row_ink: Vec<usize> = (0..h)
         .map(|y| {
@@ -230,8 +326,6 @@ pub fn recover_missed_lines<E: OcrEngine + ?Sized>(
                 .count()
         })
         .collect();
-    let min_h = (dpi / 25.0) as usize;
-    let max_h = (dpi / 2.5) as usize;
     let mut bands = Vec::new();
     let mut y = 0;
     while y < h {
@@ -253,21 +347,74 @@ pub fn recover_missed_lines<E: OcrEngine + ?Sized>(
         }
         bands.push((start, end + 1));
     }
-    let mut recovered = 0;
-    for (y0, y1) in bands {
+    bands
+}
+
+fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
+    (l.bbox.y1() as usize)
+        .min(y1)
+        .saturating_sub((l.bbox.y0() as usize).max(y0))
+}
+
+/// Second pass over Tesseract's layout analysis, which on gazette pages
+/// fails in two ways: it drops short isolated lines (page-number footers,
+/// a lone 上班。), and it cuts a column of list markers (一、二、三、) off
+/// from the lines they begin, reading it as one tall garbled line. Rows of
+/// ink that no line covers, and rows that such a tall line spans, are
+/// recognised again one row at a time as single lines.
+pub fn repair_lines<E: OcrEngine + ?Sized>(
+    engine: &E,
+    r: &Raster,
+    dpi: f32,
+    lines: &mut Vec<Line>,
+) -> Result<(), String> {
+    let threshold = crate::preprocess::ink_threshold(r);
+    let (w, h) = (r.width as usize, r.height as usize);
+    let min_h = (dpi / 25.0) as usize;
+    let max_h = (dpi / 2.5) as usize;
+    let bands: Vec<(usize, usize)> = ink_rows(r, threshold)
+        .into_iter()
+        .filter(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)))
+        .collect();
+    // A line spanning two or more text rows is a mis-cut column.
+    let spans = |l: &Line| {
+        bands
+            .iter()
+            .filter(|(y0, y1)| overlap(l, *y0, *y1) * 2 >= y1 - y0)
+            .count()
+    };
+    let mut redo: Vec<(usize, usize)> = Vec::new();
+    let bad: Vec<bool> = lines.iter().map(|l| spans(l) >= 2).collect();
+    for &(y0, y1) in &bands {
         let bh = y1 - y0;
-        if bh < min_h || bh > max_h || recovered >= 8 {
-            continue;
+        let in_bad = lines
+            .iter()
+            .zip(&bad)
+            .any(|(l, b)| *b && overlap(l, y0, y1) * 2 >= bh);
+        let covered = lines
+            .iter()
+            .zip(&bad)
+            .any(|(l, b)| !*b && overlap(l, y0, y1) * 10 >= bh * 4);
+        if in_bad || !covered {
+            redo.push((y0, y1));
         }
-        let covered = lines.iter().any(|l| {
-            let overlap = (l.bbox.y1() as usize)
-                .min(y1)
-                .saturating_sub((l.bbox.y0() as usize).max(y0));
-            overlap * 10 >= bh * 4
-        });
-        if covered {
-            continue;
+    }
+    if redo.len() > 40 {
+        // Not a page of text rows (a picture, a table of boxes): leave
+        // Tesseract's reading alone rather than spend minutes on it.
+        return Ok(());
+    }
+    // Drop the tall lines, and any line of a row that is read again.
+    let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
+    for (l, b) in lines.drain(..).zip(bad) {
+        let centre = (l.bbox.y0() + l.bbox.y1()) as usize / 2;
+        if !b && !redo.iter().any(|(y0, y1)| (*y0..*y1).contains(&centre)) {
+            kept.push(l);
         }
+    }
+    *lines = kept;
+    for (y0, y1) in redo {
+        let bh = y1 - y0;
         let cols: Vec<usize> = (0..w)
             .filter(|&x| (y0..y1).any(|yy| r.pixels[yy * w + x] <= threshold))
             .collect();
@@ -309,10 +456,12 @@ pub fn recover_missed_lines<E: OcrEngine + ?Sized>(
             ]);
             let at = lines
                 .iter()
-                .position(|o| o.bbox.y0() > l.bbox.y0())
+                .position(|o| {
+                    o.bbox.y0() > l.bbox.y0()
+                        && overlap(o, l.bbox.y0() as usize, l.bbox.y1() as usize) == 0
+                })
                 .unwrap_or(lines.len());
             lines.insert(at, l);
-            recovered += 1;
         }
     }
     Ok(())
@@ -321,6 +470,36 @@ pub fn recover_missed_lines<E: OcrEngine + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(text: &str, b: [u32; 4]) -> Line {
+        Line {
+            text: text.into(),
+            bbox: BBox(b),
+            confidence: 0.9,
+        }
+    }
+
+    #[test]
+    fn fragments_on_a_row_join() {
+        let mut v = vec![
+            line(
+                "国务院办公厅关于2019年部分节假日安排的通知",
+                [330, 461, 1269, 516],
+            ),
+            line("(2)", [2112, 487, 2162, 531]),
+            line("下一行", [330, 560, 900, 600]),
+        ];
+        merge_row_fragments(&mut v);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].text, "国务院办公厅关于2019年部分节假日安排的通知 (2)");
+        assert_eq!(v[0].bbox, BBox([330, 461, 2162, 531]));
+        let mut two_columns = vec![
+            line("左栏的一行相当长的文字内容", [100, 100, 1000, 140]),
+            line("右栏的一行相当长的文字内容", [1100, 100, 2000, 140]),
+        ];
+        merge_row_fragments(&mut two_columns);
+        assert_eq!(two_columns.len(), 2);
+    }
 
     #[test]
     fn tsv_lines_and_confidences() {

@@ -234,10 +234,8 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             let _ = img.save(path);
         }
     }
-    let mut raw = engine
+    let raw = engine
         .recognize(&prepared.raster, prepared.dpi.round() as u32)
-        .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
-    crate::ocr::recover_missed_lines(engine, &prepared.raster, prepared.dpi, &mut raw)
         .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
     drop(prepared.raster);
     let mut texts: Vec<String> = raw.iter().map(|l| l.text.clone()).collect();

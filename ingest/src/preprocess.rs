@@ -622,7 +622,7 @@ mod tests {
     fn specks_go_and_strokes_stay() {
         let mut r = lines_page(0.0);
         for i in 0..300 {
-            let (x, y) = (37 + (i * 97) % 1100, 40 + (i * 53) % 150);
+            let (x, y) = (20 + (i % 50) * 20, 20 + (i / 50) * 25);
             for dy in 0..3 {
                 for dx in 0..3 {
                     r.pixels[(y + dy) * 1200 + x + dx] = 40;

@@ -125,19 +125,26 @@ fn decode_with_image(
         image::ImageError::Limits(l) => ErrorKind::Image(format!("over the decoding limits: {l}")),
         other => ErrorKind::Image(other.to_string()),
     };
-    let reader = || {
-        let mut r = image::ImageReader::with_format(Cursor::new(bytes), format);
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(MAX_SIDE);
-        limits.max_image_height = Some(MAX_SIDE);
-        // Room for an RGBA decode of the largest page we accept.
-        limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
-        r.limits(limits);
-        r
-    };
-    let (w, h) = reader().into_dimensions().map_err(img_err)?;
+    // The header alone first, so an absurd size is refused by name before
+    // any pixel memory is asked for. A PNG's size is in its first chunk,
+    // which we read ourselves: the decoder wants more of the file first.
+    if format == image::ImageFormat::Png && bytes.len() >= 24 && &bytes[12..16] == b"IHDR" {
+        let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+        check_size(w as u64, h as u64)?;
+    }
+    let (w, h) = image::ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(img_err)?;
     check_size(w as u64, h as u64)?;
-    let img = reader().decode().map_err(img_err)?;
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    // Room for an RGBA decode of the largest page we accept.
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
+    reader.limits(limits);
+    let img = reader.decode().map_err(img_err)?;
     let gray = img.into_luma8();
     Ok(PageImage {
         raster: Raster {

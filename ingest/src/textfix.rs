@@ -37,7 +37,8 @@ fn is_chinese_line(chars: &[char]) -> bool {
 /// Fixes one line on its own: spacing, ASCII look-alikes, 文号 brackets,
 /// page-number footers.
 pub fn fix_line(line: &str) -> String {
-    let chars: Vec<char> = collapse_spaces(line).chars().collect();
+    let line = drop_stray_quotes(line);
+    let chars: Vec<char> = collapse_spaces(&line).chars().collect();
     if chars.is_empty() {
         return String::new();
     }
@@ -89,6 +90,37 @@ pub fn fix_line(line: &str) -> String {
     out.into_iter().collect()
 }
 
+/// Tesseract reads a wide gap (as between a gazette's name and its issue in
+/// the running head) as a quotation mark standing alone. Chinese quotation
+/// marks touch their text, so a lone one with no partner on the line goes.
+fn drop_stray_quotes(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    let has = |c: char| line.contains(c);
+    let kept: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            let lone = matches!(**w, "”" | "“" | "\"" | "’" | "‘" | "'");
+            let inner = *i > 0 && *i + 1 < words.len();
+            !(lone && inner && !(has('“') && has('”')))
+        })
+        .map(|(i, w)| {
+            // A closing mark after a gap and before a number closes
+            // nothing: it is the gap itself, misread.
+            if i > 0
+                && !has('“')
+                && w.strip_prefix('”')
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                w.strip_prefix('”').unwrap_or(w)
+            } else {
+                w
+            }
+        })
+        .collect();
+    kept.join(" ")
+}
+
 /// The ASCII characters that stand for full-width punctuation in Chinese.
 fn is_cjk_punct_ascii(c: char) -> bool {
     matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')')
@@ -102,16 +134,28 @@ fn footer(chars: &[char]) -> Option<String> {
     let start = s.chars().take_while(|c| dash(*c)).count();
     let end = s.chars().rev().take_while(|c| dash(*c)).count();
     let total = s.chars().count();
-    if start == 0 || end == 0 || start + end >= total || start > 3 || end > 3 {
+    // Tesseract sometimes drops one of the two dashes; a number with a dash
+    // on one side only, alone on its line, is still a folio.
+    if (start == 0 && end == 0) || start + end >= total || start > 3 || end > 3 {
         return None;
     }
-    let mid: String = s.chars().skip(start).take(total - start - end).collect();
+    // Inside a folio, a bar-like glyph is the digit 1 and a ring is 0.
+    let mid: String = s
+        .chars()
+        .skip(start)
+        .take(total - start - end)
+        .map(|c| match c {
+            '】' | ']' | '[' | '|' | 'l' | 'I' | '!' | '！' | '丨' => '1',
+            'O' | 'o' | '〇' => '0',
+            c => c,
+        })
+        .collect();
     if !mid.chars().all(|c| c.is_ascii_digit()) || mid.len() > 4 {
         return None;
     }
     // Printed with ASCII hyphens, keep them; read as 一 or a dash, the
     // printed form is the em dash.
-    let ascii = s.starts_with('-') && s.ends_with('-');
+    let ascii = (start == 0 || s.starts_with('-')) && (end == 0 || s.ends_with('-'));
     Some(if ascii {
         format!("- {mid} -")
     } else {
@@ -157,9 +201,9 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
                 out[idx[k]] = '〔';
                 out[idx[k + 5]] = '〕';
                 // Spaces inside the number go too: it is printed solid.
-                for i in idx[k]..idx[j] {
-                    if out[i] == ' ' {
-                        out[i] = '\u{0}';
+                for ch in &mut out[idx[k]..idx[j]] {
+                    if *ch == ' ' {
+                        *ch = '\u{0}';
                     }
                 }
                 k = j;
@@ -310,11 +354,29 @@ mod tests {
     }
 
     #[test]
+    fn stray_quotes() {
+        assert_eq!(
+            fix_line("云南省人民政府公报 ” 2017年第5期"),
+            "云南省人民政府公报2017年第5期"
+        );
+        assert_eq!(fix_line("即 “此件公开发布” 等"), "即“此件公开发布”等");
+        assert_eq!(fix_line("公报 ”2017年第5期"), "公报2017年第5期");
+        assert_eq!(
+            fix_line("工作的意见 ”实施细则"),
+            "工作的意见”实施细则",
+            "a misread 〉 stays for fix_page"
+        );
+    }
+
+    #[test]
     fn footers() {
         assert_eq!(fix_line("一 12 一"), "— 12 —");
         assert_eq!(fix_line("— 3 —"), "— 3 —");
         assert_eq!(fix_line("- 7 -"), "- 7 -");
         assert_eq!(fix_line("一二三"), "一二三");
+        assert_eq!(fix_line("一 】 一"), "— 1 —");
+        assert_eq!(fix_line("3一"), "— 3 —");
+        assert_eq!(fix_line("2017"), "2017");
     }
 
     #[test]

@@ -210,6 +210,35 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
+/// The parts of the graphics state (with its text state) that place glyphs;
+/// saved and restored by q and Q.
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Vec<u8>>,
+    size: f32,
+    leading: f32,
+    char_sp: f32,
+    word_sp: f32,
+    hscale: f32,
+    rise: f32,
+}
+
+impl Default for GState {
+    fn default() -> Self {
+        Self {
+            ctm: IDENTITY,
+            font: None,
+            size: 0.0,
+            leading: 0.0,
+            char_sp: 0.0,
+            word_sp: 0.0,
+            hscale: 1.0,
+            rise: 0.0,
+        }
+    }
+}
+
 /// A placed glyph in page space (points, y up).
 struct Glyph {
     text: String,
@@ -235,53 +264,41 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
         .collect();
 
     let mut glyphs = Vec::new();
-    let mut ctm = IDENTITY;
-    let mut stack: Vec<(Matrix, Option<Vec<u8>>, f32, f32, f32, f32, f32, f32)> = Vec::new();
+    let mut gs = GState::default();
+    let mut stack: Vec<GState> = Vec::new();
     let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
-    let mut font: Option<Vec<u8>> = None;
-    let (mut size, mut leading, mut char_sp, mut word_sp, mut hscale, mut rise) =
-        (0.0f32, 0.0, 0.0, 0.0, 1.0, 0.0);
     let f = |o: &Object| num(doc, o).unwrap_or(0.0);
 
     for op in &content.operations {
         let a = &op.operands;
         match op.operator.as_str() {
-            "q" => stack.push((
-                ctm,
-                font.clone(),
-                size,
-                leading,
-                char_sp,
-                word_sp,
-                hscale,
-                rise,
-            )),
+            "q" => stack.push(gs.clone()),
             "Q" => {
                 if let Some(s) = stack.pop() {
-                    (ctm, font, size, leading, char_sp, word_sp, hscale, rise) = s;
+                    gs = s;
                 }
             }
             "cm" if a.len() == 6 => {
                 let m = [f(&a[0]), f(&a[1]), f(&a[2]), f(&a[3]), f(&a[4]), f(&a[5])];
-                ctm = mul(&m, &ctm);
+                gs.ctm = mul(&m, &gs.ctm);
             }
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
             }
             "Tf" if a.len() == 2 => {
-                font = a[0].as_name().ok().map(<[u8]>::to_vec);
-                size = f(&a[1]);
+                gs.font = a[0].as_name().ok().map(<[u8]>::to_vec);
+                gs.size = f(&a[1]);
             }
-            "TL" if a.len() == 1 => leading = f(&a[0]),
-            "Tc" if a.len() == 1 => char_sp = f(&a[0]),
-            "Tw" if a.len() == 1 => word_sp = f(&a[0]),
-            "Tz" if a.len() == 1 => hscale = f(&a[0]) / 100.0,
-            "Ts" if a.len() == 1 => rise = f(&a[0]),
+            "TL" if a.len() == 1 => gs.leading = f(&a[0]),
+            "Tc" if a.len() == 1 => gs.char_sp = f(&a[0]),
+            "Tw" if a.len() == 1 => gs.word_sp = f(&a[0]),
+            "Tz" if a.len() == 1 => gs.hscale = f(&a[0]) / 100.0,
+            "Ts" if a.len() == 1 => gs.rise = f(&a[0]),
             "Td" | "TD" if a.len() == 2 => {
                 let (tx, ty) = (f(&a[0]), f(&a[1]));
                 if op.operator == "TD" {
-                    leading = -ty;
+                    gs.leading = -ty;
                 }
                 tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
                 tm = tlm;
@@ -291,19 +308,19 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                 tm = tlm;
             }
             "T*" => {
-                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
                 tm = tlm;
             }
             "Tj" | "'" | "\"" | "TJ" => {
                 if op.operator == "'" || op.operator == "\"" {
                     if op.operator == "\"" && a.len() == 3 {
-                        word_sp = f(&a[0]);
-                        char_sp = f(&a[1]);
+                        gs.word_sp = f(&a[0]);
+                        gs.char_sp = f(&a[1]);
                     }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
                     tm = tlm;
                 }
-                let Some(fnt) = font.as_ref().and_then(|n| fonts.get(n)) else {
+                let Some(fnt) = gs.font.as_ref().and_then(|n| fonts.get(n)) else {
                     continue;
                 };
                 let items: Vec<&Object> = match op.operator.as_str() {
@@ -314,19 +331,20 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                         .unwrap_or_default(),
                     _ => a.last().into_iter().collect(),
                 };
+                let (size, hscale) = (gs.size, gs.hscale);
                 for item in items {
                     match item {
                         Object::String(bytes, _) => {
                             for (code, text, w) in fnt.glyphs(bytes) {
                                 let trm = mul(
-                                    &[size * hscale, 0.0, 0.0, size, 0.0, rise],
-                                    &mul(&tm, &ctm),
+                                    &[size * hscale, 0.0, 0.0, size, 0.0, gs.rise],
+                                    &mul(&tm, &gs.ctm),
                                 );
                                 let scale = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
                                 let sx = (trm[0] * trm[0] + trm[1] * trm[1]).sqrt();
-                                let spacing = char_sp
+                                let spacing = gs.char_sp
                                     + if fnt.code_len == 1 && code == 32 {
-                                        word_sp
+                                        gs.word_sp
                                     } else {
                                         0.0
                                     };

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Regenerates the committed test fixtures (tests never run this: they use the
+committed files). Needs what ../shared/tools/render_gazette.py needs, plus img2pdf.
+
+    python3 tests/data/make_fixtures.py
+
+clean-page.png / clean-page.expected.txt
+    page 2 of an issue of the 2017 Yunnan notice, Noto Serif, 300 dpi, no damage,
+    and its exact printed lines: the OCR accuracy check.
+small/
+    a two-page issue (the 2019 holiday notice), AR PL UMing, 150 dpi, in every
+    input format: png/ jpeg/ g4/ (page directories), multi-page TIFFs with each
+    compression, scan-dct.pdf (JPEG pages), scan-flate.pdf (PNG pages with
+    predictors), scan-ccitt.pdf (G4 pages), text.pdf (born-digital), and truth/.
+"""
+import json, os, shutil, subprocess, sys, tempfile
+from pathlib import Path
+from PIL import Image
+import img2pdf
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("GAZETTE_SHARED", HERE.parent.parent.parent / "shared"))
+RENDER = SHARED / "tools" / "render_gazette.py"
+CORPUS = SHARED / "corpus"
+
+
+def render(out, docs, *args):
+    subprocess.run([sys.executable, str(RENDER), *[str(CORPUS / d) for d in docs], "--out", str(out), *args],
+                   check=True, capture_output=True)
+    return json.loads((out / "manifest.json").read_text())
+
+
+def main():
+    tmp = Path(tempfile.mkdtemp())
+    # The accuracy page.
+    render(tmp / "clean", ["2017-yzbf-22.txt"], "--format", "png", "--font", "serif")
+    shutil.copy(tmp / "clean" / "page-002.png", HERE / "clean-page.png")
+    shutil.copy(tmp / "clean" / "truth" / "page-002.txt", HERE / "clean-page.expected.txt")
+
+    small = HERE / "small"
+    shutil.rmtree(small, ignore_errors=True)
+    small.mkdir()
+    common = ["--font", "uming", "--title-font", "wenkai-bold", "--dpi", "150"]
+    doc = ["2018-gbfmd-15.txt"]
+    m = render(tmp / "png", doc, "--format", "png", *common)
+    shutil.copytree(tmp / "png" / "truth", small / "truth")
+    (small / "png").mkdir()
+    for f in m["files"]:
+        shutil.copy(tmp / "png" / f, small / "png" / f)
+    render(tmp / "jpeg", doc, "--format", "jpeg", *common)
+    render(tmp / "g4", doc, "--format", "tiff-g4", *common)
+    for kind in ("jpeg", "g4"):
+        (small / kind).mkdir()
+        for f in sorted((tmp / kind).glob("page-*")):
+            shutil.copy(f, small / kind / f.name)
+    pngs = [Image.open(small / "png" / f) for f in m["files"]]
+    # Uncompressed pages are big: that one holds the top-left 600x400 of each.
+    crops = [p.crop((0, 0, 600, 400)) for p in pngs]
+    crops[0].save(small / "multi-raw.tif", save_all=True, append_images=crops[1:], compression="raw", dpi=(150, 150))
+    for comp, name in [("tiff_lzw", "lzw"), ("tiff_adobe_deflate", "deflate"), ("packbits", "packbits")]:
+        pngs[0].save(small / f"multi-{name}.tif", save_all=True, append_images=pngs[1:], compression=comp,
+                     dpi=(150, 150))
+    g4 = [Image.open(p) for p in sorted((small / "g4").glob("*.tif"))]
+    g4[0].save(small / "multi-g4.tif", save_all=True, append_images=g4[1:], compression="group4", dpi=(150, 150))
+    render(tmp / "scan", doc, "--format", "pdf-scan", *common)
+    shutil.copy(tmp / "scan" / "issue.pdf", small / "scan-dct.pdf")
+    (small / "scan-flate.pdf").write_bytes(img2pdf.convert([str(small / "png" / f) for f in m["files"]]))
+    (small / "scan-ccitt.pdf").write_bytes(img2pdf.convert([str(p) for p in sorted((small / "g4").glob("*.tif"))]))
+    render(tmp / "text", doc, "--format", "pdf-text", *common)
+    shutil.copy(tmp / "text" / "issue.pdf", small / "text.pdf")
+    shutil.copy(tmp / "text" / "manifest.json", small / "manifest.json")
+    shutil.rmtree(tmp)
+    print("fixtures written to", HERE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+//! Every input format decodes to the right pixels: lossless formats match
+//! the PNG exactly, the three CCITT G4 containers match each other and the
+//! thresholded PNG, JPEG is close, and the born-digital PDF's text layer is
+//! the printed text.
+
+use crate::util::{self, data, Fake};
+use ingest::pipeline::Event;
+use ingest::{Raster, TextOrigin};
+
+/// The rasters the engine saw, in page order, with each page's dpi.
+fn rasters(path: &str) -> Vec<(Raster, Option<f32>)> {
+    let fake = Fake::default();
+    let events = util::run(&[data(path)], &fake, 2);
+    assert!(
+        util::failures(&events).is_empty(),
+        "{path}: {:?}",
+        util::failures(&events)
+    );
+    let map = fake.rasters.lock().unwrap();
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some((map[&p.lines[0].text].clone(), p.dpi)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn png() -> Vec<(Raster, Option<f32>)> {
+    rasters("small/png")
+}
+
+#[test]
+fn lossless_formats_match_png_exactly() {
+    let reference = png();
+    assert_eq!(reference.len(), 2);
+    assert_eq!((reference[0].0.width, reference[0].0.height), (1240, 1753));
+    for f in [
+        "small/multi-lzw.tif",
+        "small/multi-deflate.tif",
+        "small/multi-packbits.tif",
+        "small/scan-flate.pdf",
+    ] {
+        let got = rasters(f);
+        assert_eq!(got.len(), 2, "{f}");
+        for (i, ((a, _), (b, dpi))) in reference.iter().zip(&got).enumerate() {
+            assert!(a == b, "{f} page {} differs from the png", i + 1);
+            let dpi = dpi.unwrap_or(0.0);
+            assert!((dpi - 150.0).abs() < 1.0, "{f}: dpi {dpi}");
+        }
+    }
+}
+
+#[test]
+fn uncompressed_tiff_matches_png() {
+    let reference = png();
+    let got = rasters("small/multi-raw.tif");
+    assert_eq!(got.len(), 2);
+    for ((full, _), (crop, _)) in reference.iter().zip(&got) {
+        assert_eq!((crop.width, crop.height), (600, 400));
+        assert!(*crop == full.crop(0, 0, 600, 400));
+    }
+}
+
+#[test]
+fn g4_in_every_container_is_the_thresholded_page() {
+    let reference: Vec<Raster> = png()
+        .into_iter()
+        .map(|(mut r, _)| {
+            // The renderer made its bitonal pages with this threshold.
+            r.pixels
+                .iter_mut()
+                .for_each(|p| *p = if *p > 150 { 255 } else { 0 });
+            r
+        })
+        .collect();
+    for f in ["small/g4", "small/multi-g4.tif", "small/scan-ccitt.pdf"] {
+        let got = rasters(f);
+        assert_eq!(got.len(), 2, "{f}");
+        for (i, (a, (b, _))) in reference.iter().zip(&got).enumerate() {
+            assert!(
+                *a == *b,
+                "{f} page {} differs (polarity or decoding)",
+                i + 1
+            );
+        }
+    }
+}
+
+fn mean_abs_diff(a: &Raster, b: &Raster) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    a.pixels
+        .iter()
+        .zip(&b.pixels)
+        .map(|(x, y)| (*x as f64 - *y as f64).abs())
+        .sum::<f64>()
+        / a.pixels.len() as f64
+}
+
+#[test]
+fn jpeg_pages_are_close_to_png() {
+    let reference = png();
+    for f in ["small/jpeg", "small/scan-dct.pdf"] {
+        let got = rasters(f);
+        assert_eq!(got.len(), 2, "{f}");
+        for ((a, _), (b, dpi)) in reference.iter().zip(&got) {
+            let d = mean_abs_diff(a, b);
+            assert!(d < 4.0, "{f}: mean difference {d}");
+            assert!((dpi.unwrap_or(0.0) - 150.0).abs() < 1.0, "{f}: dpi {dpi:?}");
+        }
+    }
+}
+
+#[test]
+fn born_digital_pdf_uses_its_text_layer() {
+    let fake = Fake::default();
+    let events = util::run(&[data("small/text.pdf")], &fake, 2);
+    assert_eq!(
+        fake.calls.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no page needed ocr"
+    );
+    let pages: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages.len(), 2);
+    for p in pages {
+        assert_eq!(p.origin, TextOrigin::TextLayer);
+        let truth =
+            std::fs::read_to_string(data(&format!("small/truth/page-{:03}.txt", p.page))).unwrap();
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        let want: Vec<String> = truth
+            .lines()
+            .map(squash)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let got: Vec<String> = p.lines.iter().map(|l| squash(&l.text)).collect();
+        assert_eq!(got, want, "page {}", p.page);
+        let mut last_top = 0;
+        for l in &p.lines {
+            assert!(
+                l.bbox.x1() <= p.width && l.bbox.y1() <= p.height,
+                "{l:?} outside the page"
+            );
+            assert!(l.bbox.y0() >= last_top, "lines out of order: {l:?}");
+            assert!(
+                l.bbox.height() > 20 && l.bbox.height() < 150,
+                "implausible line height: {l:?}"
+            );
+            last_top = l.bbox.y0();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Shared test helpers: fixture paths, a fake OCR engine, running the
+//! pipeline into a list of events, and character error rate.
+
+use ingest::pipeline::{self, Event, Options};
+use ingest::{source, BBox, Line, OcrEngine, Preprocess, Raster};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+/// A fake engine: reports each raster it is given as one line (size and a
+/// hash of the pixels), and can be told to be slow, fail or panic.
+#[derive(Default)]
+pub struct Fake {
+    pub delay_ms: u64,
+    /// Panic on rasters of this width.
+    pub panic_width: Option<u32>,
+    /// Fail on rasters of this width.
+    pub fail_width: Option<u32>,
+    pub rasters: Mutex<HashMap<String, Raster>>,
+    pub running: AtomicUsize,
+    pub max_running: AtomicUsize,
+    pub calls: AtomicUsize,
+}
+
+pub fn digest(r: &Raster) -> String {
+    // FNV-1a: enough to tell rasters apart in a test.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &p in &r.pixels {
+        h ^= p as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{}x{}:{h:016x}", r.width, r.height)
+}
+
+impl OcrEngine for Fake {
+    fn recognize(&self, raster: &Raster, _dpi: u32) -> Result<Vec<Line>, String> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_running.fetch_max(now, Ordering::SeqCst);
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.delay_ms > 0 {
+            // Uneven delays make pages finish out of order.
+            std::thread::sleep(Duration::from_millis(
+                self.delay_ms * (1 + (n as u64 * 7) % 4),
+            ));
+        }
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        if Some(raster.width) == self.panic_width {
+            panic!("fake engine told to panic");
+        }
+        if Some(raster.width) == self.fail_width {
+            return Err("fake engine told to fail".into());
+        }
+        let d = digest(raster);
+        self.rasters
+            .lock()
+            .unwrap()
+            .insert(d.clone(), raster.clone());
+        Ok(vec![Line {
+            text: d,
+            bbox: BBox([0, 0, raster.width, raster.height]),
+            confidence: 1.0,
+        }])
+    }
+
+    fn recognize_line(&self, _raster: &Raster, _dpi: u32) -> Result<Vec<Line>, String> {
+        Ok(vec![])
+    }
+
+    fn describe(&self) -> String {
+        "fake".into()
+    }
+}
+
+/// Runs the pipeline over `paths` with no preprocessing, so the engine sees
+/// rasters exactly as decoded.
+pub fn run(paths: &[PathBuf], engine: &Fake, jobs: usize) -> Vec<Event> {
+    let (issues, errors) = source::discover(paths);
+    assert!(errors.is_empty(), "{errors:?}");
+    let opts = Options {
+        jobs,
+        preprocess: Preprocess::none(),
+    };
+    let mut events = Vec::new();
+    pipeline::run(&issues, engine, &opts, |e| events.push(e)).unwrap();
+    events
+}
+
+/// The pages of a run, as (file name, page, first line text).
+pub fn pages(events: &[Event]) -> Vec<(String, usize, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some((
+                p.source.file_name().unwrap().to_string_lossy().into_owned(),
+                p.page,
+                p.lines.first().map(|l| l.text.clone()).unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn failures(events: &[Event]) -> Vec<&ingest::Error> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Failed(f) => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Strict character error rate, whitespace ignored (as ../shared/tools/cer.py --strict).
+pub fn cer(truth: &str, ocr: &str) -> f64 {
+    let t: Vec<char> = truth.chars().filter(|c| !c.is_whitespace()).collect();
+    let o: Vec<char> = ocr.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut prev: Vec<usize> = (0..=o.len()).collect();
+    let mut cur = vec![0; o.len() + 1];
+    for i in 1..=t.len() {
+        cur[0] = i;
+        for j in 1..=o.len() {
+            let sub = prev[j - 1] + usize::from(t[i - 1] != o[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[o.len()] as f64 / t.len().max(1) as f64
+}
+
+#[test]
+fn cer_counts_edits() {
+    assert_eq!(cer("云南省", "云南省"), 0.0);
+    assert!((cer("云南省人", "云 南 市人") - 0.25).abs() < 1e-9);
+    assert_eq!(cer("abc", ""), 1.0);
+}
