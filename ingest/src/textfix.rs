@@ -87,7 +87,65 @@ pub fn fix_line(line: &str) -> String {
         };
         out.push(fixed);
     }
+    if chinese {
+        article_gap(&mut out);
+        times_signs(&mut out);
+    }
     out.into_iter().collect()
+}
+
+/// Regulations print a full-width space after an article or chapter
+/// heading (第一条　为了…); Tesseract reads that gap as a quotation mark.
+fn article_gap(chars: &mut [char]) {
+    if chars.first() != Some(&'第') {
+        return;
+    }
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十百千零〇两".contains(c);
+    let n = chars[1..].iter().take_while(|c| numeral(**c)).count();
+    if n == 0 || n > 6 {
+        return;
+    }
+    let (unit, after) = (chars.get(1 + n).copied(), 2 + n);
+    if unit.is_some_and(|u| "条章节编款".contains(u))
+        && chars
+            .get(after)
+            .is_some_and(|q| matches!(q, '”' | '“' | '"' | '\'' | '’' | '‘'))
+        && chars.get(after + 1).is_some_and(|c| is_han(*c))
+    {
+        chars[after] = '\u{3000}';
+    }
+}
+
+/// The multiplication sign and the ××× placeholder of official texts are
+/// read as the letter X: an X between digits, after a digit or
+/// ideograph before a digit, or repeated beside an ideograph, is ×.
+fn times_signs(chars: &mut [char]) {
+    let x = |c: char| matches!(c, 'X' | 'x' | '×');
+    let n = chars.len();
+    let mut i = 0;
+    while i < n {
+        if !x(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && x(chars[i]) {
+            i += 1;
+        }
+        let prev = start.checked_sub(1).map(|k| chars[k]);
+        let next = chars.get(i).copied();
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let han = |c: Option<char>| c.is_some_and(is_han);
+        let times = if i - start >= 2 {
+            han(prev) || han(next)
+        } else {
+            (digit(prev) || han(prev)) && digit(next)
+                || digit(prev) && (han(next) || next == Some('%'))
+        };
+        if times {
+            chars[start..i].iter_mut().for_each(|c| *c = '×');
+        }
+    }
 }
 
 /// Tesseract reads a wide gap (as between a gazette's name and its issue in
@@ -217,87 +275,82 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
 }
 
 /// Fixes a page's lines: each line on its own, then bracket and quote
-/// nesting across lines (a title in 《》 often wraps).
+/// nesting across lines (a title in 《》 often wraps). Where a closing mark
+/// shows what an opening one must have been, the opener is corrected too.
 pub fn fix_page(lines: &mut [String]) {
     for l in lines.iter_mut() {
         *l = fix_line(l);
     }
-    let mut stack: Vec<char> = Vec::new();
-    for l in lines.iter_mut() {
-        let chinese = is_chinese_line(&l.chars().collect::<Vec<_>>());
-        if !chinese {
+    let mut page: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    // Open marks: (line, position, mark as now written).
+    let mut stack: Vec<(usize, usize, char)> = Vec::new();
+    for li in 0..page.len() {
+        if !is_chinese_line(&page[li]) {
             continue;
         }
-        let mut out = String::with_capacity(l.len());
-        for c in l.chars() {
-            let top = stack.last().copied();
-            let fixed = match c {
+        for ci in 0..page[li].len() {
+            let c = page[li][ci];
+            let top = stack.last().map(|t| t.2);
+            let mut set = |ch: char| page[li][ci] = ch;
+            match c {
                 // Chinese nests titles as 《…〈…〉…》: a 《 inside an open 《
                 // is a misread 〈.
-                '《' if top == Some('《') => {
-                    stack.push('〈');
-                    '〈'
+                '《' | '〈' if top == Some('《') => {
+                    set('〈');
+                    stack.push((li, ci, '〈'));
                 }
-                '《' => {
-                    stack.push('《');
-                    '《'
-                }
-                '〈' if top == Some('《') => {
-                    stack.push('〈');
-                    '〈'
-                }
+                '《' => stack.push((li, ci, '《')),
                 // Outside a title, 〈 is a misread full-width parenthesis.
                 '〈' => {
-                    stack.push('（');
-                    '（'
+                    set('（');
+                    stack.push((li, ci, '（'));
                 }
-                '》' | '〉' | '”' | '）' | '"' => match (c, top) {
-                    ('》', Some('〈'))
-                    | ('”', Some('〈'))
-                    | ('）', Some('〈'))
-                    | ('"', Some('〈')) => {
+                '“' | '（' => stack.push((li, ci, c)),
+                '"' => {
+                    if top == Some('“') {
+                        set('”');
                         stack.pop();
-                        '〉'
+                    } else {
+                        set('“');
+                        stack.push((li, ci, '“'));
                     }
-                    ('”', Some('《')) | ('"', Some('《')) | ('〉', Some('《')) => {
-                        stack.pop();
-                        '》'
-                    }
-                    ('〉', Some('（')) | ('”', Some('（')) => {
-                        stack.pop();
-                        '）'
-                    }
-                    ('"', Some('“')) => {
-                        stack.pop();
-                        '”'
-                    }
-                    ('"', _) => {
-                        stack.push('“');
-                        '“'
-                    }
-                    (_, Some(t)) if closes(t) == c => {
-                        stack.pop();
-                        c
-                    }
-                    _ => c,
-                },
-                '“' | '（' => {
-                    stack.push(c);
-                    c
                 }
-                _ => c,
-            };
-            out.push(fixed);
+                '》' | '〉' | '”' | '）' => {
+                    let Some(&(ol, oc, open)) = stack.last() else {
+                        continue;
+                    };
+                    let fixed = match (c, open) {
+                        (_, '〈') if c != '〉' && c != '）' => Some('〉'),
+                        ('”', '《') | ('〉', '《') => Some('》'),
+                        ('〉', '（') | ('”', '（') => Some('）'),
+                        _ => None,
+                    };
+                    if let Some(f) = fixed {
+                        set(f);
+                        stack.pop();
+                    } else if closes(open) == c {
+                        stack.pop();
+                    } else if c == '）' && (open == '《' || open == '〈') {
+                        // A parenthesis closes what Tesseract read as a
+                        // title mark: the opener was （.
+                        page[ol][oc] = '（';
+                        stack.pop();
+                    }
+                }
+                _ => {}
+            }
             if stack.len() > 8 {
                 // Something went unclosed; forget rather than mislead.
                 stack.clear();
             }
         }
-        *l = out;
         // Titles and quotations do not run past the end of a sentence.
-        if l.ends_with('。') || l.ends_with('；') || l.ends_with('：') {
+        if matches!(page[li].last(), Some('。') | Some('；') | Some('：')) {
             stack.clear();
         }
+    }
+    for (l, chars) in lines.iter_mut().zip(page) {
+        *l = chars.into_iter().collect();
     }
 }
 
@@ -351,6 +404,19 @@ mod tests {
             "（国办发〔2016〕80号），进一步"
         );
         assert_eq!(fix_line("（2017年）"), "（2017年）");
+    }
+
+    #[test]
+    fn article_gaps_and_times_signs() {
+        assert_eq!(
+            fix_line("第一条”为了加强绿色建筑管理"),
+            "第一条\u{3000}为了加强绿色建筑管理"
+        );
+        assert_eq!(fix_line("第二章“设计"), "第二章\u{3000}设计");
+        assert_eq!(fix_line("根据第五条“规定"), "根据第五条“规定");
+        assert_eq!(fix_line("手术台次数X100%。"), "手术台次数×100%。");
+        assert_eq!(fix_line("XX市人民政府"), "××市人民政府");
+        assert_eq!(fix_line("X射线检查"), "X射线检查");
     }
 
     #[test]

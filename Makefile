@@ -1,0 +1,59 @@
+# gazette: the two commands of README.md, and the measurements.
+#   make demo   install what is needed, build, OCR the bundled sample issue
+#   make test   install what is needed, check formatting and lints, run every test
+#   make eval   OCR fidelity and throughput against bare Tesseract (scripts/eval_ocr.py)
+#   make bench  criterion benchmarks of decoding, preprocessing, text layers
+
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := build-essential curl ca-certificates tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev \
+	libclang-dev clang pkg-config
+EVAL_APT := python3-pip fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai \
+	fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-lxgw-wenkai
+# Tesseract's OpenMP threads fight our worker threads; the binary sets this
+# itself, the test harness needs it from outside.
+export OMP_THREAD_LIMIT := 1
+# Where rustup puts cargo, for a machine that had none before `make deps`.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: deps eval-deps build demo test lint eval bench clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v cargo >/dev/null || { \
+		echo "installing the Rust toolchain (rustup)"; \
+		curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal; }
+
+build: deps
+	cargo build --release
+
+demo: build
+	./target/release/gazette ocr sample/yn-2017-05.tif
+
+test: deps
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace
+
+eval-deps: deps
+	@missing=$$(for p in $(EVAL_APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz" 2>/dev/null || \
+		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz
+
+eval: eval-deps build
+	python3 scripts/eval_ocr.py
+
+bench: deps
+	cargo bench --bench ocr
+
+clean:
+	cargo clean

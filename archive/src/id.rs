@@ -1,0 +1,133 @@
+//! Stable, human-readable identifiers: `yn-2017-05` is issue 5 of 2017 of
+//! the gazette whose short code is `yn`, and `yn-2017-05-03` the third
+//! document in it. They appear in URLs and citations, so they are
+//! validated on the way in and never contain anything but [a-z0-9-].
+
+use crate::Error;
+use std::fmt;
+use std::str::FromStr;
+
+/// A gazette's short code, e.g. `yn` for 《云南省人民政府公报》.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GazetteCode(String);
+
+impl GazetteCode {
+    pub fn new(code: &str) -> Result<Self, Error> {
+        let ok = (1..=16).contains(&code.len())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if ok {
+            Ok(Self(code.to_string()))
+        } else {
+            Err(Error::GazetteCode(code.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One issue of a gazette: code, year and issue number.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IssueId {
+    pub gazette: GazetteCode,
+    pub year: u16,
+    pub issue: u16,
+}
+
+/// One document of an issue, numbered from 1 in printed order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId {
+    pub issue: IssueId,
+    pub number: u16,
+}
+
+impl fmt::Display for IssueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:04}-{:02}", self.gazette.0, self.year, self.issue)
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.issue, self.number)
+    }
+}
+
+fn parse_parts(s: &str, want: usize) -> Result<Vec<&str>, Error> {
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.len() != want || s.len() > 40 {
+        return Err(Error::Id(s.to_string()));
+    }
+    Ok(parts)
+}
+
+fn number(s: &str, whole: &str, max: u16) -> Result<u16, Error> {
+    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Id(whole.to_string()));
+    }
+    match s.parse::<u16>() {
+        Ok(n) if n >= 1 && n <= max => Ok(n),
+        _ => Err(Error::Id(whole.to_string())),
+    }
+}
+
+impl FromStr for IssueId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let p = parse_parts(s, 3)?;
+        Ok(IssueId {
+            gazette: GazetteCode::new(p[0]).map_err(|_| Error::Id(s.to_string()))?,
+            year: number(p[1], s, 9999)?,
+            issue: number(p[2], s, 999)?,
+        })
+    }
+}
+
+impl FromStr for DocId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let p = parse_parts(s, 4)?;
+        Ok(DocId {
+            issue: format!("{}-{}-{}", p[0], p[1], p[2])
+                .parse()
+                .map_err(|_| Error::Id(s.to_string()))?,
+            number: number(p[3], s, 999)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        let d: DocId = "yn-2017-05-03".parse().unwrap();
+        assert_eq!(d.issue.year, 2017);
+        assert_eq!(d.issue.issue, 5);
+        assert_eq!(d.number, 3);
+        assert_eq!(d.to_string(), "yn-2017-05-03");
+        let i: IssueId = "yn-2017-5".parse().unwrap();
+        assert_eq!(i.to_string(), "yn-2017-05");
+    }
+
+    #[test]
+    fn hostile_ids_are_refused() {
+        for bad in [
+            "",
+            "yn",
+            "../etc-2017-05-03",
+            "YN-2017-05-03",
+            "yn-2017-05-00",
+            "yn-2017--05-03",
+            "yn-2017-05-03-",
+            "yn-20x7-05-03",
+            "yn-2017-05-+3",
+        ] {
+            assert!(bad.parse::<DocId>().is_err(), "{bad}");
+        }
+    }
+}
