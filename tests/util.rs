@@ -70,10 +70,6 @@ impl OcrEngine for Fake {
         }])
     }
 
-    fn recognize_line(&self, _raster: &Raster, _dpi: u32) -> Result<Vec<Line>, String> {
-        Ok(vec![])
-    }
-
     fn describe(&self) -> String {
         "fake".into()
     }

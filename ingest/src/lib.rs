@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod preprocess;
 pub mod raster;
 pub mod source;
+mod tess;
 pub mod textfix;
 pub mod textlayer;
 

@@ -1,11 +1,11 @@
 //! The OCR engine behind a trait, so the pipeline can be tested with a fake,
-//! and its Tesseract implementation: one `TessBaseApi` per worker thread,
-//! created on first use and reused for every later page.
+//! and its Tesseract implementation: one Tesseract instance per worker
+//! thread, created on first use and reused for every later page, followed
+//! by a second pass that mends Tesseract's layout analysis on gazette pages.
 
 use crate::page::{BBox, Line, Raster};
+use crate::tess::{self, Api, TextLine};
 use std::cell::RefCell;
-use std::ffi::CString;
-use tesseract::plumbing::TessBaseApi;
 
 /// Recognises the text lines of a prepared page image.
 ///
@@ -15,10 +15,6 @@ pub trait OcrEngine: Sync {
     /// Lines in reading order, with boxes in the given raster's pixels and
     /// raw engine text (the caller fixes spacing and punctuation).
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String>;
-    /// Recognises a raster known to hold a single line of text.
-    fn recognize_line(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
-        self.recognize(raster, dpi)
-    }
     /// Frees the calling thread's engine state (called on every worker as a
     /// run ends, so no engine outlives its pool).
     fn release(&self) {}
@@ -35,12 +31,13 @@ pub struct Tesseract {
 
 thread_local! {
     /// The calling thread's engine and the language it was loaded with.
-    static API: RefCell<Option<(String, TessBaseApi)>> = const { RefCell::new(None) };
+    static API: RefCell<Option<(String, Api)>> = const { RefCell::new(None) };
 }
 
-/// Page segmentation mode 3: fully automatic layout analysis. It finds the
-/// centred titles, right-aligned signatures and footers of a gazette page
-/// that mode 6 (one uniform block) merges or drops.
+/// Page segmentation mode 4: a single column of text of variable sizes.
+/// Measured on rendered gazette pages, mode 3 (automatic) cuts list markers
+/// (一、二、) into a column of their own and mode 6 (one uniform block)
+/// dissolves into noise on heavily damaged scans.
 pub const DEFAULT_PSM: i32 = 4;
 
 impl Tesseract {
@@ -61,34 +58,33 @@ impl Tesseract {
         self
     }
 
-    fn create_api(&self) -> Result<TessBaseApi, String> {
-        let lang = CString::new(self.lang.clone())
-            .map_err(|_| "language name contains a nul byte".to_string())?;
+    fn create_api(&self) -> Result<Api, String> {
+        let lang = tess::cstring(&self.lang, "language name")?;
         let datapath = match &self.datapath {
-            Some(d) => Some(
-                CString::new(d.clone())
-                    .map_err(|_| "TESSDATA_PREFIX contains a nul byte".to_string())?,
-            ),
+            Some(d) => Some(tess::cstring(d, "TESSDATA_PREFIX")?),
             None => None,
         };
-        let mut api = TessBaseApi::create();
-        api.init_2(datapath.as_deref(), Some(&lang)).map_err(|_| {
+        let mut api = Api::new(datapath.as_deref(), &lang).ok_or_else(|| {
             format!(
                 "cannot load tesseract language '{}' (is its traineddata installed, e.g. apt install tesseract-ocr-{}?)",
                 self.lang,
                 self.lang.split('+').next().unwrap_or("").replace('_', "-")
             )
         })?;
-        // Tesseract reports a character per word otherwise; our line
-        // fixer handles CJK spacing, and these keep interword gaps honest.
-        let _ = api.set_variable(c"preserve_interword_spaces", c"1");
-        api.set_page_seg_mode(self.psm as u32);
+        // Keep the gaps Tesseract sees between words, so table cells and
+        // English words stay apart; the line fixer closes up ideographs.
+        api.set_variable(c"preserve_interword_spaces", c"1");
+        api.set_page_seg_mode(self.psm);
         Ok(api)
     }
-}
 
-impl Tesseract {
-    fn run(&self, raster: &Raster, dpi: u32, psm: i32) -> Result<Vec<Line>, String> {
+    fn run(
+        &self,
+        raster: &Raster,
+        dpi: u32,
+        psm: i32,
+        marks: &[BBox],
+    ) -> Result<Vec<Line>, String> {
         API.with(|cell| {
             let mut slot = cell.borrow_mut();
             if slot.as_ref().is_none_or(|(lang, _)| *lang != self.lang) {
@@ -97,19 +93,10 @@ impl Tesseract {
             let Some((_, api)) = slot.as_mut() else {
                 return Err("tesseract engine missing after creation".to_string());
             };
-            let (w, h) = (raster.width as i32, raster.height as i32);
-            api.set_image(&raster.pixels, w, h, 1, w)
-                .map_err(|e| format!("image rejected by tesseract: {e:?}"))?;
-            api.set_source_resolution(dpi as i32);
-            api.set_page_seg_mode(psm as u32);
-            let result = api.recognize();
-            api.set_page_seg_mode(self.psm as u32);
-            result.map_err(|_| "tesseract recognition failed".to_string())?;
-            let tsv = api
-                .get_tsv_text(0)
-                .map_err(|_| "tesseract returned no tsv output".to_string())?;
-            let tsv = tsv.as_ref().to_string_lossy().into_owned();
-            Ok(parse_tsv(&tsv))
+            api.set_page_seg_mode(psm);
+            let result = api.recognize(raster, dpi);
+            api.set_page_seg_mode(self.psm);
+            Ok(assemble(result?, marks))
         })
     }
 }
@@ -120,16 +107,29 @@ const PSM_SINGLE_LINE: i32 = 7;
 impl OcrEngine for Tesseract {
     /// Tesseract's reading, then the second pass that mends its layout
     /// analysis on gazette pages ([`repair_lines`], [`merge_row_fragments`]).
+    /// Table cell marks are found first and blanked, so Tesseract reads the
+    /// cells and the marks become tabs between them.
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
-        let mut lines = self.run(raster, dpi, self.psm)?;
-        repair_lines(self, raster, dpi as f32, &mut lines)?;
+        let marks = find_cell_marks(raster, dpi as f32);
+        let blanked;
+        let raster = if marks.is_empty() {
+            raster
+        } else {
+            blanked = blank(raster, &marks);
+            &blanked
+        };
+        let mut lines = self.run(raster, dpi, self.psm, &marks)?;
+        repair_lines(raster, dpi as f32, &mut lines, |crop, ox, oy| {
+            let local: Vec<BBox> = marks
+                .iter()
+                .filter(|m| m.x0() >= ox && m.y0() >= oy)
+                .map(|m| BBox([m.x0() - ox, m.y0() - oy, m.x1() - ox, m.y1() - oy]))
+                .collect();
+            self.run(crop, dpi, PSM_SINGLE_LINE, &local)
+        })?;
         merge_row_fragments(&mut lines);
         restore_folio_dashes(raster, &mut lines);
         Ok(lines)
-    }
-
-    fn recognize_line(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
-        self.run(raster, dpi, PSM_SINGLE_LINE)
     }
 
     fn release(&self) {
@@ -154,66 +154,50 @@ pub fn tesseract_version() -> String {
     v.to_string_lossy().into_owned()
 }
 
-/// Builds lines from Tesseract's TSV (level 4 rows are lines, level 5
-/// words): text is the words joined by spaces, confidence the mean of the
-/// words', box the line's.
-pub fn parse_tsv(tsv: &str) -> Vec<Line> {
-    let mut lines: Vec<Line> = Vec::new();
-    let mut confs: Vec<f32> = Vec::new();
-    let finish = |lines: &mut Vec<Line>, confs: &mut Vec<f32>| {
-        if let Some(l) = lines.last_mut() {
-            if !confs.is_empty() {
-                l.confidence = confs.iter().sum::<f32>() / confs.len() as f32 / 100.0;
-            }
-            l.text = l.text.trim().to_string();
-        }
-        confs.clear();
+/// Builds lines from Tesseract's symbols: words joined by a space, or by a
+/// tab where a table cell mark from `marks` lay between them; symbols
+/// Tesseract read inside a (blanked) mark are dropped; confidence is the
+/// mean of the symbols', the box the union of theirs.
+pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
+    let inside = |b: &BBox| {
+        let (cx, cy) = ((b.x0() + b.x1()) / 2, (b.y0() + b.y1()) / 2);
+        marks
+            .iter()
+            .any(|m| cx + 2 >= m.x0() && cx <= m.x1() + 2 && cy + 2 >= m.y0() && cy <= m.y1() + 2)
     };
-    for row in tsv.lines() {
-        let f: Vec<&str> = row.split('\t').collect();
-        if f.len() < 12 {
-            continue;
-        }
-        let num = |i: usize| f[i].trim().parse::<i64>().ok();
-        let (Some(level), Some(l), Some(t), Some(w), Some(h)) =
-            (num(0), num(6), num(7), num(8), num(9))
-        else {
-            continue;
-        };
-        match level {
-            4 => {
-                finish(&mut lines, &mut confs);
-                let c = |v: i64| v.max(0) as u32;
-                lines.push(Line {
-                    text: String::new(),
-                    bbox: BBox([c(l), c(t), c(l + w), c(t + h)]),
-                    confidence: 0.0,
+    let mut out = Vec::new();
+    for tl in lines {
+        let mut text = String::new();
+        let mut bbox: Option<BBox> = None;
+        let (mut conf, mut n) = (0.0f32, 0usize);
+        let mut last_x1 = 0u32;
+        for s in tl.symbols.iter().filter(|s| !inside(&s.bbox)) {
+            if !text.is_empty() {
+                let between = marks.iter().any(|m| {
+                    let (cx, cy) = ((m.x0() + m.x1()) / 2, (m.y0() + m.y1()) / 2);
+                    cx >= last_x1 && cx <= s.bbox.x0() && cy >= tl.bbox.y0() && cy <= tl.bbox.y1()
                 });
-            }
-            5 => {
-                let text = f[11..].join("\t");
-                let text = text.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                if let Some(line) = lines.last_mut() {
-                    if !line.text.is_empty() {
-                        line.text.push(' ');
-                    }
-                    line.text.push_str(text);
-                    if let Ok(c) = f[10].trim().parse::<f32>() {
-                        if c >= 0.0 {
-                            confs.push(c);
-                        }
-                    }
+                if between {
+                    text.push('\t');
+                } else if s.word_start {
+                    text.push(' ');
                 }
             }
-            _ => {}
+            text.push_str(&s.text);
+            last_x1 = s.bbox.x1();
+            bbox = Some(bbox.map_or(s.bbox, |b| b.union(&s.bbox)));
+            conf += s.confidence;
+            n += 1;
+        }
+        if let Some(bbox) = bbox {
+            out.push(Line {
+                text,
+                bbox,
+                confidence: (conf / n as f32 / 100.0).clamp(0.0, 1.0),
+            });
         }
     }
-    finish(&mut lines, &mut confs);
-    lines.retain(|l| !l.text.is_empty());
-    lines
+    out
 }
 
 /// Joins a short fragment to the line beside it on the same row: Tesseract
@@ -314,6 +298,74 @@ pub fn restore_folio_dashes(r: &Raster, lines: &mut [Line]) {
     }
 }
 
+/// Table cells separated by a boxed cross (⊠, the mark a typesetter's
+/// missing glyph prints, as tabs in tables come out of many systems): the
+/// component's four edges and both diagonals are inked and the four
+/// triangles between them are empty. Returns the marks' boxes.
+pub fn find_cell_marks(r: &Raster, dpi: f32) -> Vec<BBox> {
+    let threshold = crate::preprocess::ink_threshold(r);
+    let (w, h) = (r.width as usize, r.height as usize);
+    let (min, max) = ((dpi / 25.0) as usize, (dpi / 3.5) as usize);
+    let ink = |x: f32, y: f32, rad: i32| -> bool {
+        let (cx, cy) = (x.round() as i32, y.round() as i32);
+        (-rad..=rad).any(|dy| {
+            (-rad..=rad).any(|dx| {
+                let (px, py) = (cx + dx, cy + dy);
+                px >= 0
+                    && py >= 0
+                    && (px as usize) < w
+                    && (py as usize) < h
+                    && r.pixels[py as usize * w + px as usize] <= threshold
+            })
+        })
+    };
+    let mut marks = Vec::new();
+    for (x0, y0, x1, y1) in crate::preprocess::components(r, threshold, max * max * 4) {
+        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+        if bw < min || bh < min || bw > max || bh > max || bw * 5 < bh * 2 || bh * 5 < bw * 2 {
+            continue;
+        }
+        let (fx0, fy0, fw, fh) = (x0 as f32, y0 as f32, (bw - 1) as f32, (bh - 1) as f32);
+        let rad = ((dpi / 150.0).round() as i32).max(1);
+        let along = |f: &dyn Fn(f32) -> (f32, f32)| {
+            (0..=24)
+                .filter(|i| {
+                    let (x, y) = f(*i as f32 / 24.0);
+                    ink(x, y, rad)
+                })
+                .count()
+                >= 22
+        };
+        let edges = along(&|t| (fx0 + t * fw, fy0))
+            && along(&|t| (fx0 + t * fw, fy0 + fh))
+            && along(&|t| (fx0, fy0 + t * fh))
+            && along(&|t| (fx0 + fw, fy0 + t * fh));
+        let diagonals = along(&|t| (fx0 + t * fw, fy0 + t * fh))
+            && along(&|t| (fx0 + t * fw, fy0 + fh - t * fh));
+        let hollow = [(0.5, 0.2), (0.5, 0.8), (0.2, 0.5), (0.8, 0.5)]
+            .iter()
+            .all(|(u, v)| !ink(fx0 + u * fw, fy0 + v * fh, 0));
+        if edges && diagonals && hollow {
+            marks.push(BBox([x0 as u32, y0 as u32, x1 as u32 + 1, y1 as u32 + 1]));
+        }
+    }
+    marks
+}
+
+/// A copy of the page with the given boxes painted paper-white.
+fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
+    let mut out = r.clone();
+    let w = r.width as usize;
+    for b in boxes {
+        for y in b.y0()..b.y1().min(r.height) {
+            for x in b.x0()..b.x1().min(r.width) {
+                out.pixels[y as usize * w + x as usize] = 255;
+            }
+        }
+    }
+    out
+}
+
 /// Rows of ink on a page: maximal runs of rows holding ink, allowing
 /// gaps of two pixel rows, as (top, bottom exclusive).
 fn ink_rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
@@ -362,11 +414,11 @@ fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
 /// from the lines they begin, reading it as one tall garbled line. Rows of
 /// ink that no line covers, and rows that such a tall line spans, are
 /// recognised again one row at a time as single lines.
-pub fn repair_lines<E: OcrEngine + ?Sized>(
-    engine: &E,
+pub fn repair_lines(
     r: &Raster,
     dpi: f32,
     lines: &mut Vec<Line>,
+    mut read_line: impl FnMut(&Raster, u32, u32) -> Result<Vec<Line>, String>,
 ) -> Result<(), String> {
     let threshold = crate::preprocess::ink_threshold(r);
     let (w, h) = (r.width as usize, r.height as usize);
@@ -442,7 +494,7 @@ pub fn repair_lines<E: OcrEngine + ?Sized>(
             (cx1 - cx0) as u32,
             (cy1 - cy0) as u32,
         );
-        let found = engine.recognize_line(&crop, dpi.round() as u32)?;
+        let found = read_line(&crop, cx0 as u32, cy0 as u32)?;
         for mut l in found {
             if l.text.trim().is_empty() || l.confidence < 0.5 {
                 continue;
@@ -479,6 +531,32 @@ mod tests {
         }
     }
 
+    /// Draws a box of side `n` at (x, y), with its diagonals if `cross`.
+    fn draw_box(r: &mut Raster, x: usize, y: usize, n: usize, cross: bool) {
+        let w = r.width as usize;
+        for i in 0..n {
+            for t in 0..2 {
+                r.pixels[(y + t) * w + x + i] = 0;
+                r.pixels[(y + n - 1 - t) * w + x + i] = 0;
+                r.pixels[(y + i) * w + x + t] = 0;
+                r.pixels[(y + i) * w + x + n - 1 - t] = 0;
+                if cross {
+                    r.pixels[(y + i) * w + (x + i + t).min(x + n - 1)] = 0;
+                    r.pixels[(y + i) * w + (x + n - 1 - i).saturating_sub(t).max(x)] = 0;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cell_marks_are_found_and_plain_boxes_are_not() {
+        let mut r = Raster::blank(400, 200);
+        draw_box(&mut r, 50, 50, 40, true);
+        draw_box(&mut r, 200, 50, 40, false);
+        let marks = find_cell_marks(&r, 300.0);
+        assert_eq!(marks, vec![BBox([50, 50, 90, 90])]);
+    }
+
     #[test]
     fn fragments_on_a_row_join() {
         let mut v = vec![
@@ -501,19 +579,33 @@ mod tests {
         assert_eq!(two_columns.len(), 2);
     }
 
+    fn sym(text: &str, x: u32, word_start: bool) -> tess::Symbol {
+        tess::Symbol {
+            text: text.into(),
+            bbox: BBox([x, 45, x + 40, 90]),
+            confidence: 90.0,
+            word_start,
+        }
+    }
+
     #[test]
-    fn tsv_lines_and_confidences() {
-        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
-1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n\
-4\t1\t1\t1\t1\t0\t100\t200\t500\t40\t-1\t\n\
-5\t1\t1\t1\t1\t1\t100\t200\t200\t40\t90\t云南\n\
-5\t1\t1\t1\t1\t2\t300\t200\t300\t40\t80\t省\n\
-4\t1\t1\t1\t2\t0\t100\t260\t500\t40\t-1\t\n\
-5\t1\t1\t1\t2\t1\t100\t260\t500\t40\t-1\t \n";
-        let lines = parse_tsv(tsv);
-        assert_eq!(lines.len(), 1, "a line with no words is dropped");
-        assert_eq!(lines[0].text, "云南 省");
-        assert_eq!(lines[0].bbox, BBox([100, 200, 600, 240]));
-        assert!((lines[0].confidence - 0.85).abs() < 1e-6);
+    fn symbols_become_lines_with_tabs_at_cell_marks() {
+        let line = TextLine {
+            bbox: BBox([0, 40, 400, 100]),
+            symbols: vec![
+                sym("定", 0, true),
+                sym("量", 42, false),
+                sym("因", 100, true), // read inside the blanked mark
+                sym("计", 150, true),
+                sym("算", 192, false),
+                sym("指", 300, true),
+            ],
+        };
+        let marks = [BBox([95, 45, 140, 90])];
+        let lines = assemble(vec![line.clone()], &marks);
+        assert_eq!(lines[0].text, "定量\t计算 指");
+        assert_eq!(lines[0].bbox, BBox([0, 45, 340, 90]));
+        assert!((lines[0].confidence - 0.9).abs() < 1e-6);
+        assert_eq!(assemble(vec![line], &[])[0].text, "定量 因 计算 指");
     }
 }

@@ -372,6 +372,49 @@ pub fn find_specks(r: &Raster, threshold: u8, max_area: usize) -> Vec<Vec<usize>
     specks
 }
 
+/// Bounding boxes (x0, y0, x1, y1 inclusive) of the 8-connected ink
+/// components of at most `max_area` pixels.
+pub fn components(r: &Raster, threshold: u8, max_area: usize) -> Vec<(usize, usize, usize, usize)> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut seen = vec![false; w * h];
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || r.pixels[start] > threshold {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let mut area = 0;
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        while let Some(i) = stack.pop() {
+            area += 1;
+            let (x, y) = (i % w, i / w);
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+            for dy in [-1i64, 0, 1] {
+                for dx in [-1i64, 0, 1] {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && r.pixels[j] <= threshold {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        if area <= max_area {
+            out.push((x0, y0, x1, y1));
+        }
+    }
+    out
+}
+
 /// Block-wise paper brightness (a bright percentile per 64-pixel block,
 /// interpolated) and how much it varies over the page.
 fn background(r: &Raster) -> (Background, i32) {

@@ -37,6 +37,14 @@ fn is_chinese_line(chars: &[char]) -> bool {
 /// Fixes one line on its own: spacing, ASCII look-alikes, 文号 brackets,
 /// page-number footers.
 pub fn fix_line(line: &str) -> String {
+    // Table cells are fixed one by one and stay tab-separated.
+    if line.contains('\t') {
+        return line
+            .split('\t')
+            .map(fix_line)
+            .collect::<Vec<_>>()
+            .join("\t");
+    }
     let line = drop_stray_quotes(line);
     let chars: Vec<char> = collapse_spaces(&line).chars().collect();
     if chars.is_empty() {
