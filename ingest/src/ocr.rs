@@ -159,23 +159,42 @@ pub fn tesseract_version() -> String {
 /// Tesseract read inside a (blanked) mark are dropped; confidence is the
 /// mean of the symbols', the box the union of theirs.
 pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
+    // Tesseract hallucinates quotation marks and commas in the wide gap a
+    // blanked mark leaves: punctuation within half a mark's width of one
+    // was not printed.
+    let phantom = |s: &tess::Symbol| {
+        let punct = s.text.chars().all(|c| "“”\"'‘’，,、。.".contains(c));
+        let (cx, cy) = (
+            (s.bbox.x0() + s.bbox.x1()) / 2,
+            (s.bbox.y0() + s.bbox.y1()) / 2,
+        );
+        punct
+            && marks.iter().any(|m| {
+                let pad = m.width() / 2;
+                cx + pad >= m.x0() && cx <= m.x1() + pad && cy >= m.y0() && cy <= m.y1()
+            })
+    };
+    // A symbol lying mostly within a mark was read from the blank (LSTM
+    // symbol boxes are approximate, so a neighbour may overlap a little).
     let inside = |b: &BBox| {
-        let (cx, cy) = ((b.x0() + b.x1()) / 2, (b.y0() + b.y1()) / 2);
-        marks
-            .iter()
-            .any(|m| cx + 2 >= m.x0() && cx <= m.x1() + 2 && cy + 2 >= m.y0() && cy <= m.y1() + 2)
+        marks.iter().any(|m| {
+            let ox = b.x1().min(m.x1()).saturating_sub(b.x0().max(m.x0()));
+            let oy = b.y1().min(m.y1()).saturating_sub(b.y0().max(m.y0()));
+            (ox * oy) as u64 * 10 >= (b.width() * b.height()) as u64 * 6
+        })
     };
     let mut out = Vec::new();
     for tl in lines {
         let mut text = String::new();
         let mut bbox: Option<BBox> = None;
         let (mut conf, mut n) = (0.0f32, 0usize);
-        let mut last_x1 = 0u32;
-        for s in tl.symbols.iter().filter(|s| !inside(&s.bbox)) {
+        let mut last_cx = 0u32;
+        for s in tl.symbols.iter().filter(|s| !phantom(s)).filter(|s| { let i = inside(&s.bbox); if i { tracing::trace!(text = %s.text, bbox = ?s.bbox, marks = ?marks.iter().filter(|m| m.y0() < s.bbox.y1() && m.y1() > s.bbox.y0()).collect::<Vec<_>>(), "dropped symbol in a cell mark"); } !i }) {
             if !text.is_empty() {
                 let between = marks.iter().any(|m| {
                     let (cx, cy) = ((m.x0() + m.x1()) / 2, (m.y0() + m.y1()) / 2);
-                    cx >= last_x1 && cx <= s.bbox.x0() && cy >= tl.bbox.y0() && cy <= tl.bbox.y1()
+                    let here = (s.bbox.x0() + s.bbox.x1()) / 2;
+                    cx >= last_cx && cx <= here && cy >= tl.bbox.y0() && cy <= tl.bbox.y1()
                 });
                 if between {
                     text.push('\t');
@@ -184,7 +203,7 @@ pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
                 }
             }
             text.push_str(&s.text);
-            last_x1 = s.bbox.x1();
+            last_cx = (s.bbox.x0() + s.bbox.x1()) / 2;
             bbox = Some(bbox.map_or(s.bbox, |b| b.union(&s.bbox)));
             conf += s.confidence;
             n += 1;
@@ -342,9 +361,22 @@ pub fn find_cell_marks(r: &Raster, dpi: f32) -> Vec<BBox> {
             && along(&|t| (fx0 + fw, fy0 + t * fh));
         let diagonals = along(&|t| (fx0 + t * fw, fy0 + t * fh))
             && along(&|t| (fx0 + t * fw, fy0 + fh - t * fh));
-        let hollow = [(0.5, 0.2), (0.5, 0.8), (0.2, 0.5), (0.8, 0.5)]
-            .iter()
-            .all(|(u, v)| !ink(fx0 + u * fw, fy0 + v * fh, 0));
+        // Away from the edges and the diagonals, a ⊠ is empty; a
+        // character dense enough to pass the tests above is not.
+        let (mut probes, mut inked) = (0, 0);
+        for i in 1..16 {
+            for j in 1..16 {
+                let (u, v) = (i as f32 / 16.0, j as f32 / 16.0);
+                let clear = (u - v).abs() > 0.12
+                    && (u + v - 1.0).abs() > 0.12
+                    && u.min(v).min(1.0 - u).min(1.0 - v) > 0.1;
+                if clear {
+                    probes += 1;
+                    inked += usize::from(ink(fx0 + u * fw, fy0 + v * fh, 0));
+                }
+            }
+        }
+        let hollow = inked * 20 <= probes;
         if edges && diagonals && hollow {
             marks.push(BBox([x0 as u32, y0 as u32, x1 as u32 + 1, y1 as u32 + 1]));
         }
@@ -352,13 +384,15 @@ pub fn find_cell_marks(r: &Raster, dpi: f32) -> Vec<BBox> {
     marks
 }
 
-/// A copy of the page with the given boxes painted paper-white.
+/// A copy of the page with the given boxes, and a margin for the blur
+/// around their strokes, painted paper-white.
 fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
     let mut out = r.clone();
     let w = r.width as usize;
+    let m = 3;
     for b in boxes {
-        for y in b.y0()..b.y1().min(r.height) {
-            for x in b.x0()..b.x1().min(r.width) {
+        for y in b.y0().saturating_sub(m)..(b.y1() + m).min(r.height) {
+            for x in b.x0().saturating_sub(m)..(b.x1() + m).min(r.width) {
                 out.pixels[y as usize * w + x as usize] = 255;
             }
         }
@@ -606,6 +640,14 @@ mod tests {
         assert_eq!(lines[0].text, "定量\t计算 指");
         assert_eq!(lines[0].bbox, BBox([0, 45, 340, 90]));
         assert!((lines[0].confidence - 0.9).abs() < 1e-6);
-        assert_eq!(assemble(vec![line], &[])[0].text, "定量 因 计算 指");
+        assert_eq!(assemble(vec![line.clone()], &[])[0].text, "定量 因 计算 指");
+        // A quotation mark read in the gap beside a mark is a phantom.
+        let mut with_quote = line;
+        with_quote.symbols.insert(3, sym("“", 130, true));
+        assert_eq!(
+            assemble(vec![with_quote.clone()], &marks)[0].text,
+            "定量\t计算 指"
+        );
+        assert_eq!(assemble(vec![with_quote], &[])[0].text, "定量 因 “ 计算 指");
     }
 }
