@@ -110,7 +110,9 @@ impl OcrEngine for Tesseract {
     /// Table cell marks are found first and blanked, so Tesseract reads the
     /// cells and the marks become tabs between them.
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
+        let t0 = std::time::Instant::now();
         let marks = find_cell_marks(raster, dpi as f32);
+        let t_marks = t0.elapsed();
         let blanked;
         let raster = if marks.is_empty() {
             raster
@@ -119,16 +121,27 @@ impl OcrEngine for Tesseract {
             &blanked
         };
         let mut lines = self.run(raster, dpi, self.psm, &marks)?;
+        let t_ocr = t0.elapsed();
+        let mut reread = 0;
         repair_lines(raster, dpi as f32, &mut lines, |crop, ox, oy| {
             let local: Vec<BBox> = marks
                 .iter()
                 .filter(|m| m.x0() >= ox && m.y0() >= oy)
                 .map(|m| BBox([m.x0() - ox, m.y0() - oy, m.x1() - ox, m.y1() - oy]))
                 .collect();
+            reread += 1;
             self.run(crop, dpi, PSM_SINGLE_LINE, &local)
         })?;
         merge_row_fragments(&mut lines);
         restore_folio_dashes(raster, &mut lines);
+        tracing::debug!(
+            marks = marks.len(),
+            reread,
+            marks_ms = t_marks.as_millis() as u64,
+            ocr_ms = (t_ocr - t_marks).as_millis() as u64,
+            repair_ms = (t0.elapsed() - t_ocr).as_millis() as u64,
+            "recognised"
+        );
         Ok(lines)
     }
 

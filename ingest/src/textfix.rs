@@ -96,10 +96,33 @@ pub fn fix_line(line: &str) -> String {
         out.push(fixed);
     }
     if chinese {
+        numbered_item_paren(&mut out);
         article_gap(&mut out);
         times_signs(&mut out);
     }
     out.into_iter().collect()
+}
+
+/// Item numbers （一）（二）… are often read with the opening parenthesis
+/// as 4, \\ or 《: a look-alike before Chinese numerals and a closing
+/// parenthesis is （.
+fn numbered_item_paren(chars: &mut [char]) {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    for i in 0..chars.len() {
+        if !matches!(
+            chars[i],
+            '4' | '\\' | '《' | '〈' | '<' | '{' | '[' | '【' | '|' | 'C' | 'c'
+        ) {
+            continue;
+        }
+        let n = chars[i + 1..].iter().take_while(|c| numeral(**c)).count();
+        if (1..=3).contains(&n)
+            && chars.get(i + 1 + n) == Some(&'）')
+            && !(i > 0 && chars[i - 1].is_ascii_digit())
+        {
+            chars[i] = '（';
+        }
+    }
 }
 
 /// Regulations print a full-width space after an article or chapter
@@ -412,6 +435,13 @@ mod tests {
             "（国办发〔2016〕80号），进一步"
         );
         assert_eq!(fix_line("（2017年）"), "（2017年）");
+    }
+
+    #[test]
+    fn item_number_parentheses() {
+        assert_eq!(fix_line("4一）严格审查公开属性"), "（一）严格审查公开属性");
+        assert_eq!(fix_line("\\四）满意度评价"), "（四）满意度评价");
+        assert_eq!(fix_line("共4人"), "共4人");
     }
 
     #[test]
