@@ -31,10 +31,30 @@ pub struct Args {
     /// accuracy on all but the worst scans.
     #[arg(long)]
     binarize: bool,
+    /// Smooth crisp pages before OCR: auto (when measured sharp), on, off.
+    #[arg(long, value_enum, default_value_t = SwitchArg::Auto)]
+    smooth: SwitchArg,
     /// Issues: PDF files, multi-page TIFFs, directories of page images, or
     /// directories holding any of these.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SwitchArg {
+    Auto,
+    On,
+    Off,
+}
+
+impl From<SwitchArg> for Switch {
+    fn from(s: SwitchArg) -> Switch {
+        match s {
+            SwitchArg::Auto => Switch::Auto,
+            SwitchArg::On => Switch::On,
+            SwitchArg::Off => Switch::Off,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -67,6 +87,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     if args.binarize {
         preprocess.binarize = Switch::On;
+    }
+    if !args.no_preprocess {
+        preprocess.smooth = args.smooth.into();
     }
     let mut opts = Options {
         preprocess,

@@ -221,8 +221,9 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     cfg: &Preprocess,
 ) -> Result<PageText> {
     let (width, height, dpi) = (image.raster.width, image.raster.height, image.dpi);
+    let t0 = std::time::Instant::now();
     let prepared = preprocess::prepare(image, cfg);
-    tracing::debug!(file = %task.file.display(), page = task.page, report = ?prepared.report, "preprocessed");
+    tracing::debug!(file = %task.file.display(), page = task.page, ms = t0.elapsed().as_millis() as u64, report = ?prepared.report, "preprocessed");
     if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
         // A tuning aid: the image exactly as the engine sees it.
         let path = std::path::Path::new(&dir).join(format!("page-{:04}.png", task.page));
