@@ -3,6 +3,8 @@
 
 mod ocr;
 mod progress;
+mod read;
+mod segment;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -24,6 +26,9 @@ enum Command {
     /// Read issues (page images, scanned or born-digital PDFs) and print
     /// their text, page by page, in input order.
     Ocr(ocr::Args),
+    /// Read issues and cut each into its documents, printed one JSON object
+    /// per document with citation metadata and the standard text.
+    Segment(segment::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<ExitCode> = match cli.command {
         Command::Ocr(args) => ocr::run(args),
+        Command::Segment(args) => segment::run(args),
     };
     match result {
         Ok(code) => code,

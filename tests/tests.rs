@@ -7,4 +7,5 @@ mod cli;
 mod formats;
 mod ocr_quality;
 mod pipeline;
+mod segment;
 mod util;

@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod pipeline;
 pub mod preprocess;
 pub mod raster;
+pub mod segment;
 pub mod source;
 mod tess;
 pub mod textfix;

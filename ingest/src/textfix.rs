@@ -97,6 +97,7 @@ pub fn fix_line(line: &str) -> String {
     }
     if chinese {
         numbered_item_paren(&mut out);
+        bars_in_dates(&mut out);
         article_gap(&mut out);
         times_signs(&mut out);
     }
@@ -121,6 +122,19 @@ fn numbered_item_paren(chars: &mut [char]) {
             && !(i > 0 && chars[i - 1].is_ascii_digit())
         {
             chars[i] = '（';
+        }
+    }
+}
+
+/// In a date, a bar-like mark between 年, 月, 日 and digits is the digit 1
+/// (2019年]月16日).
+fn bars_in_dates(chars: &mut [char]) {
+    for i in 1..chars.len().saturating_sub(1) {
+        let (p, c, n) = (chars[i - 1], chars[i], chars[i + 1]);
+        let before = p.is_ascii_digit() || p == '年' || p == '月';
+        let after = n.is_ascii_digit() || n == '月' || n == '日';
+        if matches!(c, ']' | '|' | 'l' | 'I' | '】' | '[' | '丨') && before && after {
+            chars[i] = '1';
         }
     }
 }
@@ -282,11 +296,22 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
         {
             // Serial digits and 号 must follow (a year in ordinary
             // parentheses, as in （2017年）, has no serial after it).
-            let mut j = k + 6;
+            // One stray mark read between the bracket and the serial
+            // (【2012]j 3号) is noise.
+            let junk = k + 6 < n
+                && !c(k + 6).is_ascii_digit()
+                && (c(k + 6).is_ascii() || close(c(k + 6)))
+                && k + 7 < n
+                && c(k + 7).is_ascii_digit();
+            let serial = if junk { k + 7 } else { k + 6 };
+            let mut j = serial;
             while j < n && c(j).is_ascii_digit() {
                 j += 1;
             }
-            if j > k + 6 && j < n && c(j) == '号' {
+            if j > serial && j < n && c(j) == '号' {
+                if junk {
+                    out[idx[k + 6]] = '\u{0}';
+                }
                 out[idx[k]] = '〔';
                 out[idx[k + 5]] = '〕';
                 // Spaces inside the number go too: it is printed solid.
@@ -435,6 +460,9 @@ mod tests {
             "（国办发〔2016〕80号），进一步"
         );
         assert_eq!(fix_line("（2017年）"), "（2017年）");
+        assert_eq!(fix_line("余府发【2012]j 3号"), "余府发〔2012〕3号");
+        assert_eq!(fix_line("云政办发（2017]】22号"), "云政办发〔2017〕22号");
+        assert_eq!(fix_line("2019年]月16日"), "2019年1月16日");
     }
 
     #[test]

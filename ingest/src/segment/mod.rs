@@ -1,0 +1,577 @@
+//! Cutting an issue into its documents: the issue's identity from its
+//! running heads, printed page numbers from the folios, the contents page,
+//! and for each document its title, 文号, issuer, date, attribute, type,
+//! pages and standard text, with every paragraph anchored to the line boxes
+//! it came from. Pure code: pages in, documents out.
+
+pub mod parse;
+
+use crate::page::{BBox, Line, PageText};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What the caller knows of an issue when its pages do not say
+/// (`--gazette/--year/--issue`, then the file or folder name).
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    pub gazette: Option<String>,
+    pub year: Option<u16>,
+    pub issue: Option<u16>,
+    /// The issue's file or folder name, searched for a year and number.
+    pub name: Option<String>,
+}
+
+/// Where a paragraph's characters are printed: a line box on a page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// 1-based page of the issue (as scanned).
+    pub page: usize,
+    /// The page number printed on it.
+    pub printed_page: u32,
+    pub bbox: BBox,
+}
+
+/// A paragraph of a document's standard text and where it is printed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub text: String,
+    pub anchors: Vec<Anchor>,
+}
+
+/// One document of an issue, as `gazette segment` prints it and as the
+/// archive will store it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub gazette: String,
+    pub year: u16,
+    pub issue: u16,
+    pub title: String,
+    pub doc_number: String,
+    pub doc_number_normalised: String,
+    pub issuer: String,
+    pub date: String,
+    pub date_iso: String,
+    pub attribute: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub start_page: u32,
+    pub end_page: u32,
+    /// The standard text: paragraphs joined by newlines.
+    pub text: String,
+    pub citation: String,
+    /// Hex SHA-256 of `text` in UTF-8.
+    pub sha256: String,
+    /// The paragraphs with their anchors (not printed by `segment`).
+    #[serde(skip)]
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A body line with where it is.
+#[derive(Clone, Debug)]
+struct Placed<'a> {
+    page: usize,
+    printed: u32,
+    width: u32,
+    left_margin: u32,
+    line: &'a Line,
+}
+
+/// The issue's gazette, year and number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub gazette: String,
+    pub year: u16,
+    pub issue: u16,
+}
+
+/// Reads 云南省人民政府公报  2017年第5期 into its parts.
+pub fn running_head(s: &str) -> Option<Identity> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let nian = t.find("年第")?;
+    let year_start = t[..nian].char_indices().rev().take(4).last()?.0;
+    let year: u16 = t[year_start..nian].parse().ok()?;
+    let after = &t[nian + "年第".len()..];
+    let qi = after.find('期')?;
+    let issue: u16 = after[..qi].parse().ok()?;
+    let gazette = t[..year_start]
+        .trim_matches(|c: char| !crate::textfix::is_cjk(c) || c == '》' || c == '《');
+    Some(Identity {
+        gazette: gazette.to_string(),
+        year,
+        issue,
+    })
+}
+
+/// A year and issue number in a file or folder name: 2017年第5期,
+/// yn-2017-05, 2017_5.
+fn identity_from_name(name: &str) -> Option<(u16, u16)> {
+    if let Some(id) = running_head(name) {
+        return Some((id.year, id.issue));
+    }
+    let digits: Vec<(usize, String)> = {
+        let mut v = Vec::new();
+        let mut cur = String::new();
+        let mut start = 0;
+        for (i, c) in name.char_indices() {
+            if c.is_ascii_digit() {
+                if cur.is_empty() {
+                    start = i;
+                }
+                cur.push(c);
+            } else if !cur.is_empty() {
+                v.push((start, std::mem::take(&mut cur)));
+            }
+        }
+        if !cur.is_empty() {
+            v.push((start, cur));
+        }
+        v
+    };
+    let y = digits
+        .iter()
+        .position(|(_, d)| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")))?;
+    let issue = digits.get(y + 1).filter(|(_, d)| d.len() <= 3)?;
+    Some((digits[y].1.parse().ok()?, issue.1.parse().ok()?))
+}
+
+/// The number on a folio line (— 12 —, - 12 -, 12).
+fn folio(s: &str) -> Option<u32> {
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '—' | '-' | '－' | '–' | '一'))
+        .collect();
+    (!t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Paragraph headings: 一、 （一） 第一条 第一章 ㈠ 1.
+fn is_heading(s: &str) -> bool {
+    let t = squash(s);
+    let mut c = t.chars();
+    let first = c.next();
+    let numerals = "一二三四五六七八九十";
+    match first {
+        Some('（') | Some('(') => t
+            .chars()
+            .nth(1)
+            .is_some_and(|d| numerals.contains(d) || d.is_ascii_digit()),
+        Some('第') => {
+            let rest: String = t
+                .chars()
+                .skip(1)
+                .take_while(|d| {
+                    numerals.contains(*d) || "百零〇".contains(*d) || d.is_ascii_digit()
+                })
+                .collect();
+            !rest.is_empty()
+                && t.chars()
+                    .nth(1 + rest.chars().count())
+                    .is_some_and(|u| "条章节".contains(u))
+        }
+        Some(d) if ('㈠'..='㈩').contains(&d) => true,
+        Some(d) if numerals.contains(d) => {
+            let n = t.chars().take_while(|x| numerals.contains(*x)).count();
+            t.chars().nth(n) == Some('、')
+        }
+        _ => false,
+    }
+}
+
+/// The advance per character of a line, in pixels: its width over its
+/// characters (half for ASCII); `None` for lines too short to tell.
+fn pitch(l: &Line) -> Option<u32> {
+    let units: f32 = l
+        .text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum();
+    (units >= 4.0).then(|| (l.bbox.width() as f32 / units) as u32)
+}
+
+fn median(mut v: Vec<u32>) -> u32 {
+    if v.is_empty() {
+        return 0;
+    }
+    let m = v.len() / 2;
+    *v.select_nth_unstable(m).1
+}
+
+/// Cuts one issue's pages (in order) into documents.
+pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
+    // Running heads, folios and printed page numbers.
+    let mut identity: Option<Identity> = None;
+    let mut printed: Vec<Option<u32>> = Vec::with_capacity(pages.len());
+    let mut bodies: Vec<Vec<&Line>> = Vec::with_capacity(pages.len());
+    for p in pages {
+        let mut lines: Vec<&Line> = p.lines.iter().collect();
+        let top = p.height / 10;
+        if let Some(first) = lines.first() {
+            if first.bbox.y0() < top {
+                if let Some(id) = running_head(&first.text) {
+                    identity.get_or_insert(id);
+                    lines.remove(0);
+                }
+            }
+        }
+        let mut number = None;
+        if let Some(last) = lines.last() {
+            if last.bbox.y0() > p.height - p.height / 8 {
+                if let Some(n) = folio(&last.text) {
+                    number = Some(n);
+                    lines.pop();
+                } else if squash(&last.text).chars().count() <= 4 {
+                    // A few marks in the folio's place are a folio misread.
+                    lines.pop();
+                }
+            }
+        }
+        printed.push(number);
+        bodies.push(lines);
+    }
+    infer_page_numbers(&mut printed);
+    let printed: Vec<u32> = printed
+        .iter()
+        .enumerate()
+        .map(|(i, n)| n.unwrap_or(i as u32 + 1))
+        .collect();
+
+    let name_id = hints.name.as_deref().and_then(identity_from_name);
+    let head = identity.unwrap_or_default();
+    let identity = Identity {
+        gazette: hints
+            .gazette
+            .clone()
+            .filter(|g| !g.is_empty())
+            .unwrap_or(head.gazette),
+        year: hints
+            .year
+            .or((head.year > 0).then_some(head.year))
+            .or(name_id.map(|n| n.0))
+            .unwrap_or(0),
+        issue: hints
+            .issue
+            .or((head.issue > 0).then_some(head.issue))
+            .or(name_id.map(|n| n.1))
+            .unwrap_or(0),
+    };
+    // Hints win over the head only when given; the head wins over names.
+    let identity = Identity {
+        gazette: identity.gazette,
+        year: identity.year,
+        issue: identity.issue,
+    };
+
+    // The contents page is skipped; its entries are not trusted for text.
+    let mut stream: Vec<Placed> = Vec::new();
+    for (i, (p, lines)) in pages.iter().zip(&bodies).enumerate() {
+        // A contents page is headed 目录, or (when that is misread) is
+        // mostly lines ending in a page number in parentheses.
+        let refs = lines
+            .iter()
+            .filter(|l| {
+                let t = squash(&l.text);
+                let inner = t
+                    .strip_suffix(['）', ')'])
+                    .and_then(|r| r.rsplit_once(['（', '(']))
+                    .map(|x| x.1);
+                inner.is_some_and(|n| {
+                    !n.is_empty() && n.len() <= 4 && n.chars().all(|c| c.is_ascii_digit())
+                })
+            })
+            .count();
+        let contents = lines.iter().take(3).any(|l| squash(&l.text) == "目录")
+            || (refs >= 2 && refs * 2 >= lines.len());
+        if contents {
+            continue;
+        }
+        let mut xs: Vec<u32> = lines.iter().map(|l| l.bbox.x0()).collect();
+        xs.sort_unstable();
+        let left_margin = xs.get(xs.len() / 10).copied().unwrap_or(0);
+        for l in lines {
+            stream.push(Placed {
+                page: i + 1,
+                printed: printed[i],
+                width: p.width,
+                left_margin,
+                line: l,
+            });
+        }
+    }
+    let line_h = median(stream.iter().map(|p| p.line.bbox.height()).collect());
+    let body_pitch = median(stream.iter().filter_map(|p| pitch(p.line)).collect());
+    // A title is set larger than the body: its characters are wider apart
+    // (OCR line heights alone are too noisy to tell), and it is centred.
+    let is_title = |p: &Placed| {
+        let b = p.line.bbox;
+        let centre = (b.x0() + b.x1()) as i64 / 2;
+        let off = (centre - p.width as i64 / 2).abs();
+        let large = pitch(p.line).is_some_and(|q| q * 100 >= body_pitch * 130);
+        // Titles never end a sentence or a clause.
+        let sentence = p
+            .line
+            .text
+            .trim_end()
+            .ends_with(['。', '：', '；', '，', '、', ':', ';', ',']);
+        large && !sentence && off * 12 < p.width as i64 && !p.line.text.contains('\t')
+    };
+
+    // Documents start at a title (large, centred) line; wrapped title
+    // lines continue it.
+    let mut groups: Vec<(Vec<&Placed>, Vec<&Placed>)> = Vec::new(); // (title lines, rest)
+                                                                    // A short last line of a wrapped title (…的意见) is too short to
+                                                                    // measure; it continues the title when centred and as tall.
+    let continues_title = |p: &Placed, prev: &Placed| {
+        let b = p.line.bbox;
+        let centre = (b.x0() + b.x1()) as i64 / 2;
+        let centred = (centre - p.width as i64 / 2).abs() * 12 < p.width as i64;
+        centred
+            && pitch(p.line).is_none()
+            && b.height() * 10 >= line_h * 8
+            && b.height() * 3 >= prev.line.bbox.height()
+            && parse::doc_number(&p.line.text).is_none()
+            && !parse::is_date_line(&p.line.text)
+    };
+    for p in &stream {
+        match groups.last_mut() {
+            Some((t, rest))
+                if rest.is_empty()
+                    && (is_title(p) || t.last().is_some_and(|prev| continues_title(p, prev))) =>
+            {
+                t.push(p)
+            }
+            _ if is_title(p) => groups.push((vec![p], Vec::new())),
+            Some((_, rest)) => rest.push(p),
+            None => {}
+        }
+    }
+
+    let docs = groups
+        .into_iter()
+        .map(|(title_lines, rest)| build(&identity, &title_lines, &rest, line_h))
+        .collect();
+    (identity, docs)
+}
+
+/// Page numbers run on from page to page, so the folios vote on the
+/// number of the first page; a folio that disagrees with most (a misread)
+/// or is missing takes its number from the run. With no majority, the
+/// folios read are kept and the gaps filled from their neighbours.
+fn infer_page_numbers(n: &mut [Option<u32>]) {
+    let mut votes: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for (i, v) in n.iter().enumerate() {
+        if let Some(v) = v {
+            *votes.entry(*v as i64 - i as i64).or_default() += 1;
+        }
+    }
+    let read = n.iter().filter(|v| v.is_some()).count();
+    let offset = match votes.iter().max_by_key(|(o, c)| (**c, -**o)) {
+        Some((&offset, &count)) if count * 2 > read && offset + 1 > 0 => offset,
+        // No majority: the folios are unreadable; the run starts at 1.
+        _ => 1,
+    };
+    for (i, v) in n.iter_mut().enumerate() {
+        *v = Some((i as i64 + offset) as u32);
+    }
+}
+
+fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) -> Document {
+    let title: String = join_lines(title_lines.iter().map(|p| p.line.text.as_str()));
+    let mut body: Vec<&Placed> = rest.to_vec();
+    let mut doc_number = String::new();
+    let mut normalised = String::new();
+    if let Some(first) = body.first() {
+        if let Some(d) = parse::doc_number(&first.line.text) {
+            doc_number = squash(&first.line.text);
+            normalised = d.normalised;
+            body.remove(0);
+        }
+    }
+    // The signature block at the end: issuer, date, attribute, printed to
+    // the right.
+    let right = |p: &Placed| p.line.bbox.x0() > p.width * 2 / 5;
+    let mut attribute = String::new();
+    let mut date = String::new();
+    let mut issuer = String::new();
+    if let Some(last) = body.last() {
+        if let Some(a) = parse::attribute(&last.line.text) {
+            attribute = a;
+            body.pop();
+        }
+    }
+    if let Some(last) = body.last() {
+        if right(last) && parse::is_date_line(&last.line.text) {
+            date = squash(&last.line.text);
+            body.pop();
+            if let Some(prev) = body.last() {
+                if right(prev)
+                    && prev.line.text.chars().count() <= 30
+                    && !parse::is_date_line(&prev.line.text)
+                {
+                    issuer = squash(&prev.line.text);
+                    body.pop();
+                }
+            }
+        }
+    }
+    let paragraphs = paragraphs(&body, line_h);
+    let text = paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let pages = title_lines.iter().chain(rest.iter()).map(|p| p.printed);
+    let start_page = title_lines.first().map(|p| p.printed).unwrap_or(0);
+    let end_page = pages.max().unwrap_or(start_page);
+    let citation = if start_page == end_page {
+        format!(
+            "《{}》{}年第{}期第{}页",
+            id.gazette, id.year, id.issue, start_page
+        )
+    } else {
+        format!(
+            "《{}》{}年第{}期第{}—{}页",
+            id.gazette, id.year, id.issue, start_page, end_page
+        )
+    };
+    let sha256 = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Document {
+        gazette: id.gazette.clone(),
+        year: id.year,
+        issue: id.issue,
+        doc_type: parse::doc_type(&title).unwrap_or("").to_string(),
+        title,
+        doc_number,
+        doc_number_normalised: normalised,
+        issuer,
+        date_iso: parse::date_iso(&date).unwrap_or_default(),
+        date,
+        attribute,
+        start_page,
+        end_page,
+        text,
+        citation,
+        sha256,
+        paragraphs,
+    }
+}
+
+/// Joins wrapped lines: no space between CJK characters, one between words.
+fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let l = l.trim();
+        let needs_space = out
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && l.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if needs_space {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+/// Lines into paragraphs: a new one at an indented line, a heading, a table
+/// row, or after a line that stopped short of the right margin.
+fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut right_edge: u32 = body.iter().map(|p| p.line.bbox.x1()).max().unwrap_or(0);
+    if let Some(m) = body.iter().map(|p| p.line.bbox.x1()).max() {
+        right_edge = m;
+    }
+    let mut prev_short = true;
+    let mut prev_table = false;
+    for p in body {
+        let l = p.line;
+        let table = l.text.contains('\t');
+        let indented = l.bbox.x0() > p.left_margin + line_h;
+        let start =
+            out.is_empty() || table || prev_table || indented || prev_short || is_heading(&l.text);
+        let anchor = Anchor {
+            page: p.page,
+            printed_page: p.printed,
+            bbox: l.bbox,
+        };
+        if start {
+            out.push(Paragraph {
+                text: l.text.trim().to_string(),
+                anchors: vec![anchor],
+            });
+        } else if let Some(last) = out.last_mut() {
+            last.text = join_lines([last.text.as_str(), l.text.as_str()].into_iter());
+            last.anchors.push(anchor);
+        }
+        prev_short = l.bbox.x1() + 2 * line_h < right_edge;
+        prev_table = table;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn running_heads_and_names() {
+        let id = running_head("云南省人民政府公报  2017年第5期").unwrap();
+        assert_eq!(
+            id,
+            Identity {
+                gazette: "云南省人民政府公报".into(),
+                year: 2017,
+                issue: 5
+            }
+        );
+        assert_eq!(identity_from_name("yn-2017-05.tif"), Some((2017, 5)));
+        assert_eq!(identity_from_name("云南公报2018年第12期"), Some((2018, 12)));
+        assert_eq!(identity_from_name("scans"), None);
+    }
+
+    #[test]
+    fn folios_and_inferred_numbers() {
+        assert_eq!(folio("— 12 —"), Some(12));
+        assert_eq!(folio("- 3 -"), Some(3));
+        assert_eq!(folio("7"), Some(7));
+        assert_eq!(folio("第7页"), None);
+        let mut n = vec![None, Some(2), None, None, Some(5), None];
+        infer_page_numbers(&mut n);
+        assert_eq!(
+            n,
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
+        );
+        // A misread folio is outvoted by the run.
+        let mut n = vec![Some(201), Some(202), Some(7), Some(204), None];
+        infer_page_numbers(&mut n);
+        assert_eq!(
+            n,
+            vec![Some(201), Some(202), Some(203), Some(204), Some(205)]
+        );
+    }
+
+    #[test]
+    fn headings() {
+        for h in [
+            "一、全面推进",
+            "（一）严格审查",
+            "第一条　为了",
+            "第十二章 附则",
+            "㈠新建",
+        ] {
+            assert!(is_heading(h), "{h}");
+        }
+        for t in ["一般情况下", "第一次会议", "各州、市人民政府"] {
+            assert!(!is_heading(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Parsers for the metadata printed in a gazette document: 文号 (document
+//! numbers) with their bracket and width variants, dates in Arabic or
+//! Chinese numerals, publication attributes, and the document type named
+//! at the end of a title.
+
+use serde::{Deserialize, Serialize};
+
+/// Folds full-width digits and letters to ASCII and every bracket variant
+/// around a 文号's year to 〔〕.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '[' | '［' | '【' | '(' | '（' | '｛' | '{' | '〖' => '〔',
+            ']' | '］' | '】' | ')' | '）' | '｝' | '}' | '〗' => '〕',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A 文号 parsed into its parts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocNumber {
+    /// As normalised: 云政办发〔2017〕22号, 国令第707号.
+    pub normalised: String,
+    /// The issuing organ's code: 云政办发, 国办发明电, 国令.
+    pub code: String,
+    pub year: Option<u16>,
+    pub serial: u32,
+}
+
+/// Parses a 文号 such as 云政办发〔2017〕22号 (any bracket or width variant),
+/// 国令第707号 or 第12号; `None` when the text is not one.
+pub fn doc_number(s: &str) -> Option<DocNumber> {
+    // OCR doubles brackets (〔2017]】): one of each is meant.
+    let f = fold(s).replace("〕〕", "〕").replace("〔〔", "〔");
+    let chars: Vec<char> = f.chars().collect();
+    if chars.last() != Some(&'号') || chars.len() > 30 {
+        return None;
+    }
+    let digits_end = chars.len() - 1;
+    let digits_start = (0..digits_end)
+        .rev()
+        .take_while(|&i| chars[i].is_ascii_digit())
+        .last()?;
+    let serial: u32 = chars[digits_start..digits_end]
+        .iter()
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    let head: String = chars[..digits_start].iter().collect();
+    if let Some(open) = head.find('〔') {
+        let code = &head[..open];
+        let rest = &head[open + '〔'.len_utf8()..];
+        let year_s = rest.strip_suffix('〕')?;
+        if year_s.len() != 4 || !year_s.chars().all(|c| c.is_ascii_digit()) || code.is_empty() {
+            return None;
+        }
+        if !code.chars().all(crate::textfix::is_cjk) {
+            return None;
+        }
+        let year: u16 = year_s.parse().ok()?;
+        return Some(DocNumber {
+            normalised: format!("{code}〔{year}〕{serial}号"),
+            code: code.to_string(),
+            year: Some(year),
+            serial,
+        });
+    }
+    // 国令第707号, 第12号 (a government order's number).
+    let code = head.strip_suffix('第')?;
+    if !code.chars().all(crate::textfix::is_cjk) || code.chars().count() > 12 {
+        return None;
+    }
+    Some(DocNumber {
+        normalised: format!("{code}第{serial}号"),
+        code: code.to_string(),
+        year: None,
+        serial,
+    })
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
+        .or(match c {
+            '零' | 'O' | 'o' | '0' => Some(0),
+            _ => None,
+        })
+}
+
+/// A number written in Chinese numerals up to 99 (十二, 二十, 三十一) or
+/// in digits.
+fn small_number(s: &str) -> Option<u32> {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let c: Vec<char> = s.chars().collect();
+    match c.as_slice() {
+        ['十'] => Some(10),
+        [d] => chinese_digit(*d),
+        ['十', d] => Some(10 + chinese_digit(*d)?),
+        [t, '十'] => Some(10 * chinese_digit(*t)?),
+        [t, '十', d] => Some(10 * chinese_digit(*t)? + chinese_digit(*d)?),
+        _ => None,
+    }
+}
+
+/// Parses a date as printed (2017年3月2日, 二〇一二年一月九日) into ISO form.
+pub fn date_iso(s: &str) -> Option<String> {
+    // Inside a date a bar-like mark is the digit 1 (2019年]月16日).
+    let f: String = fold(s)
+        .chars()
+        .map(|c| {
+            if matches!(c, '〕' | '〔' | '|' | 'l' | 'I' | '丨') {
+                '1'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let (y, rest) = f.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let year: u32 = if y.chars().all(|c| c.is_ascii_digit()) && y.len() == 4 {
+        y.parse().ok()?
+    } else if y.chars().count() == 4 {
+        y.chars()
+            .try_fold(0u32, |a, c| Some(a * 10 + chinese_digit(c)?))?
+    } else {
+        return None;
+    };
+    let (month, day) = (small_number(m)?, small_number(d)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1900..=2100).contains(&year) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// The publication attribute of a line such as （此件公开发布） or
+/// （本文有删减）, without its parentheses.
+pub fn attribute(s: &str) -> Option<String> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = t
+        .trim_start_matches(['（', '(', '〔', '【', '['])
+        .trim_end_matches(['）', ')', '〕', '】', ']']);
+    let known =
+        inner.starts_with("此件") || inner.starts_with("本文有删减") || inner.starts_with("本件");
+    (known && inner.chars().count() <= 12 && (inner.contains("公开") || inner.contains("删减")))
+        .then(|| inner.to_string())
+}
+
+/// Document types, longest first so 命令 wins over 令.
+const TYPES: &[&str] = &[
+    "实施细则",
+    "实施意见",
+    "实施办法",
+    "命令",
+    "决定",
+    "通知",
+    "办法",
+    "规定",
+    "条例",
+    "意见",
+    "批复",
+    "公告",
+    "通告",
+    "报告",
+    "细则",
+    "规则",
+    "方案",
+    "规划",
+    "决议",
+    "通报",
+    "函",
+    "令",
+];
+
+/// The type of a document named at the end of its title (…的通知 is a
+/// 通知); the general class for the 实施… forms.
+pub fn doc_type(title: &str) -> Option<&'static str> {
+    let t = title.trim_end_matches(['）', ')', '》', '"', '”', ' ']);
+    let t = t.split(['（', '(']).next().unwrap_or(t);
+    TYPES.iter().find(|k| t.ends_with(*k)).map(|k| match *k {
+        "实施细则" => "细则",
+        "实施意见" => "意见",
+        "实施办法" => "办法",
+        k => k,
+    })
+}
+
+/// A line that is a date and nothing else.
+pub fn is_date_line(s: &str) -> bool {
+    date_iso(s).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_numbers_in_their_variants() {
+        for s in [
+            "云政办发〔2017〕22号",
+            "云政办发[2017]22号",
+            "云政办发(2017)22号",
+            "云政办发【２０１７】２２号",
+            "云政办发〔2017〕 22 号",
+        ] {
+            let d = doc_number(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(d.normalised, "云政办发〔2017〕22号", "{s}");
+            assert_eq!(
+                (d.code.as_str(), d.year, d.serial),
+                ("云政办发", Some(2017), 22)
+            );
+        }
+        let d = doc_number("国办发明电〔2018〕15号").unwrap();
+        assert_eq!(
+            (d.code.as_str(), d.year, d.serial),
+            ("国办发明电", Some(2018), 15)
+        );
+        let d = doc_number("国令第707号").unwrap();
+        assert_eq!(
+            (d.normalised.as_str(), d.year, d.serial),
+            ("国令第707号", None, 707)
+        );
+        assert_eq!(
+            doc_number("云政办发（2017]】22号").unwrap().normalised,
+            "云政办发〔2017〕22号"
+        );
+        assert!(doc_number("第十二条").is_none());
+        assert!(doc_number("各州、市人民政府，省直各委、办、厅、局：").is_none());
+        assert!(doc_number("2017年第5期").is_none());
+    }
+
+    #[test]
+    fn dates_in_arabic_and_chinese_numerals() {
+        assert_eq!(date_iso("2017年3月2日").as_deref(), Some("2017-03-02"));
+        assert_eq!(
+            date_iso("二〇一二年一月九日").as_deref(),
+            Some("2012-01-09")
+        );
+        assert_eq!(
+            date_iso("二〇一八年十二月二十八日").as_deref(),
+            Some("2018-12-28")
+        );
+        assert_eq!(date_iso("1999年9月24日").as_deref(), Some("1999-09-24"));
+        assert_eq!(date_iso("2017年13月2日"), None);
+        assert_eq!(date_iso("2019年]月16日").as_deref(), Some("2019-01-16"));
+        assert_eq!(date_iso("2017年底前"), None);
+    }
+
+    #[test]
+    fn attributes() {
+        assert_eq!(
+            attribute("（此件公开发布）").as_deref(),
+            Some("此件公开发布")
+        );
+        assert_eq!(
+            attribute("(此件依申请公开)").as_deref(),
+            Some("此件依申请公开")
+        );
+        assert_eq!(
+            attribute("（此件删减后公开）").as_deref(),
+            Some("此件删减后公开")
+        );
+        assert_eq!(attribute("（本文有删减）").as_deref(), Some("本文有删减"));
+        assert_eq!(attribute("（一）严格审查公开属性"), None);
+    }
+
+    #[test]
+    fn types_from_titles() {
+        assert_eq!(
+            doc_type("国务院办公厅关于2019年部分节假日安排的通知"),
+            Some("通知")
+        );
+        assert_eq!(
+            doc_type("国务院关于2018年度国家科学技术奖励的决定"),
+            Some("决定")
+        );
+        assert_eq!(doc_type("河南省企业集体合同条例"), Some("条例"));
+        assert_eq!(doc_type("云南省人民政府令"), Some("令"));
+        assert_eq!(
+            doc_type("关于加强三级公立医院绩效考核工作的意见"),
+            Some("意见")
+        );
+        assert_eq!(doc_type("政务公开"), None);
+    }
+}

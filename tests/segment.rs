@@ -1,0 +1,111 @@
+//! Cutting issues into documents: the born-digital fixture issue (exact
+//! text, no OCR) segmented and checked field by field against the
+//! renderer's manifest, and the `gazette segment` command's output.
+
+use crate::util::{self, data, Fake};
+use ingest::pipeline::Event;
+use ingest::segment::{segment, Hints};
+use sha2::{Digest, Sha256};
+
+fn manifest() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(data("small/manifest.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn born_digital_issue_matches_its_manifest() {
+    let events = util::run(&[data("small/text.pdf")], &Fake::default(), 2);
+    let pages: Vec<_> = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some(*p),
+            _ => None,
+        })
+        .collect();
+    let (id, docs) = segment(&pages, &Hints::default());
+    let m = manifest();
+    assert_eq!(id.gazette, m["gazette"]);
+    assert_eq!(id.year as u64, m["year"].as_u64().unwrap());
+    assert_eq!(id.issue as u64, m["issue"].as_u64().unwrap());
+    let want = m["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), want.len());
+    for (d, w) in docs.iter().zip(want) {
+        let s = |k: &str| w[k].as_str().unwrap_or("").to_string();
+        assert_eq!(d.title, s("title"));
+        assert_eq!(d.doc_number, s("doc_number"));
+        assert_eq!(d.issuer, s("issuer"));
+        assert_eq!(d.date, s("date"));
+        assert_eq!(d.attribute, s("attribute"));
+        assert_eq!(d.start_page as u64, w["start_page"].as_u64().unwrap());
+        assert_eq!(d.end_page as u64, w["end_page"].as_u64().unwrap());
+        let squash = |t: &str| t.split_whitespace().collect::<String>();
+        assert_eq!(squash(&d.text), squash(&s("text")));
+        assert_eq!(
+            d.text.lines().count(),
+            s("text").lines().count(),
+            "one paragraph per printed paragraph"
+        );
+        let hash: String = Sha256::digest(d.text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(d.sha256, hash);
+        assert_eq!(d.doc_type, "通知");
+        assert_eq!(d.date_iso, "2018-12-04");
+        assert_eq!(d.doc_number_normalised, "国办发明电〔2018〕15号");
+        assert_eq!(d.citation, "《云南省人民政府公报》2017年第5期第2页");
+        // Every paragraph is anchored to lines of the pages it spans.
+        assert_eq!(d.paragraphs.len(), d.text.lines().count());
+        for p in &d.paragraphs {
+            assert!(!p.anchors.is_empty());
+            assert!(p
+                .anchors
+                .iter()
+                .all(|a| a.printed_page >= d.start_page && a.printed_page <= d.end_page));
+        }
+    }
+}
+
+#[test]
+fn segment_command_prints_one_object_per_document() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .env("OMP_THREAD_LIMIT", "1")
+        .args(["segment"])
+        .arg(data("small/text.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let docs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 1);
+    let keys = [
+        "gazette",
+        "year",
+        "issue",
+        "title",
+        "doc_number",
+        "doc_number_normalised",
+        "issuer",
+        "date",
+        "date_iso",
+        "attribute",
+        "type",
+        "start_page",
+        "end_page",
+        "text",
+        "citation",
+        "sha256",
+    ];
+    let obj = docs[0].as_object().unwrap();
+    for k in keys {
+        assert!(obj.contains_key(k), "missing {k}");
+    }
+    assert_eq!(obj.len(), keys.len());
+    assert_eq!(docs[0]["doc_number"], "国办发明电〔2018〕15号");
+}
