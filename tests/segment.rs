@@ -109,3 +109,116 @@ fn segment_command_prints_one_object_per_document() {
     assert_eq!(obj.len(), keys.len());
     assert_eq!(docs[0]["doc_number"], "国办发明电〔2018〕15号");
 }
+
+/// Segments the born-digital issue of every corpus document.
+fn corpus_issue() -> (Vec<ingest::Document>, serde_json::Value) {
+    let events = util::run(&[data("corpus-issue/issue.pdf")], &Fake::default(), 2);
+    let pages: Vec<_> = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some(*p),
+            _ => None,
+        })
+        .collect();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data("corpus-issue/manifest.json")).unwrap())
+            .unwrap();
+    (segment(&pages, &Hints::default()).1, m)
+}
+
+#[test]
+fn every_corpus_document_is_found_with_its_metadata_and_text() {
+    let (docs, m) = corpus_issue();
+    let want = m["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), want.len());
+    for (d, w) in docs.iter().zip(want) {
+        let s = |k: &str| w[k].as_str().unwrap_or("").to_string();
+        assert_eq!(
+            (
+                d.title.as_str(),
+                d.doc_number.as_str(),
+                d.issuer.as_str(),
+                d.date.as_str(),
+                d.attribute.as_str()
+            ),
+            (
+                s("title").as_str(),
+                s("doc_number").as_str(),
+                s("issuer").as_str(),
+                s("date").as_str(),
+                s("attribute").as_str()
+            )
+        );
+        assert_eq!(
+            (d.start_page as u64, d.end_page as u64),
+            (
+                w["start_page"].as_u64().unwrap(),
+                w["end_page"].as_u64().unwrap()
+            )
+        );
+        // The renderer's font lacks a few characters (〇): the PDF prints
+        // its .notdef box there, which reads back as U+FFFD.
+        let squash = |t: &str| t.split_whitespace().collect::<String>();
+        let (got, want) = (squash(&d.text), squash(&s("text")));
+        assert_eq!(got.chars().count(), want.chars().count(), "{}", d.title);
+        for (g, w) in got.chars().zip(want.chars()) {
+            assert!(g == w || g == '\u{FFFD}', "{}: {g} for {w}", d.title);
+        }
+    }
+}
+
+#[test]
+fn page_spans_are_ordered_and_cover_the_body_and_lines_are_used_once() {
+    let (docs, m) = corpus_issue();
+    for pair in docs.windows(2) {
+        assert!(pair[0].start_page <= pair[0].end_page);
+        // Documents may share a page, never overlap beyond it.
+        assert!(
+            pair[1].start_page >= pair[0].end_page,
+            "{} then {}",
+            pair[0].title,
+            pair[1].title
+        );
+    }
+    // The body pages (all but the contents page) are covered.
+    let last = m["pages"].as_array().unwrap().last().unwrap()["printed_number"]
+        .as_u64()
+        .unwrap() as u32;
+    for page in 2..=last {
+        assert!(
+            docs.iter()
+                .any(|d| d.start_page <= page && page <= d.end_page),
+            "page {page} uncovered"
+        );
+    }
+    // No printed line belongs to two paragraphs.
+    let mut seen = std::collections::HashSet::new();
+    for d in &docs {
+        for p in &d.paragraphs {
+            for a in &p.anchors {
+                assert!(seen.insert((a.page, a.bbox.0)), "line {:?} used twice", a);
+            }
+        }
+    }
+}
+
+#[test]
+fn golden_output() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .env("OMP_THREAD_LIMIT", "1")
+        .args(["segment"])
+        .arg(data("corpus-issue/issue.pdf"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let golden = data("corpus-issue/issue.expected.jsonl");
+    if std::env::var_os("GAZETTE_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &out.stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        want,
+        "segment output changed; check it, then GAZETTE_UPDATE_GOLDEN=1"
+    );
+}

@@ -27,4 +27,5 @@ pub use ocr::{OcrEngine, Tesseract};
 pub use page::{BBox, Line, PageImage, PageText, Raster, TextOrigin};
 pub use pipeline::{Event, Options};
 pub use preprocess::{Preprocess, Switch};
+pub use segment::Document;
 pub use source::IssueSource;

@@ -145,9 +145,12 @@ impl<'a> Font<'a> {
             .map(|c| {
                 let code = c.iter().fold(0u32, |a, b| (a << 8) | *b as u32);
                 let text = match (&self.cmap, &self.fallback) {
+                    // A glyph mapped to U+0000 is the font's .notdef (a
+                    // character the font lacks, printed as an empty box).
                     (Some(Encoding::UnicodeMapEncoding(m)), _) => m
                         .get(code, c.len() as u8)
                         .map(|u| String::from_utf16_lossy(&u))
+                        .filter(|t| !t.is_empty() && t != "\0")
                         .unwrap_or_else(|| '\u{FFFD}'.to_string()),
                     (None, Some(enc)) => {
                         Document::decode_text(enc, c).unwrap_or_else(|_| '\u{FFFD}'.to_string())

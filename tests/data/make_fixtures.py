@@ -12,6 +12,10 @@ small/
     input format: png/ jpeg/ g4/ (page directories), multi-page TIFFs with each
     compression, scan-dct.pdf (JPEG pages), scan-flate.pdf (PNG pages with
     predictors), scan-ccitt.pdf (G4 pages), text.pdf (born-digital), and truth/.
+corpus-issue/
+    every corpus document in one born-digital issue, with its manifest: the
+    segmentation check (issue.expected.jsonl is `gazette segment`'s output,
+    checked against the manifest; regenerate with GAZETTE_UPDATE_GOLDEN=1).
 """
 import json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
@@ -69,6 +73,15 @@ def main():
     render(tmp / "text", doc, "--format", "pdf-text", *common)
     shutil.copy(tmp / "text" / "issue.pdf", small / "text.pdf")
     shutil.copy(tmp / "text" / "manifest.json", small / "manifest.json")
+    # Every corpus document in one born-digital issue: several documents on
+    # a page, documents over many pages, documents without a 文号.
+    corpus = HERE / "corpus-issue"
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir()
+    render(tmp / "corpus", sorted(p.name for p in CORPUS.glob("*.txt")), "--format", "pdf-text", "--font", "gbsn",
+           "--title-font", "wenkai-bold", "--seed", "1")
+    shutil.copy(tmp / "corpus" / "issue.pdf", corpus / "issue.pdf")
+    shutil.copy(tmp / "corpus" / "manifest.json", corpus / "manifest.json")
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 
