@@ -96,6 +96,7 @@ pub fn fix_line(line: &str) -> String {
         out.push(fixed);
     }
     if chinese {
+        known_misreadings(&mut out);
         numbered_item_paren(&mut out);
         bars_in_dates(&mut out);
         article_gap(&mut out);
@@ -123,6 +124,20 @@ fn numbered_item_paren(chars: &mut [char]) {
         {
             chars[i] = '（';
         }
+    }
+}
+
+/// Misreadings of the words every gazette prints, where the misread form
+/// is not a word at all: (misread, printed).
+const MISREADINGS: &[(&str, &str)] = &[("办公打", "办公厅")];
+
+fn known_misreadings(chars: &mut Vec<char>) {
+    let s: String = chars.iter().collect();
+    if MISREADINGS.iter().any(|(bad, _)| s.contains(bad)) {
+        let fixed = MISREADINGS
+            .iter()
+            .fold(s, |acc, (bad, good)| acc.replace(bad, good));
+        *chars = fixed.chars().collect();
     }
 }
 
@@ -463,6 +478,7 @@ mod tests {
         assert_eq!(fix_line("余府发【2012]j 3号"), "余府发〔2012〕3号");
         assert_eq!(fix_line("云政办发（2017]】22号"), "云政办发〔2017〕22号");
         assert_eq!(fix_line("2019年]月16日"), "2019年1月16日");
+        assert_eq!(fix_line("国务院办公打"), "国务院办公厅");
     }
 
     #[test]

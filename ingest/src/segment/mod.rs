@@ -220,12 +220,15 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
             }
         }
         let mut number = None;
-        if let Some(last) = lines.last() {
-            if last.bbox.y0() > p.height - p.height / 8 {
+        if let Some(&last) = lines.last() {
+            // The folio sits low, set apart from the text above it.
+            let gap = lines.len() < 2
+                || lines[lines.len() - 2].bbox.y1() + last.bbox.height() * 3 / 2 < last.bbox.y0();
+            if last.bbox.y0() > p.height - p.height / 8 && gap {
                 if let Some(n) = folio(&last.text) {
                     number = Some(n);
                     lines.pop();
-                } else if squash(&last.text).chars().count() <= 4 {
+                } else if squash(&last.text).chars().count() <= 8 && !last.text.contains('。') {
                     // A few marks in the folio's place are a folio misread.
                     lines.pop();
                 }
@@ -388,6 +391,12 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
     if let Some(first) = body.first() {
         if let Some(d) = parse::doc_number(&first.line.text) {
             doc_number = squash(&first.line.text);
+            normalised = d.normalised;
+            body.remove(0);
+        } else if let Some(d) = parse::doc_number_loose(&first.line.text) {
+            // Where a 文号 stands (the line under the title), a damaged one
+            // is still read as one; its printed form is the normalised.
+            doc_number = d.normalised.clone();
             normalised = d.normalised;
             body.remove(0);
         }

@@ -83,6 +83,57 @@ pub fn doc_number(s: &str) -> Option<DocNumber> {
     })
 }
 
+/// A 文号 damaged by OCR (a bracket lost or read as a letter: 国办发【2019j 4号,
+/// 云政办发2017] 22号): the organ's code, a year, a serial and 号, with at
+/// most one stray mark on either side of the year. Only for the line where
+/// a 文号 is expected.
+pub fn doc_number_loose(s: &str) -> Option<DocNumber> {
+    let c: Vec<char> = fold(s).chars().collect();
+    if c.last() != Some(&'号') || c.len() > 30 {
+        return None;
+    }
+    let mut i = c.len() - 1;
+    let serial_end = i;
+    while i > 0 && c[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    if i == serial_end {
+        return None;
+    }
+    let serial: u32 = c[i..serial_end].iter().collect::<String>().parse().ok()?;
+    if i > 0 && !c[i - 1].is_ascii_digit() && !crate::textfix::is_cjk(c[i - 1])
+        || i > 0 && c[i - 1] == '〕'
+    {
+        i -= 1;
+    }
+    if i < 4 || !c[i - 4..i].iter().all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    let year: u16 = c[i - 4..i].iter().collect::<String>().parse().ok()?;
+    if !(1949..=2100).contains(&year) {
+        return None;
+    }
+    let mut j = i - 4;
+    if j > 0 && !crate::textfix::is_cjk(c[j - 1]) || j > 0 && c[j - 1] == '〔' {
+        j -= 1;
+    }
+    let code: String = c[..j].iter().collect();
+    if code.is_empty()
+        || code.chars().count() > 10
+        || !code
+            .chars()
+            .all(|x| crate::textfix::is_cjk(x) && !"〔〕".contains(x))
+    {
+        return None;
+    }
+    Some(DocNumber {
+        normalised: format!("{code}〔{year}〕{serial}号"),
+        code,
+        year: Some(year),
+        serial,
+    })
+}
+
 fn chinese_digit(c: char) -> Option<u32> {
     "〇一二三四五六七八九"
         .chars()
@@ -234,6 +285,15 @@ mod tests {
             "云政办发〔2017〕22号"
         );
         assert!(doc_number("第十二条").is_none());
+        for s in ["国办发【2019j 4号", "国办发2019] 4号", "国办发〔2019〕4号"] {
+            assert_eq!(
+                doc_number_loose(s).map(|d| d.normalised).as_deref(),
+                Some("国办发〔2019〕4号"),
+                "{s}"
+            );
+        }
+        assert!(doc_number_loose("各州、市人民政府").is_none());
+        assert!(doc_number_loose("第3号").is_none());
         assert!(doc_number("各州、市人民政府，省直各委、办、厅、局：").is_none());
         assert!(doc_number("2017年第5期").is_none());
     }
