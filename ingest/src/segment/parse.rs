@@ -101,9 +101,10 @@ pub fn doc_number_loose(s: &str) -> Option<DocNumber> {
         return None;
     }
     let serial: u32 = c[i..serial_end].iter().collect::<String>().parse().ok()?;
-    if i > 0 && !c[i - 1].is_ascii_digit() && !crate::textfix::is_cjk(c[i - 1])
-        || i > 0 && c[i - 1] == '〕'
-    {
+    // One stray mark (or the bracket) on each side of the year.
+    let stray =
+        |x: char| x == '〕' || x == '〔' || (!x.is_ascii_digit() && !crate::textfix::is_cjk(x));
+    if i > 0 && stray(c[i - 1]) {
         i -= 1;
     }
     if i < 4 || !c[i - 4..i].iter().all(|d| d.is_ascii_digit()) {
@@ -114,7 +115,7 @@ pub fn doc_number_loose(s: &str) -> Option<DocNumber> {
         return None;
     }
     let mut j = i - 4;
-    if j > 0 && !crate::textfix::is_cjk(c[j - 1]) || j > 0 && c[j - 1] == '〔' {
+    if j > 0 && stray(c[j - 1]) {
         j -= 1;
     }
     let code: String = c[..j].iter().collect();
