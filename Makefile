@@ -1,7 +1,7 @@
 # gazette: the two commands of README.md, and the measurements.
 #   make demo   install what is needed, build, OCR the bundled sample issue
 #   make test   install what is needed, check formatting and lints, run every test
-#   make eval   OCR fidelity and throughput against bare Tesseract (scripts/eval_ocr.py)
+#   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality (scripts/)
 #   make bench  criterion benchmarks of decoding, preprocessing, text layers
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ export OMP_THREAD_LIMIT := 1
 # Where rustup puts cargo, for a machine that had none before `make deps`.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: deps eval-deps build demo test lint eval bench clean
+.PHONY: deps eval-deps build demo test eval bench clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -51,6 +51,7 @@ eval-deps: deps
 
 eval: eval-deps build
 	python3 scripts/eval_ocr.py
+	python3 scripts/eval_segment.py
 
 bench: deps
 	cargo bench --bench ocr
