@@ -182,6 +182,29 @@ fn is_heading(s: &str) -> bool {
     }
 }
 
+/// A contents entry: a title (perhaps cut short with …) and the printed
+/// page in parentheses after it.
+fn contents_entry(s: &str) -> Option<(String, u32)> {
+    let t = squash(s);
+    let (title, num) = t.strip_suffix(['）', ')'])?.rsplit_once(['（', '('])?;
+    let page: u32 = num.parse().ok()?;
+    let title = title.trim_end_matches(['…', '.', '·', '-', '—']);
+    (title.chars().count() >= 4).then(|| (title.to_string(), page))
+}
+
+/// Whether a line begins as a title does: five of its first six
+/// characters agree (OCR may misread one).
+fn same_start(line: &str, title: &str) -> bool {
+    let (a, b) = (squash(line), squash(title));
+    let agree = a
+        .chars()
+        .zip(b.chars())
+        .take(6)
+        .filter(|(x, y)| x == y)
+        .count();
+    agree >= 5.min(b.chars().count())
+}
+
 /// The advance per character of a line, in pixels: its width over its
 /// characters (half for ASCII); `None` for lines too short to tell.
 fn pitch(l: &Line) -> Option<u32> {
@@ -272,6 +295,7 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
 
     // The contents page is skipped; its entries are not trusted for text.
     let mut stream: Vec<Placed> = Vec::new();
+    let mut entries: Vec<(String, u32)> = Vec::new();
     for (i, (p, lines)) in pages.iter().zip(&bodies).enumerate() {
         // A contents page is headed 目录, or (when that is misread) is
         // mostly lines ending in a page number in parentheses.
@@ -291,6 +315,7 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
         let contents = lines.iter().take(3).any(|l| squash(&l.text) == "目录")
             || (refs >= 2 && refs * 2 >= lines.len());
         if contents {
+            entries.extend(lines.iter().filter_map(|l| contents_entry(&l.text)));
             continue;
         }
         let mut xs: Vec<u32> = lines.iter().map(|l| l.bbox.x0()).collect();
@@ -321,7 +346,13 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
             .text
             .trim_end()
             .ends_with(['。', '：', '；', '，', '、', ':', ';', ',']);
-        large && !sentence && off * 12 < p.width as i64 && !p.line.text.contains('\t')
+        let centred = off * 12 < p.width as i64 && !p.line.text.contains('\t');
+        // The contents page confirms a title its entry names, on its page,
+        // even one not set larger (it is never trusted to invent one).
+        let listed = entries
+            .iter()
+            .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title));
+        centred && !sentence && (large || listed)
     };
 
     // Documents start at a title (large, centred) line; wrapped title
@@ -566,6 +597,104 @@ mod tests {
             n,
             vec![Some(201), Some(202), Some(203), Some(204), Some(205)]
         );
+    }
+
+    /// A page of lines given as (text, x0, y0, x1) at a 48-px line height.
+    fn page(n: usize, lines: &[(&str, u32, u32, u32)]) -> PageText {
+        PageText {
+            source: "synthetic".into(),
+            page: n,
+            width: 2480,
+            height: 3508,
+            dpi: Some(300.0),
+            origin: crate::page::TextOrigin::TextLayer,
+            lines: lines
+                .iter()
+                .map(|(t, x0, y0, x1)| Line {
+                    text: t.to_string(),
+                    bbox: BBox([*x0, *y0, *x1, y0 + 48]),
+                    confidence: 1.0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn contents_confirm_a_plain_title_and_orders_have_numbers() {
+        let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+        let pages = vec![
+            page(
+                1,
+                &[
+                    head,
+                    ("目  录", 1150, 400, 1330),
+                    ("云南省人民政府令（2）", 310, 500, 2170),
+                    ("— 1 —", 1190, 3310, 1290),
+                ],
+            ),
+            page(
+                2,
+                &[
+                    head,
+                    // The order's title is set no larger than its text.
+                    ("云南省人民政府令", 1048, 400, 1432),
+                    ("第215号", 1150, 480, 1330),
+                    (
+                        "《云南省气象灾害防御条例实施办法》已经2018年1月5日省人民政府第",
+                        410,
+                        560,
+                        2170,
+                    ),
+                    (
+                        "130次常务会议通过，现予公布，自2018年3月1日起施行。",
+                        310,
+                        640,
+                        1620,
+                    ),
+                    ("云南省人民政府", 1800, 720, 2140),
+                    ("2018年1月24日", 1830, 800, 2140),
+                    ("— 2 —", 1190, 3310, 1290),
+                ],
+            ),
+        ];
+        let (id, docs) = segment(&pages, &Hints::default());
+        assert_eq!((id.year, id.issue), (2018, 3));
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        let d = &docs[0];
+        assert_eq!(d.title, "云南省人民政府令");
+        assert_eq!(d.doc_type, "令");
+        assert_eq!(
+            (d.doc_number.as_str(), d.doc_number_normalised.as_str()),
+            ("第215号", "第215号")
+        );
+        assert_eq!(
+            (d.issuer.as_str(), d.date_iso.as_str()),
+            ("云南省人民政府", "2018-01-24")
+        );
+        assert_eq!(
+            d.paragraphs.len(),
+            1,
+            "a wrapped line continues its paragraph"
+        );
+        assert_eq!(d.citation, "《云南省人民政府公报》2018年第3期第2页");
+    }
+
+    #[test]
+    fn contents_entries() {
+        assert_eq!(
+            contents_entry("国务院办公厅关于2019年部分节假日安排的通知（7）"),
+            Some(("国务院办公厅关于2019年部分节假日安排的通知".to_string(), 7))
+        );
+        assert_eq!(
+            contents_entry("新余市人民政府办公室关于印发《新余市…（12）").map(|e| e.1),
+            Some(12)
+        );
+        assert_eq!(contents_entry("（一）严格审查公开属性"), None);
+        assert!(same_start(
+            "国务院办公打关于2019年",
+            "国务院办公厅关于2019年部分节假日安排的通知"
+        ));
+        assert!(!same_start("各省、自治区", "国务院办公厅关于"));
     }
 
     #[test]
