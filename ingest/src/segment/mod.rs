@@ -267,30 +267,16 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
         .map(|(i, n)| n.unwrap_or(i as u32 + 1))
         .collect();
 
+    // The running head first; where a scan has none, the options, then
+    // the file or folder name.
     let name_id = hints.name.as_deref().and_then(identity_from_name);
-    let head = identity.unwrap_or_default();
-    let identity = Identity {
-        gazette: hints
-            .gazette
-            .clone()
-            .filter(|g| !g.is_empty())
-            .unwrap_or(head.gazette),
-        year: hints
-            .year
-            .or((head.year > 0).then_some(head.year))
-            .or(name_id.map(|n| n.0))
-            .unwrap_or(0),
-        issue: hints
-            .issue
-            .or((head.issue > 0).then_some(head.issue))
-            .or(name_id.map(|n| n.1))
-            .unwrap_or(0),
-    };
-    // Hints win over the head only when given; the head wins over names.
-    let identity = Identity {
-        gazette: identity.gazette,
-        year: identity.year,
-        issue: identity.issue,
+    let identity = match identity {
+        Some(head) => head,
+        None => Identity {
+            gazette: hints.gazette.clone().unwrap_or_default(),
+            year: hints.year.or(name_id.map(|n| n.0)).unwrap_or(0),
+            issue: hints.issue.or(name_id.map(|n| n.1)).unwrap_or(0),
+        },
     };
 
     // The contents page is skipped; its entries are not trusted for text.
@@ -677,6 +663,34 @@ mod tests {
             "a wrapped line continues its paragraph"
         );
         assert_eq!(d.citation, "《云南省人民政府公报》2018年第3期第2页");
+    }
+
+    #[test]
+    fn identity_from_head_then_options_then_name() {
+        let body = page(1, &[("正文", 310, 500, 900)]);
+        let hints = Hints {
+            gazette: Some("云南省人民政府公报".into()),
+            year: None,
+            issue: Some(7),
+            name: Some("yn-2019-04".into()),
+        };
+        let (id, _) = segment(&[body.clone()], &hints);
+        assert_eq!(
+            (id.gazette.as_str(), id.year, id.issue),
+            ("云南省人民政府公报", 2019, 7)
+        );
+        let headed = page(
+            1,
+            &[
+                ("某某公报  2020年第1期", 310, 170, 850),
+                ("正文", 310, 500, 900),
+            ],
+        );
+        let (id, _) = segment(&[headed], &hints);
+        assert_eq!(
+            (id.gazette.as_str(), id.year, id.issue),
+            ("某某公报", 2020, 1)
+        );
     }
 
     #[test]
