@@ -674,7 +674,7 @@ mod tests {
             issue: Some(7),
             name: Some("yn-2019-04".into()),
         };
-        let (id, _) = segment(&[body.clone()], &hints);
+        let (id, _) = segment(std::slice::from_ref(&body), &hints);
         assert_eq!(
             (id.gazette.as_str(), id.year, id.issue),
             ("云南省人民政府公报", 2019, 7)
