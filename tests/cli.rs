@@ -1,14 +1,7 @@
 //! The `gazette ocr` command as a user runs it: text and JSON output, and a
 //! batch with broken files that completes, names them and exits non-zero.
 
-use crate::util::data;
-use std::process::Command;
-
-fn gazette() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gazette"));
-    c.env("OMP_THREAD_LIMIT", "1");
-    c
-}
+use crate::util::{data, gazette};
 
 #[test]
 fn text_output_has_every_page_and_form_feeds() {

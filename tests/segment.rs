@@ -2,8 +2,7 @@
 //! text, no OCR) segmented and checked field by field against the
 //! renderer's manifest, and the `gazette segment` command's output.
 
-use crate::util::{self, data, Fake};
-use ingest::pipeline::Event;
+use crate::util::{self, data};
 use ingest::segment::{segment, Hints};
 use sha2::{Digest, Sha256};
 
@@ -13,14 +12,7 @@ fn manifest() -> serde_json::Value {
 
 #[test]
 fn born_digital_issue_matches_its_manifest() {
-    let events = util::run(&[data("small/text.pdf")], &Fake::default(), 2);
-    let pages: Vec<_> = events
-        .into_iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some(*p),
-            _ => None,
-        })
-        .collect();
+    let pages = util::read_pages(&data("small/text.pdf"));
     let (id, docs) = segment(&pages, &Hints::default());
     let m = manifest();
     assert_eq!(id.gazette, m["gazette"]);
@@ -67,8 +59,7 @@ fn born_digital_issue_matches_its_manifest() {
 
 #[test]
 fn segment_command_prints_one_object_per_document() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .env("OMP_THREAD_LIMIT", "1")
+    let out = util::gazette()
         .args(["segment"])
         .arg(data("small/text.pdf"))
         .output()
@@ -112,14 +103,7 @@ fn segment_command_prints_one_object_per_document() {
 
 /// Segments the born-digital issue of every corpus document.
 fn corpus_issue() -> (Vec<ingest::Document>, serde_json::Value) {
-    let events = util::run(&[data("corpus-issue/issue.pdf")], &Fake::default(), 2);
-    let pages: Vec<_> = events
-        .into_iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some(*p),
-            _ => None,
-        })
-        .collect();
+    let pages = util::read_pages(&data("corpus-issue/issue.pdf"));
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data("corpus-issue/manifest.json")).unwrap())
             .unwrap();
@@ -204,8 +188,7 @@ fn page_spans_are_ordered_and_cover_the_body_and_lines_are_used_once() {
 
 #[test]
 fn golden_output() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .env("OMP_THREAD_LIMIT", "1")
+    let out = util::gazette()
         .args(["segment"])
         .arg(data("corpus-issue/issue.pdf"))
         .output()

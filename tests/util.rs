@@ -89,6 +89,24 @@ pub fn run(paths: &[PathBuf], engine: &Fake, jobs: usize) -> Vec<Event> {
     events
 }
 
+/// The `gazette` binary, with Tesseract's threading off as the Makefile has it.
+pub fn gazette() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"));
+    c.env("OMP_THREAD_LIMIT", "1");
+    c
+}
+
+/// The pages read from `path` (with the fake engine: for text-layer PDFs).
+pub fn read_pages(path: &std::path::Path) -> Vec<ingest::PageText> {
+    run(&[path.to_path_buf()], &Fake::default(), 2)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some(*p),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The pages of a run, as (file name, page, first line text).
 pub fn pages(events: &[Event]) -> Vec<(String, usize, String)> {
     events
