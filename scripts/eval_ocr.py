@@ -13,12 +13,9 @@ the tesseract CLI (make eval-deps installs them).
 import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("GAZETTE_SHARED", ROOT.parent / "shared"))
-sys.path.insert(0, str(SHARED / "tools"))
-from cer import cer  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evalcommon import CORPUS, ROOT, cer, render  # noqa: E402
 
-CORPUS = sorted(p for p in (SHARED / "corpus").glob("*.txt"))
 # (font, title font, degrade, format, seed); documents rotate over the corpus.
 MATRIX = [
     ("serif", "serif-bold", "none", "png", 1),
@@ -32,13 +29,6 @@ MATRIX = [
     ("uming", "wenkai-bold", "heavy", "pdf-scan", 9),
 ]
 QUICK = [MATRIX[0], MATRIX[3], MATRIX[6]]
-
-
-def render(out, docs, font, title_font, degrade, fmt, seed, first_page=1):
-    subprocess.run([sys.executable, str(SHARED / "tools/render_gazette.py"), *map(str, docs), "--out", str(out),
-                    "--font", font, "--title-font", title_font, "--degrade", degrade, "--format", fmt,
-                    "--seed", str(seed), "--first-page", str(first_page)], check=True, capture_output=True)
-    return json.loads((out / "manifest.json").read_text())
 
 
 def issue_input(out, manifest):

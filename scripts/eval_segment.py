@@ -16,12 +16,9 @@ usage: scripts/eval_segment.py [--gazette target/release/gazette] [--work DIR]
 import argparse, json, os, subprocess, sys, tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("GAZETTE_SHARED", ROOT.parent / "shared"))
-sys.path.insert(0, str(SHARED / "tools"))
-from cer import cer  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evalcommon import CORPUS, ROOT, cer, render  # noqa: E402
 
-CORPUS = sorted(p for p in (SHARED / "corpus").glob("*.txt"))
 MATRIX = [
     ("serif", "serif-bold", "none", "png", 21),
     ("uming", "wenkai-bold", "none", "tiff-g4", 22),
@@ -31,12 +28,6 @@ MATRIX = [
     ("ukai", "serif-bold", "heavy", "pdf-scan", 26),
 ]
 FIELDS = ["doc_number", "issuer", "date", "attribute", "start_page", "end_page"]
-
-
-def render(out, docs, font, tfont, degrade, fmt, seed, issue):
-    subprocess.run([sys.executable, str(SHARED / "tools/render_gazette.py"), *map(str, docs), "--out", str(out),
-                    "--font", font, "--title-font", tfont, "--degrade", degrade, "--format", fmt,
-                    "--seed", str(seed), "--issue", str(issue)], check=True, capture_output=True)
 
 
 def main():
