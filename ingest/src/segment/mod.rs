@@ -231,6 +231,15 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
     let mut identity: Option<Identity> = None;
     let mut printed: Vec<Option<u32>> = Vec::with_capacity(pages.len());
     let mut bodies: Vec<Vec<&Line>> = Vec::with_capacity(pages.len());
+    // A running head may carry the issue on some pages and only the
+    // gazette's name on others: a top line that recurs on several pages is
+    // a head too.
+    let mut tops: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for p in pages {
+        if let Some(first) = p.lines.first().filter(|l| l.bbox.y0() < p.height / 10) {
+            *tops.entry(squash(&first.text)).or_default() += 1;
+        }
+    }
     for p in pages {
         let mut lines: Vec<&Line> = p.lines.iter().collect();
         let top = p.height / 10;
@@ -238,6 +247,8 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
             if first.bbox.y0() < top {
                 if let Some(id) = running_head(&first.text) {
                     identity.get_or_insert(id);
+                    lines.remove(0);
+                } else if tops.get(&squash(&first.text)).is_some_and(|n| *n >= 2) {
                     lines.remove(0);
                 }
             }
@@ -430,19 +441,26 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
             body.pop();
         }
     }
+    let signs = |p: &Placed| {
+        right(p)
+            && p.line.text.chars().count() <= 30
+            && !parse::is_date_line(&p.line.text)
+            && !p.line.text.trim_end().ends_with(['。', '；', '：', '，'])
+    };
     if let Some(last) = body.last() {
         if right(last) && parse::is_date_line(&last.line.text) {
             date = squash(&last.line.text);
             body.pop();
             if let Some(prev) = body.last() {
-                if right(prev)
-                    && prev.line.text.chars().count() <= 30
-                    && !parse::is_date_line(&prev.line.text)
-                {
+                if signs(prev) {
                     issuer = squash(&prev.line.text);
                     body.pop();
                 }
             }
+        } else if signs(last) {
+            // A signature with no date under it.
+            issuer = squash(&last.line.text);
+            body.pop();
         }
     }
     let paragraphs = paragraphs(&body, line_h);
@@ -691,6 +709,53 @@ mod tests {
             (id.gazette.as_str(), id.year, id.issue),
             ("某某公报", 2020, 1)
         );
+    }
+
+    #[test]
+    fn heads_without_the_issue_and_signatures_without_a_date() {
+        let pages = vec![
+            page(
+                1,
+                &[
+                    ("云南省人民政府公报  2018年第3期", 310, 170, 850),
+                    ("关于某事的通告", 900, 400, 1580),
+                    (
+                        "为加强管理，现通告如下：本通告自发布之日起施行。",
+                        410,
+                        560,
+                        2170,
+                    ),
+                    ("— 1 —", 1190, 3310, 1290),
+                ],
+            ),
+            page(
+                2,
+                &[
+                    ("云南省人民政府公报", 310, 170, 750),
+                    (
+                        "第二页的正文继续写在这里，直到本页结束为止，一共有三十个字左右。",
+                        310,
+                        560,
+                        2170,
+                    ),
+                    ("云南省人民政府", 1800, 640, 2140),
+                    ("— 2 —", 1190, 3310, 1290),
+                ],
+            ),
+            page(3, &[("云南省人民政府公报", 310, 170, 750)]),
+        ];
+        let (_, docs) = segment(&pages, &Hints::default());
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        assert!(
+            !docs[0].text.contains("公报"),
+            "the head is not text: {}",
+            docs[0].text
+        );
+        assert_eq!(
+            (docs[0].issuer.as_str(), docs[0].date.as_str()),
+            ("云南省人民政府", "")
+        );
+        assert_eq!(docs[0].end_page, 2);
     }
 
     #[test]
