@@ -6,8 +6,6 @@
 
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := build-essential curl ca-certificates tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev \
-	libclang-dev clang pkg-config
 EVAL_APT := python3-pip fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai \
 	fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-lxgw-wenkai
 # Tesseract's OpenMP threads fight our worker threads; the binary sets this
@@ -19,26 +17,16 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 .PHONY: deps eval-deps build demo test eval bench clean
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing: $$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-	@command -v cargo >/dev/null || { \
-		echo "installing the Rust toolchain (rustup)"; \
-		curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal; }
+	bash scripts/setup.sh
 
 build: deps
 	cargo build --release
 
-demo: build
-	./target/release/gazette ocr sample/yn-2017-05.tif
+demo:
+	bash scripts/demo.sh
 
-test: deps
-	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace
+test:
+	bash scripts/test.sh
 
 eval-deps: deps
 	@missing=$$(for p in $(EVAL_APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
