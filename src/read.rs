@@ -62,7 +62,6 @@ pub fn read(
     mut sink: impl FnMut(&Event) -> std::io::Result<()>,
 ) -> Result<ExitCode> {
     let engine = Tesseract::new(&args.lang)
-        .map_err(anyhow::Error::msg)
         .context("starting the ocr engine")?
         .with_psm(args.psm);
     let mut preprocess = if args.no_preprocess {

@@ -2,7 +2,7 @@
 //! pipeline into a list of events, and character error rate.
 
 use ingest::pipeline::{self, Event, Options};
-use ingest::{source, BBox, Line, OcrEngine, Preprocess, Raster};
+use ingest::{source, BBox, Line, OcrEngine, OcrError, Preprocess, Raster};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,7 +41,7 @@ pub fn digest(r: &Raster) -> String {
 }
 
 impl OcrEngine for Fake {
-    fn recognize(&self, raster: &Raster, _dpi: u32) -> Result<Vec<Line>, String> {
+    fn recognize(&self, raster: &Raster, _dpi: u32) -> Result<Vec<Line>, OcrError> {
         let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_running.fetch_max(now, Ordering::SeqCst);
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
@@ -56,7 +56,7 @@ impl OcrEngine for Fake {
             panic!("fake engine told to panic");
         }
         if Some(raster.width) == self.fail_width {
-            return Err("fake engine told to fail".into());
+            return Err(OcrError::Engine("fake engine told to fail".into()));
         }
         let d = digest(raster);
         self.rasters

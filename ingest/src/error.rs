@@ -46,7 +46,7 @@ pub enum ErrorKind {
     #[error("page has neither usable text nor an image")]
     EmptyPage,
     #[error("ocr failed: {0}")]
-    Ocr(String),
+    Ocr(#[from] crate::ocr::OcrError),
     #[error("internal error (panic) while processing: {0}")]
     Panic(String),
 }

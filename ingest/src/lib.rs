@@ -23,7 +23,7 @@ pub mod textfix;
 pub mod textlayer;
 
 pub use error::{Error, ErrorKind};
-pub use ocr::{OcrEngine, Tesseract};
+pub use ocr::{OcrEngine, OcrError, Tesseract};
 pub use page::{BBox, Line, PageImage, PageText, Raster, TextOrigin};
 pub use pipeline::{Event, Options};
 pub use preprocess::{Preprocess, Switch};

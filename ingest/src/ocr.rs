@@ -6,6 +6,23 @@
 use crate::page::{BBox, Line, Raster};
 use crate::tess::{self, Api, TextLine};
 use std::cell::RefCell;
+use std::ffi::CString;
+
+/// What can go wrong in an OCR engine.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("cannot load tesseract language '{lang}' (is its traineddata installed, e.g. apt install tesseract-ocr-{package}?)")]
+    Language { lang: String, package: String },
+    #[error("{0} contains a nul byte")]
+    Nul(&'static str),
+    #[error("invalid raster {0}x{1}")]
+    Raster(u32, u32),
+    #[error("tesseract recognition failed")]
+    Recognition,
+    /// Any other engine's failure, in its own words.
+    #[error("{0}")]
+    Engine(String),
+}
 
 /// Recognises the text lines of a prepared page image.
 ///
@@ -14,7 +31,7 @@ use std::cell::RefCell;
 pub trait OcrEngine: Sync {
     /// Lines in reading order, with boxes in the given raster's pixels and
     /// raw engine text (the caller fixes spacing and punctuation).
-    fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String>;
+    fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError>;
     /// Frees the calling thread's engine state (called on every worker as a
     /// run ends, so no engine outlives its pool).
     fn release(&self) {}
@@ -43,7 +60,7 @@ pub const DEFAULT_PSM: i32 = 4;
 impl Tesseract {
     /// Checks that the language loads, so a missing traineddata file is one
     /// clear error at start rather than one per page.
-    pub fn new(lang: &str) -> Result<Self, String> {
+    pub fn new(lang: &str) -> Result<Self, OcrError> {
         let t = Self {
             lang: lang.to_string(),
             datapath: std::env::var("TESSDATA_PREFIX").ok(),
@@ -58,18 +75,17 @@ impl Tesseract {
         self
     }
 
-    fn create_api(&self) -> Result<Api, String> {
-        let lang = tess::cstring(&self.lang, "language name")?;
+    fn create_api(&self) -> Result<Api, OcrError> {
+        let lang = CString::new(self.lang.as_str()).map_err(|_| OcrError::Nul("language name"))?;
         let datapath = match &self.datapath {
-            Some(d) => Some(tess::cstring(d, "TESSDATA_PREFIX")?),
+            Some(d) => {
+                Some(CString::new(d.as_str()).map_err(|_| OcrError::Nul("TESSDATA_PREFIX"))?)
+            }
             None => None,
         };
-        let mut api = Api::new(datapath.as_deref(), &lang).ok_or_else(|| {
-            format!(
-                "cannot load tesseract language '{}' (is its traineddata installed, e.g. apt install tesseract-ocr-{}?)",
-                self.lang,
-                self.lang.split('+').next().unwrap_or("").replace('_', "-")
-            )
+        let mut api = Api::new(datapath.as_deref(), &lang).ok_or_else(|| OcrError::Language {
+            lang: self.lang.clone(),
+            package: self.lang.split('+').next().unwrap_or("").replace('_', "-"),
         })?;
         // Keep the gaps Tesseract sees between words, so table cells and
         // English words stay apart; the line fixer closes up ideographs.
@@ -84,14 +100,16 @@ impl Tesseract {
         dpi: u32,
         psm: i32,
         marks: &[BBox],
-    ) -> Result<Vec<Line>, String> {
+    ) -> Result<Vec<Line>, OcrError> {
         API.with(|cell| {
             let mut slot = cell.borrow_mut();
             if slot.as_ref().is_none_or(|(lang, _)| *lang != self.lang) {
                 *slot = Some((self.lang.clone(), self.create_api()?));
             }
             let Some((_, api)) = slot.as_mut() else {
-                return Err("tesseract engine missing after creation".to_string());
+                return Err(OcrError::Engine(
+                    "tesseract engine missing after creation".into(),
+                ));
             };
             api.set_page_seg_mode(psm);
             let result = api.recognize(raster, dpi);
@@ -109,7 +127,7 @@ impl OcrEngine for Tesseract {
     /// analysis on gazette pages ([`repair_lines`], [`merge_row_fragments`]).
     /// Table cell marks are found first and blanked, so Tesseract reads the
     /// cells and the marks become tabs between them.
-    fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, String> {
+    fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
         let t0 = std::time::Instant::now();
         let marks = find_cell_marks(raster, dpi as f32);
         let t_marks = t0.elapsed();
@@ -465,8 +483,8 @@ pub fn repair_lines(
     r: &Raster,
     dpi: f32,
     lines: &mut Vec<Line>,
-    mut read_line: impl FnMut(&Raster, u32, u32) -> Result<Vec<Line>, String>,
-) -> Result<(), String> {
+    mut read_line: impl FnMut(&Raster, u32, u32) -> Result<Vec<Line>, OcrError>,
+) -> Result<(), OcrError> {
     let threshold = crate::preprocess::ink_threshold(r);
     let (w, h) = (r.width as usize, r.height as usize);
     let min_h = (dpi / 25.0) as usize;

@@ -4,8 +4,9 @@
 //! result iterator, and character boxes are what lets every character of a
 //! text lead back to its place on the page.
 
+use crate::ocr::OcrError;
 use crate::page::{BBox, Raster};
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::os::raw::c_int;
 use std::ptr::NonNull;
 use tesseract::plumbing::tesseract_sys as sys;
@@ -65,10 +66,10 @@ impl Api {
     }
 
     /// Recognises a raster and returns its lines.
-    pub fn recognize(&mut self, r: &Raster, dpi: u32) -> Result<Vec<TextLine>, String> {
+    pub fn recognize(&mut self, r: &Raster, dpi: u32) -> Result<Vec<TextLine>, OcrError> {
         let (w, h) = (r.width as c_int, r.height as c_int);
         if w <= 0 || h <= 0 || r.pixels.len() < r.width as usize * r.height as usize {
-            return Err(format!("invalid raster {}x{}", r.width, r.height));
+            return Err(OcrError::Raster(r.width, r.height));
         }
         let handle = self.0.as_ptr();
         // SAFETY: the buffer holds width*height bytes (checked above) and
@@ -77,7 +78,7 @@ impl Api {
             sys::TessBaseAPISetImage(handle, r.pixels.as_ptr(), w, h, 1, w);
             sys::TessBaseAPISetSourceResolution(handle, dpi as c_int);
             if sys::TessBaseAPIRecognize(handle, std::ptr::null_mut()) != 0 {
-                return Err("tesseract recognition failed".into());
+                return Err(OcrError::Recognition);
             }
         }
         Ok(self.lines())
@@ -155,9 +156,4 @@ impl Drop for Api {
             sys::TessBaseAPIDelete(self.0.as_ptr());
         }
     }
-}
-
-/// Makes a C string of a name from configuration.
-pub(crate) fn cstring(s: &str, what: &str) -> Result<CString, String> {
-    CString::new(s).map_err(|_| format!("{what} contains a nul byte"))
 }
