@@ -42,7 +42,7 @@ eval: eval-deps build
 	python3 scripts/eval_segment.py
 
 bench: deps
-	cargo bench --bench ocr
+	cargo bench --bench ocr --bench segment
 
 clean:
 	cargo clean
