@@ -129,19 +129,23 @@ impl OcrEngine for Tesseract {
     /// cells and the marks become tabs between them.
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
         let t0 = std::time::Instant::now();
-        let marks = find_cell_marks(raster, dpi as f32);
+        // The ink threshold is one histogram pass over the page: taken once,
+        // and again only if blanking marks changed the page.
+        let mut threshold = crate::preprocess::ink_threshold(raster);
+        let marks = find_cell_marks(raster, threshold, dpi as f32);
         let t_marks = t0.elapsed();
         let blanked;
         let raster = if marks.is_empty() {
             raster
         } else {
             blanked = blank(raster, &marks);
+            threshold = crate::preprocess::ink_threshold(&blanked);
             &blanked
         };
         let mut lines = self.run(raster, dpi, self.psm, &marks)?;
         let t_ocr = t0.elapsed();
         let mut reread = 0;
-        repair_lines(raster, dpi as f32, &mut lines, |crop, ox, oy| {
+        repair_lines(raster, threshold, dpi as f32, &mut lines, |crop, ox, oy| {
             let local: Vec<BBox> = marks
                 .iter()
                 .filter(|m| m.x0() >= ox && m.y0() >= oy)
@@ -151,7 +155,7 @@ impl OcrEngine for Tesseract {
             self.run(crop, dpi, PSM_SINGLE_LINE, &local)
         })?;
         merge_row_fragments(&mut lines);
-        restore_folio_dashes(raster, &mut lines);
+        restore_folio_dashes(raster, threshold, &mut lines);
         tracing::debug!(
             marks = marks.len(),
             reread,
@@ -292,8 +296,7 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>) {
 /// Tesseract often keeps the number of a folio printed as — 12 — and drops
 /// the dashes as noise. A line that is only a number, with a short flat
 /// stroke of ink on each side of it on the same row, is given its dashes.
-pub fn restore_folio_dashes(r: &Raster, lines: &mut [Line]) {
-    let threshold = crate::preprocess::ink_threshold(r);
+pub fn restore_folio_dashes(r: &Raster, threshold: u8, lines: &mut [Line]) {
     let (w, h) = (r.width as i64, r.height as i64);
     for l in lines.iter_mut() {
         let t: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -352,8 +355,7 @@ pub fn restore_folio_dashes(r: &Raster, lines: &mut [Line]) {
 /// missing glyph prints, as tabs in tables come out of many systems): the
 /// component's four edges and both diagonals are inked and the four
 /// triangles between them are empty. Returns the marks' boxes.
-pub fn find_cell_marks(r: &Raster, dpi: f32) -> Vec<BBox> {
-    let threshold = crate::preprocess::ink_threshold(r);
+pub fn find_cell_marks(r: &Raster, threshold: u8, dpi: f32) -> Vec<BBox> {
     let (w, h) = (r.width as usize, r.height as usize);
     let (min, max) = ((dpi / 25.0) as usize, (dpi / 3.5) as usize);
     let ink = |x: f32, y: f32, rad: i32| -> bool {
@@ -481,11 +483,11 @@ fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
 /// recognised again one row at a time as single lines.
 pub fn repair_lines(
     r: &Raster,
+    threshold: u8,
     dpi: f32,
     lines: &mut Vec<Line>,
     mut read_line: impl FnMut(&Raster, u32, u32) -> Result<Vec<Line>, OcrError>,
 ) -> Result<(), OcrError> {
-    let threshold = crate::preprocess::ink_threshold(r);
     let (w, h) = (r.width as usize, r.height as usize);
     let min_h = (dpi / 25.0) as usize;
     let max_h = (dpi / 2.5) as usize;
@@ -618,7 +620,7 @@ mod tests {
         let mut r = Raster::blank(400, 200);
         draw_box(&mut r, 50, 50, 40, true);
         draw_box(&mut r, 200, 50, 40, false);
-        let marks = find_cell_marks(&r, 300.0);
+        let marks = find_cell_marks(&r, crate::preprocess::ink_threshold(&r), 300.0);
         assert_eq!(marks, vec![BBox([50, 50, 90, 90])]);
     }
 
