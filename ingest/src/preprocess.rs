@@ -402,40 +402,6 @@ pub fn resize(r: &Raster, k: f32) -> Raster {
     }
 }
 
-/// Otsu's threshold between ink and paper.
-pub fn otsu(r: &Raster) -> u8 {
-    let mut hist = [0u64; 256];
-    for &p in &r.pixels {
-        hist[p as usize] += 1;
-    }
-    let total: u64 = hist.iter().sum();
-    let sum: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| i as f64 * c as f64)
-        .sum();
-    let (mut sum_b, mut w_b, mut best, mut best_t) = (0.0f64, 0u64, 0.0f64, 128u8);
-    for (t, &c) in hist.iter().enumerate() {
-        w_b += c;
-        if w_b == 0 {
-            continue;
-        }
-        let w_f = total - w_b;
-        if w_f == 0 {
-            break;
-        }
-        sum_b += t as f64 * c as f64;
-        let m_b = sum_b / w_b as f64;
-        let m_f = (sum - sum_b) / w_f as f64;
-        let between = w_b as f64 * w_f as f64 * (m_b - m_f).powi(2);
-        if between > best {
-            best = between;
-            best_t = t as u8;
-        }
-    }
-    best_t
-}
-
 /// The grey level below which a pixel is ink. Otsu's method fails on
 /// sparse pages (a contents page is 1% ink), where it splits the paper's
 /// own noise; instead we find the paper's level and spread and call ink
@@ -792,11 +758,11 @@ mod tests {
     fn skew_is_measured_and_undone() {
         for deg in [-2.0f32, -0.7, 1.3, 2.4] {
             let r = lines_page(deg);
-            let est = estimate_skew(&r, otsu(&r)).to_degrees();
+            let est = estimate_skew(&r, ink_threshold(&r)).to_degrees();
             assert!((est - deg).abs() < 0.1, "skew {deg}: estimated {est}");
         }
         let r = lines_page(0.0);
-        assert!(estimate_skew(&r, otsu(&r)).to_degrees().abs() < 0.05);
+        assert!(estimate_skew(&r, ink_threshold(&r)).to_degrees().abs() < 0.05);
     }
 
     #[test]

@@ -182,6 +182,14 @@ fn is_heading(s: &str) -> bool {
     }
 }
 
+/// Whether a line's centre lies within a twelfth of the page's width of the
+/// page's centre, as titles and 文号 are set.
+fn centred(p: &Placed) -> bool {
+    let b = p.line.bbox;
+    let centre = (b.x0() + b.x1()) as i64 / 2;
+    (centre - p.width as i64 / 2).abs() * 12 < p.width as i64
+}
+
 /// A contents entry: a title (perhaps cut short with …) and the printed
 /// page in parentheses after it.
 fn contents_entry(s: &str) -> Option<(String, u32)> {
@@ -333,9 +341,6 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
     // A title is set larger than the body: its characters are wider apart
     // (OCR line heights alone are too noisy to tell), and it is centred.
     let is_title = |p: &Placed| {
-        let b = p.line.bbox;
-        let centre = (b.x0() + b.x1()) as i64 / 2;
-        let off = (centre - p.width as i64 / 2).abs();
         let large = pitch(p.line).is_some_and(|q| q * 100 >= body_pitch * 130);
         // Titles never end a sentence or a clause.
         let sentence = p
@@ -343,7 +348,7 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
             .text
             .trim_end()
             .ends_with(['。', '：', '；', '，', '、', ':', ';', ',']);
-        let centred = off * 12 < p.width as i64 && !p.line.text.contains('\t');
+        let centred = centred(p) && !p.line.text.contains('\t');
         // The contents page confirms a title its entry names, on its page,
         // even one not set larger (it is never trusted to invent one).
         let listed = entries
@@ -354,14 +359,13 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
 
     // Documents start at a title (large, centred) line; wrapped title
     // lines continue it.
-    let mut groups: Vec<(Vec<&Placed>, Vec<&Placed>)> = Vec::new(); // (title lines, rest)
-                                                                    // A short last line of a wrapped title (…的意见) is too short to
-                                                                    // measure; it continues the title when centred and as tall.
+    // Each group is (title lines, the rest).
+    let mut groups: Vec<(Vec<&Placed>, Vec<&Placed>)> = Vec::new();
+    // A short last line of a wrapped title (…的意见) is too short to
+    // measure; it continues the title when centred and as tall.
     let continues_title = |p: &Placed, prev: &Placed| {
         let b = p.line.bbox;
-        let centre = (b.x0() + b.x1()) as i64 / 2;
-        let centred = (centre - p.width as i64 / 2).abs() * 12 < p.width as i64;
-        centred
+        centred(p)
             && pitch(p.line).is_none()
             && b.height() * 10 >= line_h * 8
             && b.height() * 3 >= prev.line.bbox.height()
@@ -530,10 +534,7 @@ fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 /// row, or after a line that stopped short of the right margin.
 fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
-    let mut right_edge: u32 = body.iter().map(|p| p.line.bbox.x1()).max().unwrap_or(0);
-    if let Some(m) = body.iter().map(|p| p.line.bbox.x1()).max() {
-        right_edge = m;
-    }
+    let right_edge = body.iter().map(|p| p.line.bbox.x1()).max().unwrap_or(0);
     let mut prev_short = true;
     let mut prev_table = false;
     for p in body {
