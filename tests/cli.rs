@@ -1,21 +1,11 @@
 //! The `gazette ocr` command as a user runs it: text and JSON output, and a
 //! batch with broken files that completes, names them and exits non-zero.
 
-use crate::util::{data, gazette};
+use crate::util::{data, gazette, json_lines, stdout_of};
 
 #[test]
 fn text_output_has_every_page_and_form_feeds() {
-    let out = gazette()
-        .args(["ocr", "--jobs", "2"])
-        .arg(data("small/png"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(&["ocr", "--jobs", "2"], &data("small/png"));
     let pages: Vec<&str> = text.split("\x0c\n").collect();
     assert_eq!(
         pages.len(),
@@ -34,17 +24,10 @@ fn text_output_has_every_page_and_form_feeds() {
 
 #[test]
 fn json_output_has_lines_with_boxes() {
-    let out = gazette()
-        .args(["ocr", "--format", "json"])
-        .arg(data("small/text.pdf"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let pages: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let pages = json_lines(&stdout_of(
+        &["ocr", "--format", "json"],
+        &data("small/text.pdf"),
+    ));
     assert_eq!(pages.len(), 2);
     for (i, p) in pages.iter().enumerate() {
         assert_eq!(p["page"], i + 1);

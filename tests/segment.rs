@@ -59,21 +59,7 @@ fn born_digital_issue_matches_its_manifest() {
 
 #[test]
 fn segment_command_prints_one_object_per_document() {
-    let out = util::gazette()
-        .args(["segment"])
-        .arg(data("small/text.pdf"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let docs: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let docs = util::json_lines(&util::stdout_of(&["segment"], &data("small/text.pdf")));
     assert_eq!(docs.len(), 1);
     let keys = [
         "gazette",
@@ -188,20 +174,14 @@ fn page_spans_are_ordered_and_cover_the_body_and_lines_are_used_once() {
 
 #[test]
 fn golden_output() {
-    let out = util::gazette()
-        .args(["segment"])
-        .arg(data("corpus-issue/issue.pdf"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = util::stdout_of(&["segment"], &data("corpus-issue/issue.pdf"));
     let golden = data("corpus-issue/issue.expected.jsonl");
     if std::env::var_os("GAZETTE_UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &out.stdout).unwrap();
+        std::fs::write(&golden, &out).unwrap();
     }
     let want = std::fs::read_to_string(&golden).unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        want,
+        out, want,
         "segment output changed; check it, then GAZETTE_UPDATE_GOLDEN=1"
     );
 }

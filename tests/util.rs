@@ -96,6 +96,25 @@ pub fn gazette() -> std::process::Command {
     c
 }
 
+/// Runs `gazette ARGS PATH`, which must succeed, and returns its standard
+/// output.
+pub fn stdout_of(args: &[&str], path: &Path) -> String {
+    let out = gazette().args(args).arg(path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Output of one JSON object per line, parsed.
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// The pages read from `path` (with the fake engine: for text-layer PDFs).
 pub fn read_pages(path: &std::path::Path) -> Vec<ingest::PageText> {
     run(&[path.to_path_buf()], &Fake::default(), 2)
