@@ -1,6 +1,6 @@
 //! Stable, human-readable identifiers: `yn-2017-05` is issue 5 of 2017 of
-//! the gazette whose short code is `yn`, and `yn-2017-05-03` the third
-//! document in it. They appear in URLs and citations, so they are
+//! the gazette whose short code is `yn`, `yn-2017-05-03` the third
+//! document in it and `yn-2017-05-p07` its seventh scanned page. They appear in URLs and citations, so they are
 //! validated on the way in and never contain anything but [a-z0-9-].
 
 use crate::Error;
@@ -44,6 +44,15 @@ pub struct DocId {
     pub number: u16,
 }
 
+/// One page of an issue, numbered from 1 in scanned order (the printed
+/// folio is a property of the page, not its identity: folios can repeat or
+/// be missing).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId {
+    pub issue: IssueId,
+    pub page: u16,
+}
+
 impl fmt::Display for IssueId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:04}-{:02}", self.gazette.0, self.year, self.issue)
@@ -53,6 +62,18 @@ impl fmt::Display for IssueId {
 impl fmt::Display for DocId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:02}", self.issue, self.number)
+    }
+}
+
+impl fmt::Display for PageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-p{:02}", self.issue, self.page)
+    }
+}
+
+impl fmt::Display for GazetteCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -99,6 +120,48 @@ impl FromStr for DocId {
     }
 }
 
+impl FromStr for PageId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let p = parse_parts(s, 4)?;
+        let n = p[3]
+            .strip_prefix('p')
+            .ok_or_else(|| Error::Id(s.to_string()))?;
+        Ok(PageId {
+            issue: format!("{}-{}-{}", p[0], p[1], p[2])
+                .parse()
+                .map_err(|_| Error::Id(s.to_string()))?,
+            page: number(n, s, 9999)?,
+        })
+    }
+}
+
+/// Ids travel as their text form in records, JSON and URLs.
+macro_rules! serde_as_string {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+serde_as_string!(IssueId, DocId, PageId);
+
+impl FromStr for GazetteCode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        GazetteCode::new(s)
+    }
+}
+serde_as_string!(GazetteCode);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +175,15 @@ mod tests {
         assert_eq!(d.to_string(), "yn-2017-05-03");
         let i: IssueId = "yn-2017-5".parse().unwrap();
         assert_eq!(i.to_string(), "yn-2017-05");
+        let p: PageId = "yn-2017-05-p7".parse().unwrap();
+        assert_eq!(p.to_string(), "yn-2017-05-p07");
+        assert_eq!(p.page, 7);
+        assert!("yn-2017-05-07".parse::<PageId>().is_err());
+        assert!("yn-2017-05-p".parse::<PageId>().is_err());
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(json, "\"yn-2017-05-03\"");
+        assert_eq!(serde_json::from_str::<DocId>(&json).unwrap(), d);
+        assert!(serde_json::from_str::<DocId>("\"../x\"").is_err());
     }
 
     #[test]

@@ -16,6 +16,10 @@ corpus-issue/
     every corpus document in one born-digital issue, with its manifest: the
     segmentation check (issue.expected.jsonl is `gazette segment`'s output,
     checked against the manifest; regenerate with GAZETTE_UPDATE_GOLDEN=1).
+issues/
+    four small born-digital issues of different years and numbers: the archive's
+    ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
+    again, set in another font: a changed source of an ingested issue.
 """
 import json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
@@ -82,6 +86,24 @@ def main():
            "--title-font", "wenkai-bold", "--seed", "1")
     shutil.copy(tmp / "corpus" / "issue.pdf", corpus / "issue.pdf")
     shutil.copy(tmp / "corpus" / "manifest.json", corpus / "manifest.json")
+    # Small issues for the archive tests.
+    issues = HERE / "issues"
+    changed = HERE / "issues-changed"
+    for d in (issues, changed):
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir()
+    plan = [(2016, 3, ["1981-gf-88.txt", "2018-gbfmd-15.txt"]), (2018, 11, ["2018-gf-44.txt"]),
+            (2019, 2, ["2018-gbfmd-15.txt"]), (2020, 7, ["1981-gf-88.txt", "2018-gf-44.txt"])]
+    for year, number, docs in plan:
+        name = f"yn-{year}-{number:02}"
+        render(tmp / name, docs, "--format", "pdf-text", "--font", "uming", "--title-font", "wenkai-bold", "--year", str(year),
+               "--issue", str(number), "--seed", str(number))
+        shutil.copy(tmp / name / "issue.pdf", issues / f"{name}.pdf")
+        shutil.copy(tmp / name / "manifest.json", issues / f"{name}.json")
+    year, number, docs = plan[0]
+    render(tmp / "changed", docs, "--format", "pdf-text", "--font", "ukai", "--title-font", "wenkai-bold", "--year", str(year),
+           "--issue", str(number), "--seed", "9")
+    shutil.copy(tmp / "changed" / "issue.pdf", changed / f"yn-{year}-{number:02}.pdf")
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 

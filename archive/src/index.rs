@@ -1,0 +1,385 @@
+//! The tantivy index: one entry per document, its current version, with
+//! title and standard text tokenized as folded character bigrams, the
+//! metadata as filterable terms and facets. The index holds no text of its
+//! own (snippets are cut from the store's text), so it can always be
+//! rebuilt from the store.
+
+use crate::error::Error;
+use crate::fold;
+use crate::model::Version;
+use crate::search::{Facets, Query, Sort};
+use crate::tokenizer::{self, Bigram};
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Bytes of memory the index writer may use before flushing a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    version: Field,
+    sha256: Field,
+    issue: Field,
+    title: Field,
+    text: Field,
+    doc_number: Field,
+    doc_number_key: Field,
+    issuer: Field,
+    doc_type: Field,
+    attribute: Field,
+    year: Field,
+    date: Field,
+    facets: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let bigram = TextFieldIndexing::default()
+        .set_tokenizer(tokenizer::NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = TextOptions::default().set_indexing_options(bigram);
+    let f = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        version: b.add_u64_field("version", STORED),
+        sha256: b.add_text_field("sha256", STORED),
+        issue: b.add_text_field("issue", STRING),
+        title: b.add_text_field("title", text.clone()),
+        text: b.add_text_field("text", text.clone()),
+        doc_number: b.add_text_field("doc_number", text.clone()),
+        doc_number_key: b.add_text_field("doc_number_key", STRING),
+        issuer: b.add_text_field("issuer", STRING),
+        doc_type: b.add_text_field("type", STRING),
+        attribute: b.add_text_field("attribute", STRING),
+        year: b.add_u64_field("year", INDEXED | FAST),
+        date: b.add_i64_field("date", INDEXED | FAST),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+    };
+    (b.build(), f)
+}
+
+/// A search's matching documents before they are dressed from the store.
+pub(crate) struct Found {
+    pub total: usize,
+    pub hits: Vec<(String, u64, f32)>,
+    pub facets: Facets,
+}
+
+pub(crate) struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+    writer: Mutex<Option<IndexWriter>>,
+}
+
+/// The date as yyyymmdd for sorting; 0 when unknown.
+fn date_number(iso: &str) -> i64 {
+    let digits: String = iso.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() == 8 {
+        digits.parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+impl SearchIndex {
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, f) = schema();
+        let mmap = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| Error::Index(tantivy::TantivyError::from(e)))?;
+        let index = Index::open_or_create(mmap, schema)?;
+        index
+            .tokenizers()
+            .register(tokenizer::NAME, Bigram::default());
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            f,
+            writer: Mutex::new(None),
+        })
+    }
+
+    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+        // A poisoned lock means a panic while writing; the writer itself is
+        // still usable (tantivy rolls back uncommitted work), so go on.
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.index.writer(WRITER_MEMORY)?);
+        }
+        match guard.as_mut() {
+            Some(w) => f(w),
+            None => Err(Error::Query("index writer unavailable".into())),
+        }
+    }
+
+    fn document(&self, v: &Version) -> TantivyDocument {
+        let f = &self.f;
+        let x = &v.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, v.id.to_string());
+        d.add_u64(f.version, v.version as u64);
+        d.add_text(f.sha256, &x.sha256);
+        d.add_text(f.issue, v.id.issue.to_string());
+        d.add_text(f.title, &x.title);
+        d.add_text(f.text, &x.text);
+        if !x.doc_number.is_empty() {
+            d.add_text(f.doc_number, &x.doc_number);
+            d.add_text(f.doc_number_key, fold::doc_number_key(&x.doc_number));
+        }
+        d.add_text(f.issuer, &x.issuer);
+        d.add_text(f.doc_type, &x.doc_type);
+        d.add_text(f.attribute, &x.attribute);
+        d.add_u64(f.year, x.year as u64);
+        d.add_i64(f.date, date_number(&x.date_iso));
+        d.add_facet(f.facets, Facet::from_path(["year", &x.year.to_string()]));
+        if !x.issuer.is_empty() {
+            d.add_facet(f.facets, Facet::from_path(["issuer", x.issuer.as_str()]));
+        }
+        if !x.doc_type.is_empty() {
+            d.add_facet(f.facets, Facet::from_path(["type", x.doc_type.as_str()]));
+        }
+        d
+    }
+
+    /// Puts these versions in the index in place of any earlier version of
+    /// the same documents, and removes `remove`, in one commit.
+    pub fn replace(&self, versions: &[Version], remove: &[String]) -> Result<()> {
+        self.with_writer(|w| {
+            for id in remove {
+                w.delete_term(Term::from_field_text(self.f.id, id));
+            }
+            for v in versions {
+                w.delete_term(Term::from_field_text(self.f.id, &v.id.to_string()));
+                w.add_document(self.document(v))?;
+            }
+            w.commit()?;
+            Ok(())
+        })?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Empties the index (for a rebuild).
+    pub fn clear(&self) -> Result<()> {
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            w.commit()?;
+            Ok(())
+        })?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Every indexed document: id → (version, sha256). Used to reconcile
+    /// the index with the store and by `verify`.
+    pub fn catalog(&self) -> Result<HashMap<String, Vec<(u64, String)>>> {
+        let searcher = self.reader.searcher();
+        let mut out: HashMap<String, Vec<(u64, String)>> = HashMap::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in seg.doc_ids_alive() {
+                let d: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                let id = d
+                    .get_first(self.f.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let version = d
+                    .get_first(self.f.version)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0);
+                let sha = d
+                    .get_first(self.f.sha256)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                out.entry(id).or_default().push((version, sha));
+            }
+        }
+        Ok(out)
+    }
+
+    fn phrase(&self, segment: &str) -> Option<Box<dyn TQuery>> {
+        let grams = tokenizer::bigrams(segment);
+        let fields = [
+            (self.f.title, 3.0f32),
+            (self.f.doc_number, 3.0),
+            (self.f.text, 1.0),
+        ];
+        let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for (field, boost) in fields {
+            let q: Box<dyn TQuery> = match grams.len() {
+                0 => return None,
+                1 if grams[0].chars().count() == 1 => {
+                    // One character: any bigram starting with it. (A
+                    // character that only ends a text is missed.)
+                    let pat = format!("{}.?", regex_escape(&grams[0]));
+                    Box::new(RegexQuery::from_pattern(&pat, field).ok()?)
+                }
+                1 => Box::new(TermQuery::new(
+                    Term::from_field_text(field, &grams[0]),
+                    IndexRecordOption::WithFreqs,
+                )),
+                _ => Box::new(PhraseQuery::new(
+                    grams
+                        .iter()
+                        .map(|g| Term::from_field_text(field, g))
+                        .collect(),
+                )),
+            };
+            alts.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        }
+        Some(Box::new(BooleanQuery::new(alts)))
+    }
+
+    pub fn search(&self, q: &Query) -> Result<Found> {
+        let f = &self.f;
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let segments = crate::search::segments(&q.text);
+        let mut any_text = false;
+        for s in &segments {
+            if let Some(p) = self.phrase(s) {
+                must.push((Occur::Must, p));
+                any_text = true;
+            }
+        }
+        if !segments.is_empty() && !any_text {
+            // Only whitespace or nothing searchable: no match rather than all.
+            must.push((Occur::Must, Box::new(EmptyQuery)));
+        }
+        if q.text.trim().is_empty() {
+            must.push((Occur::Must, Box::new(AllQuery)));
+        }
+        // A 文号 typed in any bracket or width ranks its document first.
+        if fold::looks_like_doc_number(&q.text) {
+            let key = fold::doc_number_key(&q.text);
+            must.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.doc_number_key, &key),
+                        IndexRecordOption::Basic,
+                    )),
+                    100.0,
+                )),
+            ));
+        }
+        let term = |field: Field, v: &str| -> Box<dyn TQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(i) = &q.issue {
+            must.push((Occur::Must, term(f.issue, &i.to_string())));
+        }
+        if let Some(v) = &q.issuer {
+            must.push((Occur::Must, term(f.issuer, v)));
+        }
+        if let Some(v) = &q.doc_type {
+            must.push((Occur::Must, term(f.doc_type, v)));
+        }
+        if let Some(v) = &q.attribute {
+            must.push((Occur::Must, term(f.attribute, v)));
+        }
+        if q.year_from.is_some() || q.year_to.is_some() {
+            let lo = q.year_from.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_u64(f.year, y as u64))
+            });
+            let hi = q.year_to.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_u64(f.year, y as u64))
+            });
+            must.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet("/year");
+        facets.add_facet("/issuer");
+        facets.add_facet("/type");
+        let top = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
+        let (total, hits, fc) = match q.sort {
+            Sort::Relevance => {
+                let (n, docs, fc) =
+                    searcher.search(&query, &(Count, top.order_by_score(), facets))?;
+                (n, docs, fc)
+            }
+            Sort::DateDesc | Sort::DateAsc => {
+                let order = if q.sort == Sort::DateDesc {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (n, docs, fc) = searcher.search(
+                    &query,
+                    &(Count, top.order_by_fast_field::<i64>("date", order), facets),
+                )?;
+                (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect(), fc)
+            }
+        };
+        let mut out = Vec::with_capacity(hits.len());
+        for (score, addr) in hits {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let id = d
+                .get_first(f.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let version = d.get_first(f.version).and_then(|v| v.as_u64()).unwrap_or(0);
+            out.push((id, version, score));
+        }
+        let counts = |root: &str| -> Vec<(String, u64)> {
+            let mut v: Vec<(String, u64)> = fc
+                .get(root)
+                .map(|(facet, n)| {
+                    let label = facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    (label, n)
+                })
+                .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        };
+        Ok(Found {
+            total,
+            hits: out,
+            facets: Facets {
+                year: counts("/year"),
+                issuer: counts("/issuer"),
+                doc_type: counts("/type"),
+            },
+        })
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,276 @@
+//! The archive's data model: gazette → issue (versions of its sources) →
+//! pages (image, OCR lines, provenance) → documents → versions of their
+//! standard text. These are the records the store keeps (as JSON) and the
+//! commands print; the ingest side builds [`NewIssue`]s from them.
+
+use crate::id::{DocId, GazetteCode, IssueId, PageId};
+use serde::{Deserialize, Serialize};
+
+/// A gazette the archive holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gazette {
+    pub code: GazetteCode,
+    pub name: String,
+}
+
+/// A source file an issue was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// The path as given to `ingest` (for people: files move).
+    pub path: String,
+    /// Hex SHA-256 of the file's bytes: what identifies the source.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// One ingest of an issue. A new version is made only when the issue's
+/// source files change; earlier versions and their pages are kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssueVersion {
+    pub version: u32,
+    pub sources: Vec<SourceFile>,
+    pub pages: u32,
+    /// The documents this version was cut into, in printed order.
+    pub documents: Vec<DocId>,
+    /// When it was stored (RFC 3339, UTC).
+    pub time: String,
+}
+
+/// An issue and its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    pub id: IssueId,
+    pub gazette: String,
+    pub year: u16,
+    pub number: u16,
+    /// Oldest first; the last is current.
+    pub versions: Vec<IssueVersion>,
+}
+
+impl Issue {
+    /// The current version. An issue is only ever stored with at least one
+    /// version, so the fallback is never taken.
+    pub fn current(&self) -> &IssueVersion {
+        static EMPTY: IssueVersion = IssueVersion {
+            version: 0,
+            sources: Vec::new(),
+            pages: 0,
+            documents: Vec::new(),
+            time: String::new(),
+        };
+        self.versions.last().unwrap_or(&EMPTY)
+    }
+}
+
+/// A stored page image: the original bytes where the format serves (PNG,
+/// JPEG), otherwise a lossless PNG re-encoding. Kept once per content
+/// hash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImageRef {
+    pub sha256: String,
+    /// `png` or `jpeg`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// Where a page came from and how it was read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub source: String,
+    pub source_sha256: String,
+    /// 1-based page (or frame) within the source file.
+    pub index_in_source: u32,
+    /// `tesseract 5.3.0`, or `pdf text layer` for born-digital pages.
+    pub engine: String,
+    /// The language model, e.g. `chi_sim`, empty for text-layer pages.
+    pub traineddata: String,
+    /// The preprocessing settings, as the ingest side describes them.
+    pub preprocess: String,
+    pub time: String,
+}
+
+/// A line of text on a page, in the page's coordinates (`Page::width` ×
+/// `Page::height` pixels; the image may be stored at another scale).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub text: String,
+    /// x0, y0, x1, y1.
+    pub bbox: [u32; 4],
+    /// 0–100 (100 for text-layer lines).
+    pub confidence: f32,
+}
+
+/// One scanned page of one version of an issue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    pub id: PageId,
+    pub issue_version: u32,
+    /// The page number printed on it (inferred from its neighbours' when
+    /// unreadable).
+    pub printed: u32,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<f32>,
+    /// `ocr` or `text-layer`.
+    pub origin: String,
+    pub image: Option<ImageRef>,
+    pub lines: Vec<Line>,
+    /// Why the page could not be read, or its image not kept; a failed page
+    /// keeps its place so the issue's numbering stays right.
+    pub error: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// How far a version of a text has been checked by people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Raw OCR (or text layer), as the machine read it.
+    Machine,
+    /// Proofread and corrected by an archivist.
+    Corrected,
+    /// Checked against the printed page.
+    Verified,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Machine => "machine",
+            Status::Corrected => "corrected",
+            Status::Verified => "verified",
+        }
+    }
+}
+
+/// Where a paragraph is printed: a line box on a page of the issue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// 1-based scanned page of the issue.
+    pub page: u32,
+    pub printed_page: u32,
+    pub bbox: [u32; 4],
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub text: String,
+    pub anchors: Vec<Anchor>,
+}
+
+/// A document's fields as segmentation gives them: the keys of
+/// `gazette segment`'s output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fields {
+    pub gazette: String,
+    pub year: u16,
+    pub issue: u16,
+    pub title: String,
+    pub doc_number: String,
+    pub doc_number_normalised: String,
+    pub issuer: String,
+    pub date: String,
+    pub date_iso: String,
+    pub attribute: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub start_page: u32,
+    pub end_page: u32,
+    /// The standard text.
+    pub text: String,
+    pub citation: String,
+    /// Hex SHA-256 of `text` in UTF-8.
+    pub sha256: String,
+}
+
+/// One version of a document. Versions are never changed or removed: a
+/// correction or a re-read source appends one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub id: DocId,
+    pub version: u32,
+    pub status: Status,
+    /// The issue version the text was read from.
+    pub issue_version: u32,
+    #[serde(flatten)]
+    pub fields: Fields,
+    pub paragraphs: Vec<Paragraph>,
+    /// Why this version exists: `ingested`, a source change, a correction.
+    pub reason: String,
+    pub time: String,
+}
+
+/// A version's summary, in a document's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: u32,
+    pub status: Status,
+    pub sha256: String,
+    pub reason: String,
+    pub time: String,
+}
+
+/// A document and its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: DocId,
+    /// Oldest first; the last is current.
+    pub versions: Vec<VersionInfo>,
+}
+
+impl Document {
+    /// The current version's number (documents are stored with at least
+    /// one version).
+    pub fn current(&self) -> u32 {
+        self.versions.last().map(|v| v.version).unwrap_or(0)
+    }
+}
+
+/// A page as the ingest side hands it over: record and image bytes.
+#[derive(Clone, Debug)]
+pub struct NewPage {
+    pub printed: u32,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<f32>,
+    pub origin: String,
+    /// Format (`png`/`jpeg`), width, height and bytes of the image to keep.
+    pub image: Option<(String, u32, u32, Vec<u8>)>,
+    pub lines: Vec<Line>,
+    pub error: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// A document as the ingest side hands it over.
+#[derive(Clone, Debug)]
+pub struct NewDocument {
+    pub fields: Fields,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A whole read issue, to be stored in one step.
+#[derive(Clone, Debug)]
+pub struct NewIssue {
+    pub id: IssueId,
+    pub gazette: String,
+    pub sources: Vec<SourceFile>,
+    pub pages: Vec<NewPage>,
+    pub documents: Vec<NewDocument>,
+}
+
+/// What storing an issue did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// The issue was new: version 1.
+    New { id: IssueId, documents: usize },
+    /// Its sources changed: a new version of its pages and documents.
+    Revised {
+        id: IssueId,
+        version: u32,
+        documents: usize,
+    },
+    /// The same sources are already stored: nothing written.
+    Unchanged { id: IssueId },
+}

@@ -1,0 +1,443 @@
+//! The sled store: every record of the archive, written issue by issue in
+//! one transaction each and flushed before the index hears of it. sled is
+//! kept behind this module; nothing else in the workspace names it.
+
+use crate::error::Error;
+use crate::id::{DocId, IssueId, PageId};
+use crate::model::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::{Transactional, Tree};
+use std::path::Path;
+
+pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The current time, RFC 3339 in UTC to the second.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+pub(crate) struct Store {
+    db: sled::Db,
+    gazettes: Tree,
+    issues: Tree,
+    /// Key: the hash of an issue's source hashes in page order; value: the
+    /// issue id. What makes a second ingest of the same files a no-op.
+    sourcesets: Tree,
+    /// Key: `{issue}/{version:04}/{page:04}`.
+    pages: Tree,
+    /// Key: the image's SHA-256; value: its bytes.
+    images: Tree,
+    docs: Tree,
+    /// Key: `{doc}/{version:06}`.
+    versions: Tree,
+    /// Key: a source path that could not be read; value: the error.
+    failures: Tree,
+}
+
+fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
+    match tree.get(key.as_bytes())? {
+        Some(v) => serde_json::from_slice(&v)
+            .map(Some)
+            .map_err(|source| Error::Record {
+                key: key.to_string(),
+                source,
+            }),
+        None => Ok(None),
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Vec<u8> {
+    // Serialising these plain records (strings, numbers, vectors, no maps
+    // with non-string keys) cannot fail.
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+pub(crate) fn page_key(issue: &IssueId, version: u32, page: u32) -> String {
+    format!("{issue}/{version:04}/{page:04}")
+}
+
+pub(crate) fn version_key(doc: &DocId, version: u32) -> String {
+    format!("{doc}/{version:06}")
+}
+
+/// The key of a set of sources: their hashes in order.
+pub(crate) fn sourceset_key(sources: &[SourceFile]) -> String {
+    let mut all = String::new();
+    for s in sources {
+        all.push_str(&s.sha256);
+        all.push('\n');
+    }
+    sha256_hex(all.as_bytes())
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                Error::Locked {
+                    path: path.to_path_buf(),
+                }
+            }
+            sled::Error::Io(io) if io.to_string().contains("lock") => Error::Locked {
+                path: path.to_path_buf(),
+            },
+            e => Error::Store(e),
+        })?;
+        Ok(Store {
+            gazettes: db.open_tree("gazettes")?,
+            issues: db.open_tree("issues")?,
+            sourcesets: db.open_tree("sourcesets")?,
+            pages: db.open_tree("pages")?,
+            images: db.open_tree("images")?,
+            docs: db.open_tree("docs")?,
+            versions: db.open_tree("versions")?,
+            failures: db.open_tree("failures")?,
+            db,
+        })
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn known_sources(&self, sources: &[SourceFile]) -> Result<Option<IssueId>> {
+        let key = sourceset_key(sources);
+        match self.sourcesets.get(key.as_bytes())? {
+            Some(v) => Ok(String::from_utf8_lossy(&v).parse().ok()),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores a read issue: new, a new version of a known issue, or nothing
+    /// when its sources are already stored. Everything is written in one
+    /// transaction and flushed, so after a crash the issue is either wholly
+    /// there or wholly absent.
+    pub fn store_issue(&self, new: &NewIssue) -> Result<(Stored, Vec<Version>)> {
+        if let Some(id) = self.known_sources(&new.sources)? {
+            return Ok((Stored::Unchanged { id }, Vec::new()));
+        }
+        let code = new.id.gazette.to_string();
+        if let Some(g) = get::<Gazette>(&self.gazettes, &code)? {
+            if g.name != new.gazette && !new.gazette.is_empty() {
+                return Err(Error::GazetteConflict {
+                    code,
+                    existing: g.name,
+                    new: new.gazette.clone(),
+                });
+            }
+        }
+        let time = now();
+        let old: Option<Issue> = get(&self.issues, &new.id.to_string())?;
+        let version = old.as_ref().map_or(1, |i| i.current().version + 1);
+        let mut images: Vec<(String, &[u8])> = Vec::new();
+        let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
+        for (i, p) in new.pages.iter().enumerate() {
+            let n = i as u32 + 1;
+            let image = p.image.as_ref().map(|(format, w, h, bytes)| {
+                let sha = sha256_hex(bytes);
+                images.push((sha.clone(), bytes.as_slice()));
+                ImageRef {
+                    sha256: sha,
+                    format: format.clone(),
+                    width: *w,
+                    height: *h,
+                    bytes: bytes.len() as u64,
+                }
+            });
+            let rec = Page {
+                id: PageId {
+                    issue: new.id.clone(),
+                    page: n as u16,
+                },
+                issue_version: version,
+                printed: p.printed,
+                width: p.width,
+                height: p.height,
+                dpi: p.dpi,
+                origin: p.origin.clone(),
+                image,
+                lines: p.lines.clone(),
+                error: p.error.clone(),
+                provenance: p.provenance.clone(),
+            };
+            pages.push((page_key(&new.id, version, n), json(&rec)));
+        }
+        let mut doc_ids = Vec::new();
+        let mut heads: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut versions: Vec<Version> = Vec::new();
+        for (i, d) in new.documents.iter().enumerate() {
+            let id = DocId {
+                issue: new.id.clone(),
+                number: i as u16 + 1,
+            };
+            let mut head: Document = get(&self.docs, &id.to_string())?.unwrap_or(Document {
+                id: id.clone(),
+                versions: Vec::new(),
+            });
+            let reason = if version == 1 {
+                "ingested".to_string()
+            } else {
+                format!("source changed: issue version {version}")
+            };
+            let v = Version {
+                id: id.clone(),
+                version: head.current() + 1,
+                status: Status::Machine,
+                issue_version: version,
+                fields: d.fields.clone(),
+                paragraphs: d.paragraphs.clone(),
+                reason: reason.clone(),
+                time: time.clone(),
+            };
+            head.versions.push(VersionInfo {
+                version: v.version,
+                status: v.status,
+                sha256: v.fields.sha256.clone(),
+                reason,
+                time: time.clone(),
+            });
+            heads.push((id.to_string(), json(&head)));
+            doc_ids.push(id);
+            versions.push(v);
+        }
+        let mut issue = old.unwrap_or(Issue {
+            id: new.id.clone(),
+            gazette: new.gazette.clone(),
+            year: new.id.year,
+            number: new.id.issue,
+            versions: Vec::new(),
+        });
+        issue.versions.push(IssueVersion {
+            version,
+            sources: new.sources.clone(),
+            pages: new.pages.len() as u32,
+            documents: doc_ids,
+            time: time.clone(),
+        });
+        let gazette = json(&Gazette {
+            code: new.id.gazette.clone(),
+            name: new.gazette.clone(),
+        });
+        let issue_json = json(&issue);
+        let set_key = sourceset_key(&new.sources);
+        let issue_key = new.id.to_string();
+        let version_rows: Vec<(String, Vec<u8>)> = versions
+            .iter()
+            .map(|v| (version_key(&v.id, v.version), json(v)))
+            .collect();
+        let trees = (
+            &self.gazettes,
+            &self.issues,
+            &self.sourcesets,
+            &self.pages,
+            &self.images,
+            &self.docs,
+            &self.versions,
+            &self.failures,
+        );
+        trees
+            .transaction(|(g, is, ss, pg, im, dc, vs, fl)| {
+                if g.get(code.as_bytes())?.is_none() {
+                    g.insert(code.as_bytes(), gazette.as_slice())?;
+                }
+                for (sha, bytes) in &images {
+                    if im.get(sha.as_bytes())?.is_none() {
+                        im.insert(sha.as_bytes(), *bytes)?;
+                    }
+                }
+                for (k, v) in &pages {
+                    pg.insert(k.as_bytes(), v.as_slice())?;
+                }
+                for (k, v) in &version_rows {
+                    vs.insert(k.as_bytes(), v.as_slice())?;
+                }
+                for (k, v) in &heads {
+                    dc.insert(k.as_bytes(), v.as_slice())?;
+                }
+                for s in &new.sources {
+                    fl.remove(s.path.as_bytes())?;
+                }
+                is.insert(issue_key.as_bytes(), issue_json.as_slice())?;
+                ss.insert(set_key.as_bytes(), issue_key.as_bytes())?;
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(e) => Error::Store(e),
+                TransactionError::Abort(()) => {
+                    Error::Store(sled::Error::Unsupported("transaction aborted".to_string()))
+                }
+            })?;
+        self.flush()?;
+        let stored = if version == 1 {
+            Stored::New {
+                id: new.id.clone(),
+                documents: versions.len(),
+            }
+        } else {
+            Stored::Revised {
+                id: new.id.clone(),
+                version,
+                documents: versions.len(),
+            }
+        };
+        Ok((stored, versions))
+    }
+
+    /// Appends a version to a document (a correction), in one transaction.
+    pub fn append_version(&self, v: &Version) -> Result<()> {
+        let id = v.id.to_string();
+        let mut head: Document =
+            get(&self.docs, &id)?.ok_or_else(|| Error::UnknownDocument(id.clone()))?;
+        head.versions.push(VersionInfo {
+            version: v.version,
+            status: v.status,
+            sha256: v.fields.sha256.clone(),
+            reason: v.reason.clone(),
+            time: v.time.clone(),
+        });
+        let head = json(&head);
+        let row = json(v);
+        let key = version_key(&v.id, v.version);
+        (&self.docs, &self.versions)
+            .transaction(|(dc, vs)| {
+                vs.insert(key.as_bytes(), row.as_slice())?;
+                dc.insert(id.as_bytes(), head.as_slice())?;
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(e) => Error::Store(e),
+                TransactionError::Abort(()) => {
+                    Error::Store(sled::Error::Unsupported("transaction aborted".to_string()))
+                }
+            })?;
+        self.flush()
+    }
+
+    pub fn record_failure(&self, path: &str, error: &str) -> Result<()> {
+        let v = serde_json::json!({"error": error, "time": now()});
+        self.failures.insert(path.as_bytes(), json(&v))?;
+        self.flush()
+    }
+
+    pub fn failures(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for kv in self.failures.iter() {
+            let (k, v) = kv?;
+            let v: serde_json::Value = serde_json::from_slice(&v).unwrap_or_default();
+            out.push((
+                String::from_utf8_lossy(&k).into_owned(),
+                v["error"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+        Ok(out)
+    }
+
+    pub fn issue(&self, id: &IssueId) -> Result<Option<Issue>> {
+        get(&self.issues, &id.to_string())
+    }
+
+    pub fn issues(&self) -> Result<Vec<Issue>> {
+        let mut out = Vec::new();
+        for kv in self.issues.iter() {
+            let (k, v) = kv?;
+            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: String::from_utf8_lossy(&k).into_owned(),
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn gazettes(&self) -> Result<Vec<Gazette>> {
+        let mut out = Vec::new();
+        for kv in self.gazettes.iter() {
+            let (k, v) = kv?;
+            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: String::from_utf8_lossy(&k).into_owned(),
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn page(&self, issue: &IssueId, version: u32, page: u32) -> Result<Option<Page>> {
+        get(&self.pages, &page_key(issue, version, page))
+    }
+
+    pub fn image(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.images.get(sha256.as_bytes())?.map(|v| v.to_vec()))
+    }
+
+    pub fn document(&self, id: &DocId) -> Result<Option<Document>> {
+        get(&self.docs, &id.to_string())
+    }
+
+    pub fn version(&self, id: &DocId, version: u32) -> Result<Option<Version>> {
+        get(&self.versions, &version_key(id, version))
+    }
+
+    /// Every stored image: hash key and bytes.
+    pub fn each_image(&self, mut f: impl FnMut(&str, &[u8])) -> Result<()> {
+        for kv in self.images.iter() {
+            let (k, v) = kv?;
+            f(&String::from_utf8_lossy(&k), &v);
+        }
+        Ok(())
+    }
+
+    /// Every stored document version.
+    pub fn each_version(&self, mut f: impl FnMut(&str, Result<Version>)) -> Result<()> {
+        for kv in self.versions.iter() {
+            let (k, v) = kv?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            let rec = serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: key.clone(),
+                source,
+            });
+            f(&key, rec);
+        }
+        Ok(())
+    }
+
+    /// Every stored page record.
+    pub fn each_page(&self, mut f: impl FnMut(&str, Result<Page>)) -> Result<()> {
+        for kv in self.pages.iter() {
+            let (k, v) = kv?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            let rec = serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: key.clone(),
+                source,
+            });
+            f(&key, rec);
+        }
+        Ok(())
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    /// Overwrites raw values, for the tamper tests of `verify`.
+    #[cfg(test)]
+    pub fn tamper(&self, tree: &str, key: &str, f: impl Fn(&mut Vec<u8>)) {
+        let t = self.db.open_tree(tree).unwrap();
+        let mut v = t.get(key.as_bytes()).unwrap().unwrap().to_vec();
+        f(&mut v);
+        t.insert(key.as_bytes(), v).unwrap();
+    }
+}

@@ -1,0 +1,363 @@
+//! Unit tests of the archive through its API, on small synthetic issues:
+//! storing, idempotence, versions, corrections and their journal, fixity
+//! and search.
+
+use super::*;
+
+fn fields(year: u16, issue: u16, title: &str, number: &str, issuer: &str, text: &str) -> Fields {
+    Fields {
+        gazette: "云南省人民政府公报".into(),
+        year,
+        issue,
+        title: title.into(),
+        doc_number: number.into(),
+        doc_number_normalised: number.into(),
+        issuer: issuer.into(),
+        date: format!("{year}年3月1日"),
+        date_iso: format!("{year}-03-01"),
+        attribute: "此件公开发布".into(),
+        doc_type: if title.ends_with("通知") {
+            "通知".into()
+        } else {
+            "决定".into()
+        },
+        start_page: 1,
+        end_page: 2,
+        sha256: sha256_hex(text.as_bytes()),
+        text: text.into(),
+        citation: format!("《云南省人民政府公报》{year}年第{issue}期第1—2页"),
+    }
+}
+
+fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &str) -> NewIssue {
+    let id = IssueId {
+        gazette: GazetteCode::new("yn").unwrap(),
+        year,
+        issue,
+    };
+    let png = format!("image of {year}-{issue}{salt}").into_bytes();
+    NewIssue {
+        id,
+        gazette: "云南省人民政府公报".into(),
+        sources: vec![SourceFile {
+            path: format!("/scans/{year}-{issue}.pdf"),
+            sha256: sha256_hex(format!("source {year} {issue}{salt}").as_bytes()),
+            bytes: 100,
+        }],
+        pages: (1..=2)
+            .map(|n| NewPage {
+                printed: n,
+                width: 100,
+                height: 140,
+                dpi: Some(300.0),
+                origin: "ocr".into(),
+                image: Some(("png".into(), 10, 14, png.clone())),
+                lines: vec![Line {
+                    text: "一行".into(),
+                    bbox: [1, 2, 30, 12],
+                    confidence: 91.0,
+                }],
+                error: None,
+                provenance: Provenance {
+                    source: "/scans/x.pdf".into(),
+                    source_sha256: "00".into(),
+                    index_in_source: n,
+                    engine: "tesseract 5.3.0".into(),
+                    traineddata: "chi_sim".into(),
+                    preprocess: "default".into(),
+                    time: now(),
+                },
+            })
+            .collect(),
+        documents: docs
+            .iter()
+            .map(|(t, n, i, x)| NewDocument {
+                fields: fields(year, issue, t, n, i, x),
+                paragraphs: x
+                    .split('\n')
+                    .map(|p| Paragraph {
+                        text: p.into(),
+                        anchors: vec![Anchor {
+                            page: 1,
+                            printed_page: 1,
+                            bbox: [1, 2, 3, 4],
+                        }],
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+const A: (&str, &str, &str, &str) = (
+    "云南省人民政府办公厅关于做好政务公开工作的通知",
+    "云政办发〔2017〕22号",
+    "云南省人民政府办公厅",
+    "各州、市人民政府：\n为做好政务公开工作，现将有关事项通知如下。\n一、加强政务公开。",
+);
+const B: (&str, &str, &str, &str) = (
+    "国务院关于2018年度国家科学技术奖励的决定",
+    "国发〔2018〕44号",
+    "国务院",
+    "为全面贯彻党的十九大精神，\n国务院决定授予科学技术奖。",
+);
+const C: (&str, &str, &str, &str) = (
+    "国务院办公厅关于2019年部分节假日安排的通知",
+    "国办发明电〔2018〕15号",
+    "国务院办公厅",
+    "经国务院批准，现将2019年元旦、春节放假调休日期通知如下。\n提及云政办发〔2017〕22号。",
+);
+
+fn archive() -> (tempfile::TempDir, Archive) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Archive::open(&dir.path().join("a"), true).unwrap();
+    (dir, a)
+}
+
+fn ids(r: &Results) -> Vec<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn store_is_idempotent_and_versions_changed_sources() {
+    let (_d, a) = archive();
+    let first = new_issue(2017, 5, &[A, B], "");
+    assert!(matches!(
+        a.store_issue(&first).unwrap(),
+        Stored::New { documents: 2, .. }
+    ));
+    assert!(matches!(
+        a.store_issue(&first).unwrap(),
+        Stored::Unchanged { .. }
+    ));
+    assert_eq!(a.current_versions().unwrap().len(), 2);
+    // The same issue from a changed source, now cut into one document.
+    let changed = new_issue(2017, 5, &[C], "-rescanned");
+    match a.store_issue(&changed).unwrap() {
+        Stored::Revised {
+            version, documents, ..
+        } => assert_eq!((version, documents), (2, 1)),
+        other => panic!("{other:?}"),
+    }
+    let issue = a.issue(&first.id).unwrap().unwrap();
+    assert_eq!(issue.versions.len(), 2);
+    let doc1: DocId = "yn-2017-05-01".parse().unwrap();
+    let head = a.document(&doc1).unwrap().unwrap();
+    assert_eq!(head.versions.len(), 2);
+    assert_eq!(a.version(&doc1, 1).unwrap().unwrap().fields.title, A.0);
+    assert_eq!(a.current(&doc1).unwrap().unwrap().fields.title, C.0);
+    // The old version's pages are kept beside the new ones.
+    let p1: PageId = "yn-2017-05-p01".parse().unwrap();
+    assert_eq!(a.page(&p1, Some(1)).unwrap().unwrap().issue_version, 1);
+    assert_eq!(a.page(&p1, None).unwrap().unwrap().issue_version, 2);
+    // Document 2 is no longer current: out of the index and the export.
+    assert_eq!(a.current_versions().unwrap().len(), 1);
+    assert!(a.search(&Query::new("科学技术奖")).unwrap().hits.is_empty());
+    assert!(a.verify(false).unwrap().is_empty());
+}
+
+#[test]
+fn corrections_make_versions_and_are_journalled() {
+    let (d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    let id: DocId = "yn-2017-05-01".parse().unwrap();
+    assert_eq!(a.correct(&id, Some("x"), "  ", false), Err(Error::NoReason));
+    let fixed = A.3.replace("如下", "如下：");
+    let v2 = a
+        .correct(&id, Some(&format!("{fixed}\r\n")), "标点", false)
+        .unwrap();
+    assert_eq!((v2.version, v2.status), (2, Status::Corrected));
+    assert_eq!(v2.fields.text, fixed);
+    assert_eq!(v2.fields.sha256, sha256_hex(fixed.as_bytes()));
+    // Same paragraph count: the anchors carry over.
+    assert_eq!(v2.paragraphs[1].anchors.len(), 1);
+    let v3 = a
+        .correct(&id, None, "checked against the page", true)
+        .unwrap();
+    assert_eq!((v3.version, v3.status), (3, Status::Verified));
+    let head = a.document(&id).unwrap().unwrap();
+    let statuses: Vec<Status> = head.versions.iter().map(|v| v.status).collect();
+    assert_eq!(
+        statuses,
+        [Status::Machine, Status::Corrected, Status::Verified]
+    );
+    assert_eq!(a.version(&id, 1).unwrap().unwrap().fields.text, A.3);
+    assert_eq!(a.search(&Query::new("如下：")).unwrap().hits.len(), 1);
+    assert!(a.verify(false).unwrap().is_empty());
+
+    // A store rebuilt from the scans alone gets the corrections back from
+    // the journal, once.
+    let journal = std::fs::read(a.journal_path()).unwrap();
+    drop(a);
+    let b = Archive::open(&d.path().join("b"), true).unwrap();
+    b.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    std::fs::write(b.journal_path(), &journal).unwrap();
+    assert_eq!(b.replay_journal().unwrap(), (2, 0, 0));
+    assert_eq!(b.replay_journal().unwrap(), (0, 2, 0));
+    let cur = b.current(&id).unwrap().unwrap();
+    assert_eq!((cur.version, cur.status), (3, Status::Verified));
+    assert_eq!(cur.fields.text, fixed);
+    assert!(b.verify(false).unwrap().is_empty());
+}
+
+#[test]
+fn torn_journal_line_is_skipped_and_not_glued_to_the_next() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A], "")).unwrap();
+    std::fs::write(a.journal_path(), b"{\"id\":\"yn-2017-05-01\",\"base_ver").unwrap();
+    let id: DocId = "yn-2017-05-01".parse().unwrap();
+    a.correct(&id, Some("新文本"), "校对", false).unwrap();
+    assert_eq!(a.replay_journal().unwrap(), (0, 1, 0));
+}
+
+#[test]
+fn verify_finds_flipped_bytes_and_index_drift() {
+    let (_d, a) = archive();
+    let issue = new_issue(2017, 5, &[A, B], "");
+    a.store_issue(&issue).unwrap();
+    assert!(a.verify(false).unwrap().is_empty());
+    let (_, _, _, bytes) = issue.pages[0].image.clone().unwrap();
+    let sha = sha256_hex(&bytes);
+    a.tamper("images", &sha, |v| v[0] ^= 1);
+    // A byte of the text, inside its JSON record: 各 → 吂 (one bit).
+    a.tamper("versions", "yn-2017-05-02/000001", |v| {
+        let s = String::from_utf8(v.clone())
+            .unwrap()
+            .replacen("国务院决定", "国务院决走", 1);
+        *v = s.into_bytes();
+    });
+    let problems = a.verify(false).unwrap();
+    let ids: Vec<&str> = problems.iter().map(|p| p.id.as_str()).collect();
+    assert!(
+        ids.contains(&format!("image {sha}").as_str()),
+        "{problems:?}"
+    );
+    assert!(ids.contains(&"yn-2017-05-02 v1"), "{problems:?}");
+    // The index drifts: it lost a document.
+    a.index
+        .replace(&[], &["yn-2017-05-01".to_string()])
+        .unwrap();
+    let problems = a.verify(false).unwrap();
+    assert!(problems
+        .iter()
+        .any(|p| p.id == "yn-2017-05-01" && p.what.contains("not in the index")));
+    assert_eq!(a.reconcile().unwrap(), 1);
+    assert!(!a
+        .verify(false)
+        .unwrap()
+        .iter()
+        .any(|p| p.id == "yn-2017-05-01"));
+}
+
+#[test]
+fn wrong_format_and_foreign_directories_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("a");
+    drop(Archive::open(&dir, true).unwrap());
+    assert!(Archive::open(&dir, false).is_ok());
+    std::fs::write(dir.join("FORMAT"), "gazette-archive 99\n").unwrap();
+    let e = Archive::open(&dir, true).err().unwrap();
+    assert!(matches!(e, Error::Format { .. }), "{e}");
+    assert!(e.to_string().contains("gazette-archive 99"), "{e}");
+    let other = d.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "x").unwrap();
+    assert!(matches!(
+        Archive::open(&other, true).err().unwrap(),
+        Error::NotArchive { .. }
+    ));
+    assert!(Archive::open(&d.path().join("missing"), false).is_err());
+}
+
+#[test]
+fn search_finds_substrings_doc_numbers_and_filters() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A], "")).unwrap();
+    a.store_issue(&new_issue(2018, 11, &[B], "")).unwrap();
+    a.store_issue(&new_issue(2019, 2, &[C], "")).unwrap();
+    // Any substring of two or more characters, across word boundaries.
+    assert_eq!(
+        ids(&a.search(&Query::new("务公")).unwrap()),
+        ["yn-2017-05-01"]
+    );
+    assert_eq!(
+        ids(&a.search(&Query::new("春节放假调休")).unwrap()),
+        ["yn-2019-02-01"]
+    );
+    // A phrase wrapped over two lines of the text is found.
+    assert_eq!(
+        ids(&a.search(&Query::new("精神，国务院")).unwrap()),
+        ["yn-2018-11-01"]
+    );
+    // Every segment must occur; a quoted phrase is literal.
+    assert!(a
+        .search(&Query::new("政务公开 科学技术"))
+        .unwrap()
+        .hits
+        .is_empty());
+    assert!(a
+        .search(&Query::new("\"公开政务\""))
+        .unwrap()
+        .hits
+        .is_empty());
+    // A 文号 in any bracket or width finds its document first, above the
+    // document that cites it.
+    for q in [
+        "云政办发〔2017〕22号",
+        "云政办发[2017]22号",
+        "云政办发(2017)22号",
+        "云政办发（２０１７）２２号",
+    ] {
+        let r = a.search(&Query::new(q)).unwrap();
+        assert_eq!(ids(&r), ["yn-2017-05-01", "yn-2019-02-01"], "{q}");
+        let h = &r.hits[1];
+        assert_eq!(
+            &h.snippet.text[h.snippet.marks[0].0..h.snippet.marks[0].1],
+            A.1
+        );
+    }
+    // Filters, facets, sorting, paging.
+    let mut q = Query::new("国务院");
+    let r = a.search(&q).unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets.year, vec![("2018".into(), 1), ("2019".into(), 1)]);
+    q.year_from = Some(2019);
+    assert_eq!(ids(&a.search(&q).unwrap()), ["yn-2019-02-01"]);
+    let mut q = Query::new("");
+    q.issuer = Some("国务院".into());
+    assert_eq!(ids(&a.search(&q).unwrap()), ["yn-2018-11-01"]);
+    let mut q = Query::new("");
+    q.doc_type = Some("通知".into());
+    q.sort = Sort::DateDesc;
+    assert_eq!(
+        ids(&a.search(&q).unwrap()),
+        ["yn-2019-02-01", "yn-2017-05-01"]
+    );
+    q.sort = Sort::DateAsc;
+    q.limit = 1;
+    q.offset = 1;
+    let r = a.search(&q).unwrap();
+    assert_eq!((r.total, ids(&r)), (2, vec!["yn-2019-02-01"]));
+    q.issue = Some("yn-2017-05".parse().unwrap());
+    q.offset = 0;
+    assert_eq!(ids(&a.search(&q).unwrap()), ["yn-2017-05-01"]);
+    // Limits are refused by name.
+    let mut q = Query::new(&"政".repeat(300));
+    assert!(a.search(&q).unwrap_err().to_string().contains("q:"));
+    q = Query::new("政务");
+    q.limit = 1000;
+    assert!(a.search(&q).unwrap_err().to_string().contains("limit"));
+}
+
+#[test]
+fn reindex_rebuilds_from_the_store() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    a.index.clear().unwrap();
+    assert!(a.search(&Query::new("政务公开")).unwrap().hits.is_empty());
+    assert_eq!(a.reindex().unwrap(), 2);
+    assert_eq!(a.search(&Query::new("政务公开")).unwrap().hits.len(), 1);
+    assert!(a.verify(false).unwrap().is_empty());
+    let s = a.stats().unwrap();
+    assert_eq!((s.issues, s.pages, s.documents, s.versions), (1, 2, 2, 2));
+}
