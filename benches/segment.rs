@@ -23,6 +23,7 @@ fn pages() -> Vec<PageText> {
                 dpi: Some(textlayer::TEXT_LAYER_DPI),
                 origin: TextOrigin::TextLayer,
                 lines: t.lines,
+                ..Default::default()
             }
         })
         .collect()

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing gazette needs on Debian: Tesseract with
 # the chi_sim model, the headers its Rust bindings build against, a C
-# toolchain, and Rust (through rustup) when cargo is missing.
+# toolchain, poppler's pdftoppm (page images of born-digital PDFs), and
+# Rust (through rustup) when cargo is missing.
 set -euo pipefail
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 packages=(build-essential make curl ca-certificates pkg-config clang libclang-dev
-  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev)
+  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev poppler-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,10 +1,16 @@
 //! The `gazette` command: the only place that joins the ingest and archive
 //! libraries, and the only one that talks to the terminal.
 
+mod correct;
+mod export;
+mod ingest;
 mod ocr;
 mod progress;
 mod read;
+mod search;
 mod segment;
+mod show;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -29,6 +35,21 @@ enum Command {
     /// Read issues and cut each into its documents, printed one JSON object
     /// per document with citation metadata and the standard text.
     Segment(segment::Args),
+    /// Read issues, cut them into documents and store them in an archive
+    /// (idempotent: issues whose files are already stored are skipped).
+    Ingest(ingest::Args),
+    /// Search an archive: every word, 文号 or "phrase" must occur.
+    Search(search::Args),
+    /// Show a document, an issue or a page of an archive.
+    Show(show::Args),
+    /// Print every current document of an archive (JSON lines or text).
+    Export(export::Args),
+    /// Check every stored hash and that index and store agree.
+    Verify(verify::Args),
+    /// Rebuild the search index from the store.
+    Reindex(correct::ReindexArgs),
+    /// Store a corrected (or verified) version of a document's text.
+    Correct(correct::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +73,13 @@ fn main() -> ExitCode {
     let result: Result<ExitCode> = match cli.command {
         Command::Ocr(args) => ocr::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Reindex(args) => correct::reindex(args),
+        Command::Correct(args) => correct::run(args),
     };
     match result {
         Ok(code) => code,

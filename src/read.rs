@@ -6,7 +6,8 @@ use crate::progress::Progress;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use ingest::pipeline::{self, Event, Options};
-use ingest::{source, Preprocess, Switch, Tesseract};
+use ingest::{source, IssueSource, Preprocess, Switch, Tesseract};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,41 +55,96 @@ impl From<SwitchArg> for Switch {
     }
 }
 
+/// The engine and pipeline options the arguments ask for.
+pub struct Reader {
+    pub engine: Tesseract,
+    pub opts: Options,
+}
+
+impl ReadArgs {
+    pub fn reader(&self) -> Result<Reader> {
+        let engine = Tesseract::new(&self.lang)
+            .context("starting the ocr engine")?
+            .with_psm(self.psm);
+        let mut preprocess = if self.no_preprocess {
+            Preprocess::none()
+        } else {
+            Preprocess::default()
+        };
+        if self.binarize {
+            preprocess.binarize = Switch::On;
+        }
+        if !self.no_preprocess {
+            preprocess.smooth = self.smooth.into();
+        }
+        let mut opts = Options {
+            preprocess,
+            ..Options::default()
+        };
+        if let Some(j) = self.jobs {
+            anyhow::ensure!(j > 0, "--jobs must be at least 1");
+            opts.jobs = j;
+        }
+        Ok(Reader { engine, opts })
+    }
+}
+
+/// What a run of the pipeline did.
+pub struct Summary {
+    pub issues: usize,
+    pub pages: usize,
+    pub seconds: f64,
+    pub rate: f64,
+    pub failures: Vec<ingest::Error>,
+}
+
 /// Reads every page of the issues under `args.paths`, handing events to
 /// `sink` in input order, then prints the summary; the exit code says
 /// whether anything failed.
-pub fn read(
-    args: &ReadArgs,
-    mut sink: impl FnMut(&Event) -> std::io::Result<()>,
-) -> Result<ExitCode> {
-    let engine = Tesseract::new(&args.lang)
-        .context("starting the ocr engine")?
-        .with_psm(args.psm);
-    let mut preprocess = if args.no_preprocess {
-        Preprocess::none()
-    } else {
-        Preprocess::default()
-    };
-    if args.binarize {
-        preprocess.binarize = Switch::On;
-    }
-    if !args.no_preprocess {
-        preprocess.smooth = args.smooth.into();
-    }
-    let mut opts = Options {
-        preprocess,
-        ..Options::default()
-    };
-    if let Some(j) = args.jobs {
-        anyhow::ensure!(j > 0, "--jobs must be at least 1");
-        opts.jobs = j;
-    }
+pub fn read(args: &ReadArgs, sink: impl FnMut(&Event) -> std::io::Result<()>) -> Result<ExitCode> {
+    let reader = args.reader()?;
+    let (issues, failures) = source::discover(&args.paths);
+    let summary = read_issues(&reader, &issues, false, failures, sink)?;
+    eprintln!(
+        "{} issues, {} pages read in {:.1}s ({:.2} pages/s), {} failed",
+        summary.issues,
+        summary.pages,
+        summary.seconds,
+        summary.rate,
+        summary.failures.len()
+    );
+    Ok(report_failures(&summary.failures))
+}
 
-    let (issues, mut failures) = source::discover(&args.paths);
+/// Lists the failures; the exit code says whether there were any.
+pub fn report_failures(failures: &[ingest::Error]) -> ExitCode {
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("failed:");
+        for f in failures {
+            eprintln!("  {f}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs the pipeline over `issues` with a progress display, handing events
+/// to `sink` in input order. `failures` are those found before reading
+/// (files that are not issues); the pipeline's own are added. With
+/// `stop_on_error`, the first error of the sink stops the run (no point in
+/// reading on when the archive cannot be written).
+pub fn read_issues(
+    reader: &Reader,
+    issues: &[IssueSource],
+    stop_on_error: bool,
+    mut failures: Vec<ingest::Error>,
+    mut sink: impl FnMut(&Event) -> std::io::Result<()>,
+) -> Result<Summary> {
     let mut progress = Progress::new(issues.len());
     let mut pages = 0usize;
     let mut write_err: Option<std::io::Error> = None;
-    pipeline::run(&issues, &engine, &opts, |ev| {
+    pipeline::run_until(issues, &reader.engine, &reader.opts, |ev| {
         match &ev {
             Event::Issue { pages, .. } => progress.issue(*pages),
             Event::Page(_) => {
@@ -110,6 +166,11 @@ pub fn read(
         if let Event::Failed(e) = ev {
             failures.push(e);
         }
+        if stop_on_error && write_err.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })
     .context("starting the worker threads")?;
     progress.finish();
@@ -119,21 +180,11 @@ pub fn read(
             return Err(e).context("writing output");
         }
     }
-    eprintln!(
-        "{} issues, {} pages read in {:.1}s ({:.2} pages/s), {} failed",
-        issues.len(),
+    Ok(Summary {
+        issues: issues.len(),
         pages,
-        progress.elapsed().as_secs_f64(),
-        progress.rate(),
-        failures.len()
-    );
-    if failures.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("failed:");
-        for f in &failures {
-            eprintln!("  {f}");
-        }
-        Ok(ExitCode::FAILURE)
-    }
+        seconds: progress.elapsed().as_secs_f64(),
+        rate: progress.rate(),
+        failures,
+    })
 }

@@ -59,6 +59,7 @@ fn pages_in_flight_are_bounded() {
     let opts = Options {
         jobs,
         preprocess: Preprocess::none(),
+        keep_images: false,
     };
     let mut emitted = 0usize;
     let mut worst = 0usize;

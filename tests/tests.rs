@@ -2,6 +2,7 @@
 //! does): fixture formats, bad input, the pipeline with a fake engine, and
 //! real OCR through Tesseract.
 
+mod archive;
 mod bad_input;
 mod cli;
 mod formats;

@@ -83,6 +83,7 @@ pub fn run(paths: &[PathBuf], engine: &Fake, jobs: usize) -> Vec<Event> {
     let opts = Options {
         jobs,
         preprocess: Preprocess::none(),
+        keep_images: false,
     };
     let mut events = Vec::new();
     pipeline::run(&issues, engine, &opts, |e| events.push(e)).unwrap();

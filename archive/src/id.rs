@@ -27,6 +27,56 @@ impl GazetteCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code for a provincial-level gazette named like
+    /// 《云南省人民政府公报》: the province's ISO 3166-2:CN code in lower
+    /// case (`yn`), or `gwy` for 《中华人民共和国国务院公报》. Other
+    /// gazettes need a code given by hand.
+    pub fn for_name(name: &str) -> Option<GazetteCode> {
+        const CODES: &[(&str, &str)] = &[
+            ("国务院", "gwy"),
+            ("北京", "bj"),
+            ("天津", "tj"),
+            ("河北", "he"),
+            ("山西", "sx"),
+            ("内蒙古", "nm"),
+            ("辽宁", "ln"),
+            ("吉林", "jl"),
+            ("黑龙江", "hl"),
+            ("上海", "sh"),
+            ("江苏", "js"),
+            ("浙江", "zj"),
+            ("安徽", "ah"),
+            ("福建", "fj"),
+            ("江西", "jx"),
+            ("山东", "sd"),
+            ("河南", "ha"),
+            ("湖北", "hb"),
+            ("湖南", "hn"),
+            ("广东", "gd"),
+            ("广西", "gx"),
+            ("海南", "hi"),
+            ("重庆", "cq"),
+            ("四川", "sc"),
+            ("贵州", "gz"),
+            ("云南", "yn"),
+            ("西藏", "xz"),
+            ("陕西", "sn"),
+            ("甘肃", "gs"),
+            ("青海", "qh"),
+            ("宁夏", "nx"),
+            ("新疆", "xj"),
+        ];
+        let name = name.trim_start_matches(['《', '〈']);
+        let name = name.strip_prefix("中华人民共和国").unwrap_or(name);
+        if !name.ends_with("公报") {
+            return None;
+        }
+        CODES
+            .iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .map(|(_, code)| GazetteCode(code.to_string()))
+    }
 }
 
 /// One issue of a gazette: code, year and issue number.
@@ -184,6 +234,16 @@ mod tests {
         assert_eq!(json, "\"yn-2017-05-03\"");
         assert_eq!(serde_json::from_str::<DocId>(&json).unwrap(), d);
         assert!(serde_json::from_str::<DocId>("\"../x\"").is_err());
+    }
+
+    #[test]
+    fn codes_for_gazette_names() {
+        let code = |n| GazetteCode::for_name(n).map(|c| c.to_string());
+        assert_eq!(code("云南省人民政府公报").as_deref(), Some("yn"));
+        assert_eq!(code("中华人民共和国国务院公报").as_deref(), Some("gwy"));
+        assert_eq!(code("陕西省人民政府公报").as_deref(), Some("sn"));
+        assert_eq!(code("某某公报"), None);
+        assert_eq!(code("云南日报"), None);
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub enum ErrorKind {
     EmptyPage,
     #[error("ocr failed: {0}")]
     Ocr(#[from] crate::ocr::OcrError),
+    #[error("cannot keep the page image: {0}")]
+    Keep(String),
     #[error("internal error (panic) while processing: {0}")]
     Panic(String),
 }

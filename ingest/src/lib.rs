@@ -10,6 +10,7 @@
 //! all in parallel and in order.
 
 pub mod error;
+pub mod keep;
 pub mod ocr;
 pub mod page;
 pub mod pdf;
@@ -24,7 +25,7 @@ pub mod textlayer;
 
 pub use error::{Error, ErrorKind};
 pub use ocr::{OcrEngine, OcrError, Tesseract};
-pub use page::{BBox, Line, PageImage, PageText, Raster, TextOrigin};
+pub use page::{BBox, KeptImage, Line, PageImage, PageText, Raster, TextOrigin};
 pub use pipeline::{Event, Options};
 pub use preprocess::{Preprocess, Switch};
 pub use segment::Document;

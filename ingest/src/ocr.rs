@@ -69,6 +69,41 @@ impl Tesseract {
         t.create_api().map(|_| t)
     }
 
+    /// The language models in use, each with the SHA-256 of its
+    /// traineddata file where found: what provenance records.
+    pub fn traineddata(&self) -> String {
+        let dirs: Vec<std::path::PathBuf> = self
+            .datapath
+            .iter()
+            .map(|d| std::path::Path::new(d).to_path_buf())
+            .chain(
+                [
+                    "/usr/share/tesseract-ocr/5/tessdata",
+                    "/usr/share/tesseract-ocr/4.00/tessdata",
+                ]
+                .iter()
+                .map(std::path::PathBuf::from),
+            )
+            .collect();
+        self.lang
+            .split('+')
+            .map(|part| {
+                let file = format!("{part}.traineddata");
+                let found = dirs.iter().map(|d| d.join(&file)).find(|p| p.is_file());
+                match found.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+                    Some((p, bytes)) => {
+                        use sha2::Digest;
+                        let digest = sha2::Sha256::digest(&bytes);
+                        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                        format!("{part} ({} sha256 {hex})", p.display())
+                    }
+                    None => part.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
     /// Overrides the page segmentation mode (see `tesseract --help-psm`).
     pub fn with_psm(mut self, psm: i32) -> Self {
         self.psm = psm;

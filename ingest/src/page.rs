@@ -104,22 +104,36 @@ pub struct Line {
 }
 
 /// Where a page's text came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TextOrigin {
     /// Recognised from the page image.
+    #[default]
     Ocr,
     /// Read from a born-digital PDF's text layer.
     TextLayer,
 }
 
+/// A page image kept for serving: the original bytes where the format
+/// serves (PNG, JPEG), otherwise a lossless PNG.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeptImage {
+    /// `png` or `jpeg`.
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: Vec<u8>,
+}
+
 /// A page with its text: the output of the reading half of ingest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageText {
     /// The file the page came from.
     pub source: PathBuf,
     /// 1-based position of the page within its issue.
     pub page: usize,
+    /// 1-based page (or frame) within `source`.
+    pub source_page: usize,
     /// Page size in pixels of the page image as decoded (for a text-layer
     /// page, at 300 dpi).
     pub width: u32,
@@ -128,6 +142,12 @@ pub struct PageText {
     pub origin: TextOrigin,
     /// Lines in reading order.
     pub lines: Vec<Line>,
+    /// The page image, when the pipeline was asked to keep it.
+    #[serde(skip)]
+    pub image: Option<KeptImage>,
+    /// Why the image could not be kept (the text is kept all the same).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub image_error: Option<String>,
 }
 
 impl PageText {

@@ -118,8 +118,8 @@ pub fn num(doc: &Document, o: &Object) -> Option<f32> {
     }
 }
 
-/// The page's largest image XObject, decoded; `Ok(None)` when it has none.
-pub fn page_image(doc: &Document, page: ObjectId) -> Result<Option<PageImage>, ErrorKind> {
+/// The page's largest image XObject: its scan.
+fn biggest_image(doc: &Document, page: ObjectId) -> Result<Option<&lopdf::Stream>, ErrorKind> {
     let (resources, inherited) = doc
         .get_page_resources(page)
         .map_err(|e| ErrorKind::Pdf(format!("page resources: {e}")))?;
@@ -148,7 +148,27 @@ pub fn page_image(doc: &Document, page: ObjectId) -> Result<Option<PageImage>, E
             }
         }
     }
-    let Some((_, stream)) = best else {
+    Ok(best.map(|(_, s)| s))
+}
+
+/// The raw bytes of the page's scan when it is a plain grey or RGB JPEG
+/// (DCTDecode only, no Decode array), to be kept as it is rather than
+/// re-encoded.
+pub fn page_jpeg(doc: &Document, page: ObjectId) -> Option<Vec<u8>> {
+    let s = biggest_image(doc, page).ok()??;
+    let plain_colour = matches!(
+        s.dict.get(b"ColorSpace").and_then(Object::as_name),
+        Ok(b"DeviceGray") | Ok(b"DeviceRGB")
+    );
+    (filters(doc, &s.dict) == [b"DCTDecode".to_vec()]
+        && plain_colour
+        && s.dict.get(b"Decode").is_err())
+    .then(|| s.content.clone())
+}
+
+/// The page's largest image XObject, decoded; `Ok(None)` when it has none.
+pub fn page_image(doc: &Document, page: ObjectId) -> Result<Option<PageImage>, ErrorKind> {
+    let Some(stream) = biggest_image(doc, page)? else {
         return Ok(None);
     };
     let raster = decode_image_stream(doc, stream)?;

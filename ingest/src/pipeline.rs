@@ -9,6 +9,7 @@ use crate::preprocess::{self, Preprocess};
 use crate::source::{self, IssueSource, PageRef, PageTask};
 use crate::{pdf, raster, textfix, textlayer};
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -19,6 +20,8 @@ pub struct Options {
     /// Worker threads (each holds one OCR engine).
     pub jobs: usize,
     pub preprocess: Preprocess,
+    /// Keep each page's image for serving (see [`crate::keep`]).
+    pub keep_images: bool,
 }
 
 impl Default for Options {
@@ -28,6 +31,7 @@ impl Default for Options {
                 .map(|n| n.get())
                 .unwrap_or(1),
             preprocess: Preprocess::default(),
+            keep_images: false,
         }
     }
 }
@@ -58,6 +62,21 @@ pub fn run<E: OcrEngine + ?Sized>(
     opts: &Options,
     mut sink: impl FnMut(Event),
 ) -> std::result::Result<(), rayon::ThreadPoolBuildError> {
+    run_until(issues, engine, opts, |ev| {
+        sink(ev);
+        ControlFlow::Continue(())
+    })
+}
+
+/// As [`run`], but the sink can stop the run (say, when the archive it
+/// writes to fails): no new pages are started, those in flight finish and
+/// their events are dropped.
+pub fn run_until<E: OcrEngine + ?Sized>(
+    issues: &[IssueSource],
+    engine: &E,
+    opts: &Options,
+    mut sink: impl FnMut(Event) -> ControlFlow<()>,
+) -> std::result::Result<(), rayon::ThreadPoolBuildError> {
     let jobs = opts.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -65,6 +84,7 @@ pub fn run<E: OcrEngine + ?Sized>(
         .build()?;
     let window = 2 * jobs + 2;
     let cfg = &opts.preprocess;
+    let keep = opts.keep_images;
     // Issues are opened lazily, as the window needs pages, so a batch of a
     // thousand PDFs never has them all loaded.
     let mut items = issues.iter().flat_map(|src| -> Vec<Item> {
@@ -82,6 +102,7 @@ pub fn run<E: OcrEngine + ?Sized>(
     pool.in_place_scope(|scope| {
         let mut pending: BTreeMap<usize, Event> = BTreeMap::new();
         let (mut next, mut emit, mut in_flight, mut exhausted) = (0usize, 0usize, 0usize, false);
+        let mut stopped = false;
         loop {
             while in_flight < window && !exhausted {
                 match items.next() {
@@ -96,7 +117,14 @@ pub fn run<E: OcrEngine + ?Sized>(
                         let tx = tx.clone();
                         scope.spawn(move |_| {
                             let ev = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                                read_page(&task, engine, cfg)
+                                let mut page = read_page(&task, engine, cfg)?;
+                                if keep {
+                                    match crate::keep::keep_image(&task, page.origin) {
+                                        Ok(img) => page.image = Some(img),
+                                        Err(k) => page.image_error = Some(k.to_string()),
+                                    }
+                                }
+                                Ok(page)
                             })) {
                                 Ok(Ok(p)) => Event::Page(Box::new(p)),
                                 Ok(Err(e)) => Event::Failed(e),
@@ -112,9 +140,15 @@ pub fn run<E: OcrEngine + ?Sized>(
                     None => exhausted = true,
                 }
             }
-            while let Some(ev) = pending.remove(&emit) {
-                sink(ev);
+            while !stopped {
+                let Some(ev) = pending.remove(&emit) else {
+                    break;
+                };
                 emit += 1;
+                if sink(ev).is_break() {
+                    stopped = true;
+                    exhausted = true;
+                }
             }
             if in_flight == 0 {
                 if exhausted {
@@ -204,11 +238,14 @@ fn page_text(
     PageText {
         source: task.file.to_path_buf(),
         page: task.page,
+        source_page: task.page_in_file().unwrap_or(1),
         width,
         height,
         dpi,
         origin,
         lines,
+        image: None,
+        image_error: None,
     }
 }
 

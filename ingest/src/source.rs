@@ -49,6 +49,16 @@ fn natural(a: &Path, b: &Path) -> std::cmp::Ordering {
 
 /// Finds the issues under the given paths, in a stable order. Paths that
 /// cannot be read are reported as errors; the rest are still returned.
+impl IssueSource {
+    /// The files the issue is read from, in page order.
+    pub fn files(&self) -> Vec<PathBuf> {
+        match &self.kind {
+            Kind::ImageDir(files) => files.clone(),
+            _ => vec![self.path.clone()],
+        }
+    }
+}
+
 pub fn discover(paths: &[PathBuf]) -> (Vec<IssueSource>, Vec<Error>) {
     let mut issues = Vec::new();
     let mut errors = Vec::new();

@@ -82,6 +82,9 @@ pub struct Identity {
     pub gazette: String,
     pub year: u16,
     pub issue: u16,
+    /// The printed page number of each scanned page (from `segment`; empty
+    /// from [`running_head`]).
+    pub printed: Vec<u32>,
 }
 
 /// Reads 云南省人民政府公报  2017年第5期 into its parts.
@@ -99,6 +102,7 @@ pub fn running_head(s: &str) -> Option<Identity> {
         gazette: gazette.to_string(),
         year,
         issue,
+        printed: Vec::new(),
     })
 }
 
@@ -289,14 +293,16 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
     // The running head first; where a scan has none, the options, then
     // the file or folder name.
     let name_id = hints.name.as_deref().and_then(identity_from_name);
-    let identity = match identity {
+    let mut identity = match identity {
         Some(head) => head,
         None => Identity {
             gazette: hints.gazette.clone().unwrap_or_default(),
             year: hints.year.or(name_id.map(|n| n.0)).unwrap_or(0),
             issue: hints.issue.or(name_id.map(|n| n.1)).unwrap_or(0),
+            printed: Vec::new(),
         },
     };
+    identity.printed = printed.clone();
 
     // The contents page is skipped; its entries are not trusted for text.
     let mut stream: Vec<Placed> = Vec::new();
@@ -575,7 +581,8 @@ mod tests {
             Identity {
                 gazette: "云南省人民政府公报".into(),
                 year: 2017,
-                issue: 5
+                issue: 5,
+                printed: Vec::new(),
             }
         );
         assert_eq!(identity_from_name("yn-2017-05.tif"), Some((2017, 5)));
@@ -621,6 +628,7 @@ mod tests {
                     confidence: 1.0,
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 

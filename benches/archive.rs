@@ -1,0 +1,435 @@
+//! The archive's costs, measured: storing and indexing an issue against
+//! the OCR time of its pages, and search latency (p50/p99 of 20 realistic
+//! queries) on an archive of 100,000 documents built from the corpus texts
+//! through the library API (no OCR), with archive size per document and
+//! page, and the recall of every corpus document by its 文号 and phrases.
+//!
+//! `cargo bench --bench archive` (the 100k archive is built once into
+//! target/bench-archive-100k and reused; delete it to rebuild).
+
+use archive::{
+    Anchor, Archive, Fields, GazetteCode, IssueId, Line, NewDocument, NewIssue, NewPage, Paragraph,
+    Provenance, Query, Sort, SourceFile,
+};
+use ingest::OcrEngine;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const DOCS: usize = 100_000;
+const DOCS_PER_ISSUE: usize = 25;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// The seven real corpus documents, as segmentation read them.
+fn corpus() -> Vec<Fields> {
+    std::fs::read_to_string(root().join("tests/data/corpus-issue/issue.expected.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A small deterministic generator (xorshift), so every build is the same.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn provenance() -> Provenance {
+    Provenance {
+        source: "bench".into(),
+        source_sha256: String::new(),
+        index_in_source: 1,
+        engine: "bench".into(),
+        traineddata: String::new(),
+        preprocess: String::new(),
+        time: archive::now(),
+    }
+}
+
+fn new_document(f: Fields) -> NewDocument {
+    let paragraphs = f
+        .text
+        .split('\n')
+        .map(|t| Paragraph {
+            text: t.to_string(),
+            anchors: vec![Anchor {
+                page: f.start_page,
+                printed_page: f.start_page,
+                bbox: [300, 400, 2200, 460],
+            }],
+        })
+        .collect();
+    NewDocument {
+        fields: f,
+        paragraphs,
+    }
+}
+
+/// Synthetic documents made of the corpus's own paragraphs, titles built
+/// from its phrases and 文号 of its issuers' patterns.
+fn synthetic(rng: &mut Rng, pool: &[String], corpus: &[Fields], year: u16, issue: u16) -> Fields {
+    const PREFIXES: &[&str] = &[
+        "国发",
+        "国办发",
+        "云政发",
+        "云政办发",
+        "云政办函",
+        "余府发",
+        "豫政",
+        "国办发明电",
+    ];
+    const TYPES: &[&str] = &["通知", "意见", "决定", "办法", "规定", "批复"];
+    let issuers: Vec<&str> = corpus.iter().map(|c| c.issuer.as_str()).collect();
+    let n = 4 + rng.below(20);
+    let paras: Vec<&str> = (0..n)
+        .map(|_| pool[rng.below(pool.len())].as_str())
+        .collect();
+    let text = paras.join("\n");
+    let src = pool[rng.below(pool.len())].chars().collect::<Vec<_>>();
+    let start = rng.below(src.len().saturating_sub(12).max(1));
+    let topic: String = src[start..(start + 4 + rng.below(8)).min(src.len())]
+        .iter()
+        .collect();
+    let issuer = issuers[rng.below(issuers.len())].to_string();
+    let doc_type = TYPES[rng.below(TYPES.len())].to_string();
+    let number = format!(
+        "{}〔{}〕{}号",
+        PREFIXES[rng.below(PREFIXES.len())],
+        year,
+        1 + rng.below(300)
+    );
+    let month = 1 + rng.below(12);
+    let day = 1 + rng.below(28);
+    Fields {
+        gazette: "云南省人民政府公报".into(),
+        year,
+        issue,
+        title: format!("{issuer}关于{topic}的{doc_type}"),
+        doc_number: number.clone(),
+        doc_number_normalised: number,
+        issuer,
+        date: format!("{year}年{month}月{day}日"),
+        date_iso: format!("{year}-{month:02}-{day:02}"),
+        attribute: if rng.below(2) == 0 {
+            "此件公开发布".into()
+        } else {
+            String::new()
+        },
+        doc_type,
+        start_page: 1,
+        end_page: 2,
+        sha256: archive::sha256_hex(text.as_bytes()),
+        citation: format!("《云南省人民政府公报》{year}年第{issue}期第1—2页"),
+        text,
+    }
+}
+
+fn issue(id: IssueId, sources: &str, pages: Vec<NewPage>, docs: Vec<NewDocument>) -> NewIssue {
+    NewIssue {
+        id,
+        gazette: "云南省人民政府公报".into(),
+        sources: vec![SourceFile {
+            path: sources.into(),
+            sha256: archive::sha256_hex(sources.as_bytes()),
+            bytes: 0,
+        }],
+        pages,
+        documents: docs,
+    }
+}
+
+fn yn(year: u16, n: u16) -> IssueId {
+    IssueId {
+        gazette: GazetteCode::new("yn").unwrap(),
+        year,
+        issue: n,
+    }
+}
+
+fn build_100k(dir: &Path) -> Archive {
+    let done = dir.join("BUILT");
+    if done.exists() {
+        return Archive::open(dir, false).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let a = Archive::open(dir, true).unwrap();
+    let corpus = corpus();
+    let pool: Vec<String> = corpus
+        .iter()
+        .flat_map(|c| c.text.split('\n').map(str::to_string).collect::<Vec<_>>())
+        .filter(|p| p.chars().count() >= 8)
+        .collect();
+    // The real documents, as they were segmented.
+    a.store_issue(&issue(
+        yn(2017, 5),
+        "corpus",
+        vec![],
+        corpus.iter().cloned().map(new_document).collect(),
+    ))
+    .unwrap();
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let t0 = Instant::now();
+    let mut made = corpus.len();
+    let mut k = 0u32;
+    while made < DOCS {
+        let year = 1980 + (k / 24) as u16;
+        let n = (k % 24) as u16 + 1;
+        k += 1;
+        if (year, n) == (2017, 5) {
+            continue;
+        }
+        let docs: Vec<NewDocument> = (0..DOCS_PER_ISSUE.min(DOCS - made))
+            .map(|_| new_document(synthetic(&mut rng, &pool, &corpus, year, n)))
+            .collect();
+        made += docs.len();
+        let page = NewPage {
+            printed: 1,
+            width: 2480,
+            height: 3508,
+            dpi: Some(300.0),
+            origin: "ocr".into(),
+            image: None,
+            lines: vec![],
+            error: None,
+            provenance: provenance(),
+        };
+        a.store_issue(&issue(
+            yn(year, n),
+            &format!("synthetic {k}"),
+            vec![page],
+            docs,
+        ))
+        .unwrap();
+        if k % 500 == 0 {
+            eprintln!(
+                "  {made} documents stored ({:.0}s)",
+                t0.elapsed().as_secs_f64()
+            );
+        }
+    }
+    eprintln!(
+        "built {made} documents in {:.0}s",
+        t0.elapsed().as_secs_f64()
+    );
+    std::fs::write(done, "").unwrap();
+    a
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn queries() -> Vec<(&'static str, Query)> {
+    let q = |t: &str| Query::new(t);
+    let mut v = vec![
+        ("title words", q("政务公开")),
+        ("title words", q("节假日安排")),
+        ("title words", q("科学技术奖励")),
+        ("title words", q("集体合同")),
+        ("title words", q("绿色建筑")),
+        ("phrase", q("\"各州、市人民政府\"")),
+        ("phrase", q("\"现将有关事项通知如下\"")),
+        ("phrase", q("放假调休")),
+        ("phrase", q("职工代表大会")),
+        ("two words", q("政务 公开")),
+        ("doc number", q("云政办发[2017]22号")),
+        ("doc number", q("国发(2018)44号")),
+        ("doc number", q("国办发〔2019〕4号")),
+        ("doc number", q("余府发（2012）3号")),
+    ];
+    let mut f = q("通知");
+    f.year_from = Some(2010);
+    f.year_to = Some(2020);
+    v.push(("filter years", f));
+    let mut f = q("");
+    f.issuer = Some("国务院".into());
+    f.doc_type = Some("通知".into());
+    f.sort = Sort::DateDesc;
+    v.push(("filters, by date", f));
+    let mut f = q("政务公开");
+    f.doc_type = Some("意见".into());
+    v.push(("filter type", f));
+    let mut f = q("人民政府");
+    f.year_from = Some(2017);
+    f.year_to = Some(2017);
+    v.push(("filter year", f));
+    let mut f = q("国务院 决定");
+    f.sort = Sort::DateDesc;
+    v.push(("by date", f));
+    let mut f = q("奖售粮");
+    f.offset = 20;
+    v.push(("page 3", f));
+    v
+}
+
+fn search_latency(a: &Archive) {
+    let qs = queries();
+    for (_, q) in &qs {
+        a.search(q).unwrap();
+    }
+    let mut all = Vec::new();
+    println!("query                          total   p50 ms");
+    for (what, q) in &qs {
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..30 {
+            let t = Instant::now();
+            total = a.search(q).unwrap().total;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "{:<14} {:<16} {:>6} {:>8.2}",
+            what,
+            q.text,
+            total,
+            percentile(&times, 0.5).as_secs_f64() * 1e3
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "search over {} documents, {} runs: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        a.stats().unwrap().documents,
+        all.len(),
+        percentile(&all, 0.5).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+        all.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+fn recall(a: &Archive) {
+    let mut found = 0;
+    let mut tried = 0;
+    for (i, c) in corpus().iter().enumerate() {
+        let id = format!("yn-2017-05-{:02}", i + 1);
+        let mut qs = Vec::new();
+        if !c.doc_number.is_empty() {
+            qs.push(c.doc_number.clone());
+            qs.push(c.doc_number.replace('〔', "[").replace('〕', "]"));
+            qs.push(c.doc_number.replace('〔', "(").replace('〕', ")"));
+        }
+        // Three phrases from the text: near its start, middle and end.
+        let chars: Vec<char> = c.text.chars().filter(|c| *c != '\n').collect();
+        for at in [chars.len() / 10, chars.len() / 2, chars.len() * 9 / 10] {
+            let at = at.min(chars.len().saturating_sub(12));
+            qs.push(format!(
+                "\"{}\"",
+                chars[at..at + 12].iter().collect::<String>()
+            ));
+        }
+        for q in qs {
+            tried += 1;
+            let r = a.search(&Query::new(&q)).unwrap();
+            if r.hits.iter().take(10).any(|h| h.id == id) {
+                found += 1;
+            } else {
+                println!("recall miss: {id} for {q}");
+            }
+        }
+    }
+    println!("recall: {found}/{tried} queries find their corpus document in the top 10");
+}
+
+/// Store + index of a real issue against the OCR time of its pages.
+fn overhead() {
+    let tif = root().join("sample/yn-2017-05.tif");
+    let bytes = std::fs::read(&tif).unwrap();
+    let frames = ingest::raster::tiff_frame_count(&bytes).unwrap();
+    let images: Vec<_> = (0..frames)
+        .map(|f| ingest::raster::decode(&bytes, f).unwrap())
+        .collect();
+    let t = Instant::now();
+    let kept: Vec<_> = images
+        .iter()
+        .map(|i| ingest::keep::png(&i.raster).unwrap())
+        .collect();
+    let keep_per_page = t.elapsed() / frames as u32;
+    let engine = ingest::Tesseract::new("chi_sim").unwrap();
+    let t = Instant::now();
+    let prepared = ingest::preprocess::prepare(images[1].clone(), &Default::default());
+    let lines = engine
+        .recognize(&prepared.raster, prepared.dpi.round() as u32)
+        .unwrap();
+    let ocr_per_page = t.elapsed();
+    let docs: Vec<NewDocument> = corpus().into_iter().map(new_document).collect();
+    let pages: Vec<NewPage> = kept
+        .iter()
+        .map(|k| NewPage {
+            printed: 1,
+            width: k.width,
+            height: k.height,
+            dpi: Some(300.0),
+            origin: "ocr".into(),
+            image: Some(("png".into(), k.width, k.height, k.bytes.clone())),
+            lines: lines
+                .iter()
+                .map(|l| Line {
+                    text: l.text.clone(),
+                    bbox: l.bbox.0,
+                    confidence: l.confidence,
+                })
+                .collect(),
+            error: None,
+            provenance: provenance(),
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let a = Archive::open(&dir.path().join("a"), true).unwrap();
+    let mut per_page = Vec::new();
+    for round in 0..5u16 {
+        let t = Instant::now();
+        a.store_issue(&issue(
+            yn(2000 + round, 1),
+            &format!("o{round}"),
+            pages.clone(),
+            docs.clone(),
+        ))
+        .unwrap();
+        per_page.push(t.elapsed() / frames as u32);
+    }
+    per_page.sort();
+    let store = per_page[per_page.len() / 2];
+    let image_bytes: usize = kept.iter().map(|k| k.bytes.len()).sum();
+    println!(
+        "per page: ocr {:.0} ms (one worker), keep image {:.1} ms, store + index {:.1} ms: {:.2}% of ocr ({:.1}% with the image); stored G4 page image {:.0} kB",
+        ocr_per_page.as_secs_f64() * 1e3,
+        keep_per_page.as_secs_f64() * 1e3,
+        store.as_secs_f64() * 1e3,
+        store.as_secs_f64() / ocr_per_page.as_secs_f64() * 100.0,
+        (store + keep_per_page).as_secs_f64() / ocr_per_page.as_secs_f64() * 100.0,
+        image_bytes as f64 / frames as f64 / 1e3
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs benches with --bench absent: stay quick.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    overhead();
+    let dir = root().join("target/bench-archive-100k");
+    let a = build_100k(&dir);
+    let s = a.stats().unwrap();
+    println!(
+        "archive: {} documents, {} issues, store {:.0} MB, index {:.0} MB: {:.1} kB per document",
+        s.documents,
+        s.issues,
+        s.store_bytes as f64 / 1e6,
+        s.index_bytes as f64 / 1e6,
+        (s.store_bytes + s.index_bytes) as f64 / s.documents as f64 / 1e3
+    );
+    search_latency(&a);
+    recall(&a);
+}

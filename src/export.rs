@@ -1,0 +1,74 @@
+//! `gazette export`: every current document version, as JSON lines (the
+//! fields `gazette segment` prints plus id, version and status) or as the
+//! plain standard texts.
+
+use anyhow::{Context, Result};
+use archive::{Archive, Version};
+use clap::{Args as ClapArgs, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    #[arg(long)]
+    archive: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Txt,
+}
+
+pub fn open(dir: &std::path::Path) -> Result<Archive> {
+    Archive::open(dir, false).with_context(|| format!("opening archive {}", dir.display()))
+}
+
+/// A version as `export` and the HTTP API show it.
+pub fn record(v: &Version) -> serde_json::Value {
+    let mut obj = serde_json::to_value(&v.fields).unwrap_or_default();
+    if let Some(m) = obj.as_object_mut() {
+        m.insert("id".into(), v.id.to_string().into());
+        m.insert("version".into(), v.version.into());
+        m.insert("status".into(), v.status.as_str().into());
+    }
+    obj
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let archive = open(&args.archive)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        for v in archive.current_versions().map_err(std::io::Error::other)? {
+            match args.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut *out, &record(&v))?;
+                    writeln!(out)?;
+                }
+                Format::Txt => {
+                    writeln!(
+                        out,
+                        "==== {} v{} ({}) ====",
+                        v.id,
+                        v.version,
+                        v.status.as_str()
+                    )?;
+                    writeln!(out, "{}", v.fields.citation)?;
+                    writeln!(out, "sha256 {}", v.fields.sha256)?;
+                    writeln!(out)?;
+                    writeln!(out, "{}", v.fields.text)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+        out.flush()
+    };
+    match write(&mut out) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("exporting"),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}

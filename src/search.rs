@@ -1,0 +1,123 @@
+//! `gazette search`: the archive's full-text search from the command line,
+//! as text or as JSON.
+
+use anyhow::{Context, Result};
+use archive::{Query, Sort};
+use clap::{Args as ClapArgs, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    #[arg(long)]
+    archive: PathBuf,
+    /// Print {"total", "hits", "facets"} as JSON.
+    #[arg(long)]
+    json: bool,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    #[arg(long)]
+    year_from: Option<u16>,
+    #[arg(long)]
+    year_to: Option<u16>,
+    /// An issue id, e.g. yn-2017-05.
+    #[arg(long)]
+    issue: Option<String>,
+    #[arg(long)]
+    issuer: Option<String>,
+    #[arg(long = "type")]
+    doc_type: Option<String>,
+    #[arg(long)]
+    attribute: Option<String>,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    sort: SortArg,
+    /// Words, 文号 or "quoted phrases"; every one must occur.
+    query: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SortArg {
+    Relevance,
+    Date,
+    DateAsc,
+}
+
+/// Facet counts as a list of {value, count}, most frequent first.
+pub fn facet_json(f: &[(String, u64)]) -> serde_json::Value {
+    f.iter()
+        .map(|(v, n)| serde_json::json!({"value": v, "count": n}))
+        .collect()
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let archive = crate::export::open(&args.archive)?;
+    let q = Query {
+        text: args.query.join(" "),
+        year_from: args.year_from,
+        year_to: args.year_to,
+        issue: args
+            .issue
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .context("--issue")?,
+        issuer: args.issuer,
+        doc_type: args.doc_type,
+        attribute: args.attribute,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::DateDesc,
+            SortArg::DateAsc => Sort::DateAsc,
+        },
+        offset: args.offset,
+        limit: args.limit,
+    };
+    let r = archive.search(&q).context("searching")?;
+    if args.json {
+        let hits: Vec<serde_json::Value> = r
+            .hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "id": h.id, "title": h.title, "doc_number": h.doc_number,
+                    "issuer": h.issuer, "date": h.date, "citation": h.citation,
+                    "snippet": h.snippet.to_html(), "score": h.score,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "total": r.total,
+            "hits": hits,
+            "facets": {
+                "year": facet_json(&r.facets.year),
+                "issuer": facet_json(&r.facets.issuer),
+                "type": facet_json(&r.facets.doc_type),
+            }
+        });
+        println!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[7m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
+    println!("{} documents", r.total);
+    for (i, h) in r.hits.iter().enumerate() {
+        println!();
+        println!("{}. {}  {}", q.offset + i + 1, h.id, h.title);
+        let meta: Vec<&str> = [h.doc_number.as_str(), h.issuer.as_str(), h.date.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !meta.is_empty() {
+            println!("   {}", meta.join(" · "));
+        }
+        println!("   {}", h.citation);
+        println!("   {}", h.snippet.render(open, close, false));
+    }
+    Ok(ExitCode::SUCCESS)
+}

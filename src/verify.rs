@@ -1,0 +1,37 @@
+//! `gazette verify`: the archive's fixity check, by id; exit 0 only when
+//! clean.
+
+use anyhow::{Context, Result};
+use clap::Args as ClapArgs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    #[arg(long)]
+    archive: PathBuf,
+    /// Also re-hash the source files at the paths they were ingested from.
+    #[arg(long)]
+    sources: bool,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let archive = crate::export::open(&args.archive)?;
+    let problems = archive.verify(args.sources).context("verifying")?;
+    let stats = archive.stats()?;
+    for p in &problems {
+        println!("{}: {}", p.id, p.what);
+    }
+    eprintln!(
+        "checked {} issues, {} pages, {} document versions: {} problems",
+        stats.issues,
+        stats.pages,
+        stats.versions,
+        problems.len()
+    );
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
