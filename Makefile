@@ -2,7 +2,7 @@
 #   make demo   install what is needed, build, OCR the bundled sample issue
 #   make test   install what is needed, check formatting and lints, run every test
 #   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality (scripts/)
-#   make bench  criterion benchmarks of decoding, preprocessing, text layers
+#   make bench  benchmarks: decoding, preprocessing, segmentation, archive
 
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -42,7 +42,7 @@ eval: eval-deps build
 	python3 scripts/eval_segment.py
 
 bench: deps
-	cargo bench --bench ocr --bench segment
+	cargo bench --bench ocr --bench segment --bench archive
 
 clean:
 	cargo clean

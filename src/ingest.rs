@@ -58,6 +58,14 @@ struct Tally {
     documents: usize,
 }
 
+/// A path as the archive records it: absolute where it can be.
+fn recorded(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 fn hash_file(path: &Path) -> std::io::Result<SourceFile> {
     let bytes = std::fs::read(path)?;
     // Recorded absolute, so `verify --sources` works from anywhere.
@@ -117,7 +125,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         todo.push((src, sources));
     }
     for f in &failures {
-        archive.record_failure(&f.path.display().to_string(), &f.to_string())?;
+        archive.record_failure(&recorded(&f.path), &f.to_string())?;
     }
     let issues: Vec<IssueSource> = todo.iter().map(|(s, _)| s.clone()).collect();
 
@@ -136,16 +144,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(n) => n,
             Err(why) => {
                 eprintln!("{}: not stored: {why}", src.path.display());
-                archive.record_failure(&src.path.display().to_string(), &why)?;
+                archive.record_failure(&recorded(&src.path), &why)?;
                 tally.failed += 1;
                 return Ok(());
             }
         };
         let pages = new.pages.len();
-        match archive
+        let stored = archive
             .store_issue(&new)
-            .with_context(|| format!("storing {}", src.path.display()))?
-        {
+            .with_context(|| format!("storing {}", src.path.display()))?;
+        archive.clear_failure(&recorded(&src.path))?;
+        match stored {
             Stored::New { id, documents } => {
                 eprintln!("{id}: stored, {pages} pages, {documents} documents");
                 tally.new += 1;
@@ -203,9 +212,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     });
                     match current.as_mut() {
                         Some(c) if in_current => c.slots.push(Slot::Failed(e.to_string())),
-                        _ => {
-                            archive.record_failure(&e.path.display().to_string(), &e.to_string())?
-                        }
+                        _ => archive.record_failure(&recorded(&e.path), &e.to_string())?,
                     }
                 }
             }

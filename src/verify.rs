@@ -22,6 +22,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for p in &problems {
         println!("{}: {}", p.id, p.what);
     }
+    // Sources that could not be ingested are not damage to the archive,
+    // but an archivist should see them.
+    for (path, error) in archive.failures()? {
+        eprintln!("not ingested: {path}: {error}");
+    }
     eprintln!(
         "checked {} issues, {} pages, {} document versions: {} problems",
         stats.issues,

@@ -274,6 +274,94 @@ fn search_from_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Every corpus document is found in the top 10 by its 文号 in three
+/// bracket forms and by three phrases of its text.
+#[test]
+fn corpus_documents_are_found_by_doc_number_and_phrases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("a");
+    ok(&[
+        "ingest",
+        "--archive",
+        s(&arc),
+        s(&data("corpus-issue/issue.pdf")),
+    ]);
+    let docs = json_lines(&export(&arc));
+    assert_eq!(docs.len(), 7);
+    let mut tried = 0;
+    for d in &docs {
+        let id = d["id"].as_str().unwrap();
+        let number = d["doc_number"].as_str().unwrap();
+        let mut queries = Vec::new();
+        if !number.is_empty() {
+            queries.push(number.to_string());
+            queries.push(number.replace('〔', "[").replace('〕', "]"));
+            queries.push(number.replace('〔', "（").replace('〕', "）"));
+        }
+        let chars: Vec<char> = d["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .filter(|c| *c != '\n')
+            .collect();
+        for at in [chars.len() / 10, chars.len() / 2, chars.len() * 9 / 10] {
+            let at = at.min(chars.len() - 10);
+            queries.push(format!(
+                "\"{}\"",
+                chars[at..at + 10].iter().collect::<String>()
+            ));
+        }
+        for q in queries {
+            tried += 1;
+            let r: serde_json::Value =
+                serde_json::from_str(&ok(&["search", "--archive", s(&arc), "--json", &q])).unwrap();
+            let ids: Vec<&str> = r["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap())
+                .collect();
+            assert!(ids.contains(&id), "{id} not found by {q}: {ids:?}");
+            if !number.is_empty() && !q.starts_with('"') {
+                assert_eq!(ids[0], id, "{q} ranks its document first");
+            }
+        }
+    }
+    assert_eq!(tried, 6 * 6 + 3);
+}
+
+/// A corrupt issue in a batch is recorded by name and the rest stored; once
+/// the file is replaced, the same command stores it.
+#[test]
+fn a_corrupt_issue_is_recorded_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("a");
+    let scans = tmp.path().join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    std::fs::copy(data("issues/yn-2018-11.pdf"), scans.join("yn-2018-11.pdf")).unwrap();
+    let good = std::fs::read(data("issues/yn-2019-02.pdf")).unwrap();
+    std::fs::write(scans.join("yn-2019-02.pdf"), &good[..good.len() / 3]).unwrap();
+    let out = run(&["ingest", "--archive", s(&arc), s(&scans)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("yn-2019-02.pdf"), "{err}");
+    assert!(err.contains("1 new"), "{err}");
+    assert_eq!(json_lines(&export(&arc)).len(), 1);
+    let out = run(&["verify", "--archive", s(&arc)]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not ingested:"));
+    std::fs::write(scans.join("yn-2019-02.pdf"), &good).unwrap();
+    let out = run(&["ingest", "--archive", s(&arc), s(&scans)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_lines(&export(&arc)).len(), 2);
+    let out = run(&["verify", "--archive", s(&arc)]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not ingested:"));
+}
+
 #[test]
 fn an_archive_of_another_format_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

@@ -198,6 +198,11 @@ impl Archive {
         self.store.record_failure(path, error)
     }
 
+    /// Forgets a recorded failure (the source has since been stored).
+    pub fn clear_failure(&self, path: &str) -> Result<()> {
+        self.store.clear_failure(path)
+    }
+
     pub fn failures(&self) -> Result<Vec<(String, String)>> {
         self.store.failures()
     }

@@ -333,6 +333,13 @@ impl Store {
         self.flush()
     }
 
+    pub fn clear_failure(&self, path: &str) -> Result<()> {
+        if self.failures.remove(path.as_bytes())?.is_some() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
     pub fn failures(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         for kv in self.failures.iter() {
