@@ -76,9 +76,51 @@ fn new_document(f: Fields) -> NewDocument {
     }
 }
 
-/// Synthetic documents made of the corpus's own paragraphs, titles built
-/// from its phrases and 文号 of its issuers' patterns.
-fn synthetic(rng: &mut Rng, pool: &[String], corpus: &[Fields], year: u16, issue: u16) -> Fields {
+/// A character bigram model of the corpus: each character's followers, as
+/// often as they follow it. Text drawn from it has the corpus's character
+/// and bigram frequencies (so posting lists are as long as real ones would
+/// be) without repeating its sentences (so a phrase of a real document
+/// still identifies it).
+struct Markov {
+    next: std::collections::HashMap<char, Vec<char>>,
+    starts: Vec<char>,
+}
+
+impl Markov {
+    fn new(texts: &[String]) -> Self {
+        let mut next: std::collections::HashMap<char, Vec<char>> = Default::default();
+        let mut starts = Vec::new();
+        for t in texts {
+            for line in t.split('\n') {
+                let cs: Vec<char> = line.chars().collect();
+                if let Some(&c) = cs.first() {
+                    starts.push(c);
+                }
+                for w in cs.windows(2) {
+                    next.entry(w[0]).or_default().push(w[1]);
+                }
+            }
+        }
+        Markov { next, starts }
+    }
+
+    fn text(&self, rng: &mut Rng, len: usize) -> String {
+        let mut c = self.starts[rng.below(self.starts.len())];
+        let mut out = String::new();
+        for _ in 0..len {
+            out.push(c);
+            c = match self.next.get(&c) {
+                Some(f) if !f.is_empty() => f[rng.below(f.len())],
+                _ => self.starts[rng.below(self.starts.len())],
+            };
+        }
+        out
+    }
+}
+
+/// Synthetic documents: text and title topics drawn from the corpus's
+/// bigram model, 文号 of its issuers' patterns.
+fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue: u16) -> Fields {
     const PREFIXES: &[&str] = &[
         "国发",
         "国办发",
@@ -92,15 +134,15 @@ fn synthetic(rng: &mut Rng, pool: &[String], corpus: &[Fields], year: u16, issue
     const TYPES: &[&str] = &["通知", "意见", "决定", "办法", "规定", "批复"];
     let issuers: Vec<&str> = corpus.iter().map(|c| c.issuer.as_str()).collect();
     let n = 4 + rng.below(20);
-    let paras: Vec<&str> = (0..n)
-        .map(|_| pool[rng.below(pool.len())].as_str())
+    let paras: Vec<String> = (0..n)
+        .map(|_| {
+            let len = 30 + rng.below(170);
+            model.text(rng, len)
+        })
         .collect();
     let text = paras.join("\n");
-    let src = pool[rng.below(pool.len())].chars().collect::<Vec<_>>();
-    let start = rng.below(src.len().saturating_sub(12).max(1));
-    let topic: String = src[start..(start + 4 + rng.below(8)).min(src.len())]
-        .iter()
-        .collect();
+    let len = 4 + rng.below(8);
+    let topic = model.text(rng, len);
     let issuer = issuers[rng.below(issuers.len())].to_string();
     let doc_type = TYPES[rng.below(TYPES.len())].to_string();
     let number = format!(
@@ -165,11 +207,8 @@ fn build_100k(dir: &Path) -> Archive {
     let _ = std::fs::remove_dir_all(dir);
     let a = Archive::open(dir, true).unwrap();
     let corpus = corpus();
-    let pool: Vec<String> = corpus
-        .iter()
-        .flat_map(|c| c.text.split('\n').map(str::to_string).collect::<Vec<_>>())
-        .filter(|p| p.chars().count() >= 8)
-        .collect();
+    let texts: Vec<String> = corpus.iter().map(|c| c.text.clone()).collect();
+    let model = Markov::new(&texts);
     // The real documents, as they were segmented.
     a.store_issue(&issue(
         yn(2017, 5),
@@ -190,7 +229,7 @@ fn build_100k(dir: &Path) -> Archive {
             continue;
         }
         let docs: Vec<NewDocument> = (0..DOCS_PER_ISSUE.min(DOCS - made))
-            .map(|_| new_document(synthetic(&mut rng, &pool, &corpus, year, n)))
+            .map(|_| new_document(synthetic(&mut rng, &model, &corpus, year, n)))
             .collect();
         made += docs.len();
         let page = NewPage {

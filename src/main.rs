@@ -9,6 +9,7 @@ mod progress;
 mod read;
 mod search;
 mod segment;
+mod serve;
 mod show;
 mod verify;
 
@@ -46,6 +47,9 @@ enum Command {
     Export(export::Args),
     /// Check every stored hash and that index and store agree.
     Verify(verify::Args),
+    /// Serve an archive over HTTP, read-only: JSON API, IIIF page images,
+    /// ALTO, and web pages for the public.
+    Serve(serve::Args),
     /// Rebuild the search index from the store.
     Reindex(correct::ReindexArgs),
     /// Store a corrected (or verified) version of a document's text.
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Reindex(args) => correct::reindex(args),
+        Command::Serve(args) => serve::run(args),
         Command::Correct(args) => correct::run(args),
     };
     match result {

@@ -217,6 +217,25 @@ impl SearchIndex {
         Ok(out)
     }
 
+    /// Ids of the documents whose folded 文号 is `key`.
+    pub fn lookup(&self, key: &str) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.f.doc_number_key, key),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(100).order_by_score())?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = d.get_first(self.f.id).and_then(|v| v.as_str()) {
+                out.push(id.to_string());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     fn phrase(&self, segment: &str) -> Option<Box<dyn TQuery>> {
         let grams = tokenizer::bigrams(segment);
         let fields = [

@@ -418,6 +418,23 @@ impl Archive {
         self.store.page(&id.issue, version, id.page as u32)
     }
 
+    /// The page a single-page source file of this name (without its
+    /// extension) became, e.g. a scan `yn-2017-05-003.png`.
+    pub fn page_named(&self, name: &str) -> Result<Option<PageId>> {
+        self.store.page_named(name)
+    }
+
+    /// The current documents whose 文号 is `doc_number` in any bracket or
+    /// width form.
+    pub fn lookup(&self, doc_number: &str) -> Result<Vec<DocId>> {
+        Ok(self
+            .index
+            .lookup(&fold::doc_number_key(doc_number))?
+            .into_iter()
+            .filter_map(|id| id.parse().ok())
+            .collect())
+    }
+
     /// A stored page image's bytes by its hash.
     pub fn image(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         self.store.image(sha256)

@@ -45,6 +45,10 @@ pub(crate) struct Store {
     versions: Tree,
     /// Key: a source path that could not be read; value: the error.
     failures: Tree,
+    /// Key: the file name (without extension) of a single-page source
+    /// file; value: the page id it became. Scan file names are identifiers
+    /// archivists and IIIF clients already use.
+    names: Tree,
 }
 
 fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
@@ -105,6 +109,7 @@ impl Store {
             docs: db.open_tree("docs")?,
             versions: db.open_tree("versions")?,
             failures: db.open_tree("failures")?,
+            names: db.open_tree("names")?,
             db,
         })
     }
@@ -175,6 +180,32 @@ impl Store {
                 provenance: p.provenance.clone(),
             };
             pages.push((page_key(&new.id, version, n), json(&rec)));
+        }
+        // Names of single-page image files (a folder of page scans).
+        let mut names: Vec<(String, String)> = Vec::new();
+        for (i, p) in new.pages.iter().enumerate() {
+            let path = Path::new(&p.provenance.source);
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let image = path.extension().is_some_and(|e| {
+                let e = e.to_string_lossy().to_ascii_lowercase();
+                ["png", "jpg", "jpeg", "tif", "tiff"].contains(&e.as_str())
+            });
+            let single = new
+                .pages
+                .iter()
+                .filter(|q| q.provenance.source == p.provenance.source)
+                .count()
+                == 1;
+            if image && single && !stem.is_empty() && stem.len() <= 128 {
+                let id = PageId {
+                    issue: new.id.clone(),
+                    page: i as u16 + 1,
+                };
+                names.push((stem, id.to_string()));
+            }
         }
         let mut doc_ids = Vec::new();
         let mut heads: Vec<(String, Vec<u8>)> = Vec::new();
@@ -248,9 +279,13 @@ impl Store {
             &self.docs,
             &self.versions,
             &self.failures,
+            &self.names,
         );
         trees
-            .transaction(|(g, is, ss, pg, im, dc, vs, fl)| {
+            .transaction(|(g, is, ss, pg, im, dc, vs, fl, nm)| {
+                for (k, v) in &names {
+                    nm.insert(k.as_bytes(), v.as_bytes())?;
+                }
                 if g.get(code.as_bytes())?.is_none() {
                     g.insert(code.as_bytes(), gazette.as_slice())?;
                 }
@@ -383,6 +418,14 @@ impl Store {
 
     pub fn page(&self, issue: &IssueId, version: u32, page: u32) -> Result<Option<Page>> {
         get(&self.pages, &page_key(issue, version, page))
+    }
+
+    /// The page a single-page source file of this name became.
+    pub fn page_named(&self, name: &str) -> Result<Option<PageId>> {
+        Ok(self
+            .names
+            .get(name.as_bytes())?
+            .and_then(|v| String::from_utf8_lossy(&v).parse().ok()))
     }
 
     pub fn image(&self, sha256: &str) -> Result<Option<Vec<u8>>> {

@@ -361,3 +361,32 @@ fn reindex_rebuilds_from_the_store() {
     let s = a.stats().unwrap();
     assert_eq!((s.issues, s.pages, s.documents, s.versions), (1, 2, 2, 2));
 }
+
+#[test]
+fn lookup_by_doc_number_and_pages_by_scan_name() {
+    let (_d, a) = archive();
+    let mut issue = new_issue(2017, 5, &[A, C], "");
+    issue.sources.push(SourceFile {
+        path: "/scans/2017-5/page-002.png".into(),
+        sha256: sha256_hex(b"second"),
+        bytes: 1,
+    });
+    issue.pages[0].provenance.source = "/scans/2017-5/page-001.png".into();
+    issue.pages[1].provenance.source = "/scans/2017-5/page-002.png".into();
+    a.store_issue(&issue).unwrap();
+    let ids = |v: Vec<DocId>| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(a.lookup("云政办发[2017]22号").unwrap()),
+        ["yn-2017-05-01"]
+    );
+    assert_eq!(
+        ids(a.lookup("国办发明电（2018）15号").unwrap()),
+        ["yn-2017-05-02"]
+    );
+    assert!(a.lookup("云政办发〔2017〕23号").unwrap().is_empty());
+    assert_eq!(
+        a.page_named("page-002").unwrap().map(|p| p.to_string()),
+        Some("yn-2017-05-p02".to_string())
+    );
+    assert_eq!(a.page_named("page-003").unwrap(), None);
+}

@@ -1,0 +1,358 @@
+//! The JSON API under /api: search, documents and their versions, 文号
+//! lookup, issues, and the OpenAPI description of it all.
+
+use super::params::Params;
+use super::{blocking, cached, not_modified, ApiResult, AppError, AppState};
+use archive::{DocId, IssueId, Query, Sort, Version};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/search", get(search))
+        .route("/api/documents/{id}", get(document))
+        .route("/api/documents/{id}/versions/{n}", get(document_version))
+        .route("/api/lookup", get(lookup))
+        .route("/api/issues", get(issues))
+        .route("/api/issues/{id}", get(issue))
+        .route("/api/pages/{id}/alto", get(super::alto::alto))
+        .route("/api/openapi.json", get(openapi))
+}
+
+pub const SEARCH_PARAMS: &[&str] = &[
+    "q",
+    "year_from",
+    "year_to",
+    "issuer",
+    "type",
+    "attribute",
+    "sort",
+    "page",
+    "size",
+];
+
+/// A search request from its parameters (shared with the web pages).
+pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
+    let size = p
+        .num::<usize>("size", 1..=archive::search::MAX_LIMIT)?
+        .unwrap_or(10);
+    let page = p.num::<usize>("page", 1..=1000)?.unwrap_or(1);
+    let offset = (page - 1) * size;
+    if offset > archive::search::MAX_OFFSET {
+        return Err(AppError::bad(
+            "parameter \"page\": too deep; narrow the search",
+        ));
+    }
+    let sort = match p.str("sort") {
+        None | Some("relevance") => Sort::Relevance,
+        Some("date") => Sort::DateDesc,
+        Some("date_asc") => Sort::DateAsc,
+        Some(other) => {
+            return Err(AppError::bad(format!(
+                "parameter \"sort\": expected relevance, date or date_asc, got {other:?}"
+            )))
+        }
+    };
+    let q = Query {
+        text: p.str("q").unwrap_or("").to_string(),
+        year_from: p.num::<u16>("year_from", 1..=9999)?,
+        year_to: p.num::<u16>("year_to", 1..=9999)?,
+        issue: None,
+        issuer: p.str("issuer").map(str::to_string),
+        doc_type: p.str("type").map(str::to_string),
+        attribute: p.str("attribute").map(str::to_string),
+        sort,
+        offset,
+        limit: size,
+    };
+    q.check().map_err(|e| AppError::bad(e.to_string()))?;
+    Ok((q, page))
+}
+
+fn facets(f: &[(String, u64)]) -> Value {
+    f.iter()
+        .map(|(v, n)| json!({"value": v, "count": n}))
+        .collect()
+}
+
+async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let p = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+    let (q, page) = search_query(&p)?;
+    let a = s.archive.clone();
+    let size = q.limit;
+    let r = blocking(move || Ok(a.search(&q)?)).await?;
+    let hits: Vec<Value> = r
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "id": h.id, "version": h.version, "title": h.title, "doc_number": h.doc_number,
+                "issuer": h.issuer, "date": h.date, "citation": h.citation,
+                "snippet": h.snippet.to_html(), "score": h.score,
+                "url": format!("/api/documents/{}", h.id),
+            })
+        })
+        .collect();
+    let body = json!({
+        "total": r.total, "page": page, "size": size, "hits": hits,
+        "facets": {"year": facets(&r.facets.year), "issuer": facets(&r.facets.issuer), "type": facets(&r.facets.doc_type)},
+    });
+    let mut resp = Json(body).into_response();
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(resp)
+}
+
+pub fn parse_doc_id(id: &str) -> Result<DocId, AppError> {
+    id.parse().map_err(|_| {
+        AppError::bad(format!(
+            "id: {id:?} is not a document id such as yn-2017-05-03"
+        ))
+    })
+}
+
+/// The plain citation style, for bibliographies outside China.
+pub fn plain_citation(v: &Version) -> String {
+    let f = &v.fields;
+    let pages = if f.start_page == f.end_page {
+        format!("p. {}", f.start_page)
+    } else {
+        format!("pp. {}–{}", f.start_page, f.end_page)
+    };
+    let title = if f.doc_number.is_empty() {
+        f.title.clone()
+    } else {
+        format!("{} ({})", f.title, f.doc_number)
+    };
+    format!(
+        "{title}. {}, {}, no. {}, {pages}.",
+        f.gazette, f.year, f.issue
+    )
+}
+
+/// Everything about a version: its fields, paragraphs with anchors, both
+/// citation styles, status and the document's history.
+pub fn document_json(v: &Version, head: &archive::Document) -> Value {
+    let mut rec = crate::export::record(v);
+    let paragraphs: Vec<Value> = v
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let anchors: Vec<Value> = p
+                .anchors
+                .iter()
+                .map(|a| {
+                    json!({
+                        "page": a.page, "printed_page": a.printed_page, "bbox": a.bbox,
+                        "page_id": format!("{}-p{:02}", v.id.issue, a.page),
+                    })
+                })
+                .collect();
+            json!({"text": p.text, "anchors": anchors})
+        })
+        .collect();
+    rec["paragraphs"] = Value::Array(paragraphs);
+    rec["citations"] = json!({"chinese": v.fields.citation, "plain": plain_citation(v)});
+    rec["permalink"] = json!(format!("/documents/{}/v/{}", v.id, v.version));
+    rec["latest"] = json!(format!("/documents/{}", v.id));
+    rec["current_version"] = json!(head.current());
+    rec["versions"] = head
+        .versions
+        .iter()
+        .map(|i| {
+            json!({"version": i.version, "status": i.status.as_str(), "sha256": i.sha256,
+                   "reason": i.reason, "time": i.time,
+                   "url": format!("/api/documents/{}/versions/{}", v.id, i.version)})
+        })
+        .collect();
+    rec
+}
+
+/// A document's version (`None`: the latest) with its history.
+pub async fn load_version(
+    s: &AppState,
+    id: DocId,
+    n: Option<u32>,
+) -> ApiResult<(Version, archive::Document)> {
+    let a = s.archive.clone();
+    blocking(move || {
+        let head = a
+            .document(&id)?
+            .ok_or_else(|| AppError::not_found(format!("no document {id}")))?;
+        let n = n.unwrap_or(head.current());
+        let v = a
+            .version(&id, n)?
+            .ok_or_else(|| AppError::not_found(format!("document {id} has no version {n}")))?;
+        Ok((v, head))
+    })
+    .await
+}
+
+async fn document(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (v, head) = load_version(&s, parse_doc_id(&id)?, None).await?;
+    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    if let Some(r) = not_modified(&headers, &etag) {
+        return Ok(r);
+    }
+    Ok(cached(
+        Json(document_json(&v, &head)).into_response(),
+        &etag,
+        false,
+    ))
+}
+
+async fn document_version(
+    State(s): State<AppState>,
+    Path((id, n)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let n: u32 = n
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
+    let (v, head) = load_version(&s, parse_doc_id(&id)?, Some(n)).await?;
+    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    if let Some(r) = not_modified(&headers, &etag) {
+        return Ok(r);
+    }
+    // A version never changes; only the history list grows, so the
+    // history link is cached briefly and the version for good.
+    Ok(cached(
+        Json(document_json(&v, &head)).into_response(),
+        &etag,
+        true,
+    ))
+}
+
+async fn lookup(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+    let p = Params::parse(raw.as_deref(), &["doc_number"])?;
+    let number = p
+        .str("doc_number")
+        .ok_or_else(|| AppError::bad("parameter \"doc_number\" is required"))?
+        .to_string();
+    if number.chars().count() > 64 {
+        return Err(AppError::bad(
+            "parameter \"doc_number\": longer than 64 characters",
+        ));
+    }
+    let a = s.archive.clone();
+    let docs = blocking(move || {
+        let mut out = Vec::new();
+        for id in a.lookup(&number)? {
+            if let Some(v) = a.current(&id)? {
+                out.push(json!({"id": id.to_string(), "title": v.fields.title,
+                    "doc_number": v.fields.doc_number, "citation": v.fields.citation,
+                    "url": format!("/api/documents/{id}")}));
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(json!({"documents": docs})))
+}
+
+async fn issues(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+    let p = Params::parse(raw.as_deref(), &["year"])?;
+    let year = p.num::<u16>("year", 1..=9999)?;
+    let a = s.archive.clone();
+    let list = blocking(move || {
+        Ok(a.issues()?
+            .into_iter()
+            .filter(|i| year.is_none_or(|y| i.year == y))
+            .map(|i| {
+                json!({"id": i.id.to_string(), "gazette": i.gazette, "year": i.year,
+                       "number": i.number, "pages": i.current().pages,
+                       "documents": i.current().documents.len(),
+                       "url": format!("/api/issues/{}", i.id)})
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(Json(json!({"issues": list})))
+}
+
+async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let id: IssueId = id
+        .parse()
+        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))?;
+    let a = s.archive.clone();
+    blocking(move || {
+        let issue = a
+            .issue(&id)?
+            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let cur = issue.current();
+        let mut docs = Vec::new();
+        for d in &cur.documents {
+            if let Some(v) = a.current(d)? {
+                docs.push(json!({"id": d.to_string(), "title": v.fields.title,
+                    "doc_number": v.fields.doc_number, "start_page": v.fields.start_page,
+                    "end_page": v.fields.end_page, "url": format!("/api/documents/{d}")}));
+            }
+        }
+        let mut pages = Vec::new();
+        for n in 1..=cur.pages {
+            let pid = archive::PageId { issue: id.clone(), page: n as u16 };
+            if let Some(p) = a.page(&pid, None)? {
+                pages.push(json!({"id": pid.to_string(), "printed": p.printed,
+                    "width": p.width, "height": p.height, "error": p.error,
+                    "iiif": format!("/iiif/{pid}/info.json"),
+                    "alto": format!("/api/pages/{pid}/alto")}));
+            }
+        }
+        let versions: Vec<Value> = issue
+            .versions
+            .iter()
+            .map(|v| json!({"version": v.version, "sources": v.sources, "pages": v.pages, "time": v.time}))
+            .collect();
+        Ok(Json(json!({"id": id.to_string(), "gazette": issue.gazette, "year": issue.year,
+            "number": issue.number, "version": cur.version, "documents": docs,
+            "pages": pages, "versions": versions})))
+    })
+    .await
+}
+
+async fn openapi() -> Json<Value> {
+    let id = |what: &str| json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": what});
+    let q = |name: &str, ty: &str, what: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": what});
+    let ok = |what: &str| {
+        json!({"200": {"description": what, "content": {"application/json": {}}},
+        "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"$ref": "#/components/responses/NotFound"}})
+    };
+    Json(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "gazette archive", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Read-only access to a government gazette archive: standard texts with citations, search, page images (IIIF) and OCR (ALTO)."},
+        "paths": {
+            "/api/search": {"get": {"summary": "Full-text search (every word, 文号 or quoted phrase must occur)", "parameters": [
+                q("q", "string", "query, at most 256 characters"), q("year_from", "integer", ""), q("year_to", "integer", ""),
+                q("issuer", "string", "exact issuer"), q("type", "string", "document type, e.g. 通知"),
+                q("attribute", "string", "e.g. 此件公开发布"), q("sort", "string", "relevance | date | date_asc"),
+                q("page", "integer", "1-based"), q("size", "integer", "1 to 100")],
+                "responses": ok("total, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>), facets by year, issuer, type")}},
+            "/api/documents/{id}": {"get": {"summary": "A document's current version: fields, paragraphs with page anchors, citations, status, versions", "parameters": [id("e.g. yn-2017-05-03")], "responses": ok("the document")}},
+            "/api/documents/{id}/versions/{n}": {"get": {"summary": "Any version of a document", "parameters": [id("document id"), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": ok("the version")}},
+            "/api/lookup": {"get": {"summary": "Documents by 文号, in any bracket or width form", "parameters": [q("doc_number", "string", "e.g. 云政办发[2017]22号")], "responses": ok("documents")}},
+            "/api/issues": {"get": {"summary": "Issues, by year", "parameters": [q("year", "integer", "")], "responses": ok("issues")}},
+            "/api/issues/{id}": {"get": {"summary": "An issue's contents and pages", "parameters": [id("e.g. yn-2017-05")], "responses": ok("the issue")}},
+            "/api/pages/{id}/alto": {"get": {"summary": "A page's OCR as ALTO 4.4 XML", "parameters": [id("e.g. yn-2017-05-p03")], "responses": {"200": {"description": "ALTO", "content": {"application/xml": {}}}}}},
+            "/documents/{id}.txt": {"get": {"summary": "The standard text as plain UTF-8, headed by citation, permalink and sha256", "parameters": [id("document id")], "responses": {"200": {"description": "text", "content": {"text/plain": {}}}}}},
+            "/iiif/{id}/info.json": {"get": {"summary": "IIIF Image API 3.0 (level 1) information for a page image", "parameters": [id("page id")], "responses": ok("image information")}},
+            "/healthz": {"get": {"summary": "Liveness and archive counts", "responses": ok("ok")}}
+        },
+        "components": {"responses": {
+            "BadRequest": {"description": "A parameter is invalid; the message names it", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}},
+            "NotFound": {"description": "No such id", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}}
+        }}
+    }))
+}

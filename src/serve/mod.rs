@@ -1,0 +1,280 @@
+//! `gazette serve`: the read-only HTTP service over an archive (tokio +
+//! axum): the JSON API under /api, page images over IIIF Image API 3.0,
+//! ALTO for each page's OCR, and server-rendered pages for the public.
+
+mod alto;
+mod api;
+mod iiif;
+mod params;
+#[cfg(test)]
+mod tests;
+mod web;
+
+use anyhow::Context;
+use archive::Archive;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use clap::Args as ClapArgs;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    #[arg(long)]
+    archive: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+}
+
+/// What every handler shares: the archive (read-only) and the caches.
+#[derive(Clone)]
+pub struct AppState {
+    pub archive: Arc<Archive>,
+    /// Rendered IIIF responses by request path (bytes, content type).
+    pub tiles: Arc<Mutex<lru::LruCache<String, (bytes::Bytes, &'static str)>>>,
+    /// Decoded page images by content hash.
+    pub decoded: Arc<Mutex<lru::LruCache<String, Arc<image::DynamicImage>>>>,
+}
+
+impl AppState {
+    pub fn new(archive: Archive) -> Self {
+        // Sizes are non-zero constants.
+        let tiles = NonZeroUsize::new(512).unwrap_or(NonZeroUsize::MIN);
+        let decoded = NonZeroUsize::new(8).unwrap_or(NonZeroUsize::MIN);
+        AppState {
+            archive: Arc::new(archive),
+            tiles: Arc::new(Mutex::new(lru::LruCache::new(tiles))),
+            decoded: Arc::new(Mutex::new(lru::LruCache::new(decoded))),
+        }
+    }
+}
+
+/// An error answer: a status and a message (naming the parameter at
+/// fault), sent as JSON `{"error": "..."}`.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn bad(message: impl Into<String>) -> Self {
+        AppError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<archive::Error> for AppError {
+    fn from(e: archive::Error) -> Self {
+        match e {
+            archive::Error::Query(m) => AppError::bad(m),
+            archive::Error::Id(_) | archive::Error::GazetteCode(_) => AppError::bad(e.to_string()),
+            e => {
+                tracing::error!("archive: {e}");
+                AppError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: "internal error reading the archive".into(),
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    }
+}
+
+pub type ApiResult<T> = Result<T, AppError>;
+
+/// Runs blocking archive work off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        tracing::error!("worker failed: {e}");
+        Err(AppError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "internal error".into(),
+        })
+    })
+}
+
+/// Only GET and HEAD: this service never changes anything.
+async fn read_only(req: Request, next: Next) -> Response {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        next.run(req).await
+    } else {
+        let mut r = AppError {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: format!(
+                "method {} not allowed: this service is read-only",
+                req.method()
+            ),
+        }
+        .into_response();
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        r
+    }
+}
+
+/// axum's own rejections (an undecodable path segment, say) are plain
+/// text; every error this service gives is JSON.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let plain = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !(r.status().is_client_error() && plain) {
+        return r;
+    }
+    let status = r.status();
+    let body = axum::body::to_bytes(r.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    AppError {
+        status,
+        message: String::from_utf8_lossy(&body).trim().to_lowercase(),
+    }
+    .into_response()
+}
+
+async fn not_found() -> AppError {
+    AppError::not_found("no such page")
+}
+
+async fn healthz(State(s): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    let a = s.archive.clone();
+    let stats = blocking(move || Ok(a.stats()?)).await?;
+    Ok(Json(serde_json::json!({"status": "ok", "archive": stats})))
+}
+
+/// The service. Every route, the read-only guard, limits, security
+/// headers, compression and request logs.
+pub fn app(state: AppState) -> Router {
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+               object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::routes())
+        .merge(iiif::routes())
+        .merge(web::routes())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(read_only))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(15),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Long-lived caching for what never changes (a version, an image by
+/// content), short for what may (the latest version, searches).
+pub fn cached(mut r: Response, etag: &str, immutable: bool) -> Response {
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=60"
+        }),
+    );
+    r
+}
+
+/// 304 when the client already holds this entity.
+pub fn not_modified(req_headers: &axum::http::HeaderMap, etag: &str) -> Option<Response> {
+    let inm = req_headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    let quoted = format!("\"{etag}\"");
+    if inm
+        .split(',')
+        .any(|t| t.trim() == quoted || t.trim() == "*")
+    {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        if let Ok(v) = HeaderValue::from_str(&quoted) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        Some(r)
+    } else {
+        None
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
+    let archive = crate::export::open(&args.archive)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("listening on {}", args.addr))?;
+        eprintln!(
+            "serving {} on http://{}",
+            args.archive.display(),
+            listener.local_addr()?
+        );
+        axum::serve(listener, app(AppState::new(archive)))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("serving")?;
+        Ok(std::process::ExitCode::SUCCESS)
+    })
+}

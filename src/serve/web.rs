@@ -1,0 +1,537 @@
+//! The public's pages, rendered on the server (askama), in Chinese, usable
+//! without JavaScript and on a phone: home, results, document, issue and
+//! page views, and the plain-text standard text.
+
+use super::api::{load_version, parse_doc_id, plain_citation, search_query, SEARCH_PARAMS};
+use super::params::Params;
+use super::{blocking, cached, not_modified, ApiResult, AppError, AppState};
+use archive::{IssueId, PageId, Version};
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search))
+        .route("/documents/{id}", get(document))
+        .route("/documents/{id}/v/{n}", get(document_version))
+        .route("/issues/{id}", get(issue))
+        .route("/years/{year}", get(year))
+        .route("/pages/{id}", get(page))
+        .route("/static/site.css", get(css))
+        .route("/static/copy.js", get(js))
+}
+
+fn page_html(t: impl Template) -> ApiResult<Response> {
+    let body = t.render().map_err(|e| {
+        tracing::error!("template: {e}");
+        AppError {
+            status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            message: "cannot render the page".into(),
+        }
+    })?;
+    Ok(Html(body).into_response())
+}
+
+async fn css() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/site.css"),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+async fn js() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../static/copy.js"),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    years: Vec<(u16, usize)>,
+    documents: u64,
+}
+
+async fn home(State(s): State<AppState>) -> ApiResult<Response> {
+    let a = s.archive.clone();
+    let (years, documents) = blocking(move || {
+        let mut years: std::collections::BTreeMap<u16, usize> = Default::default();
+        let mut documents = 0u64;
+        for i in a.issues()? {
+            *years.entry(i.year).or_default() += 1;
+            documents += i.current().documents.len() as u64;
+        }
+        Ok((years.into_iter().rev().collect(), documents))
+    })
+    .await?;
+    page_html(Home { years, documents })
+}
+
+struct HitView {
+    id: String,
+    title: String,
+    meta: String,
+    citation: String,
+    snippet: String,
+}
+
+/// A facet's name and its entries: value, count, link.
+type FacetView = (String, Vec<(String, u64, String)>);
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct Results {
+    q: String,
+    total: usize,
+    hits: Vec<HitView>,
+    facets: Vec<FacetView>,
+    filters: Vec<(String, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+    page: usize,
+    pages: usize,
+}
+
+/// The query string for `p` with `key` set to `value` (or removed).
+fn link(p: &[(String, String)], key: &str, value: Option<&str>) -> String {
+    let mut parts: Vec<String> = p
+        .iter()
+        .filter(|(k, _)| k != key && k != "page")
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
+        .collect();
+    if let Some(v) = value {
+        parts.push(format!(
+            "{key}={}",
+            percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+        ));
+    }
+    format!("/search?{}", parts.join("&"))
+}
+
+async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let p = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+    let (q, page) = search_query(&p)?;
+    let given: Vec<(String, String)> = SEARCH_PARAMS
+        .iter()
+        .filter_map(|k| p.str(k).map(|v| (k.to_string(), v.to_string())))
+        .collect();
+    let a = s.archive.clone();
+    let size = q.limit;
+    let text = q.text.clone();
+    let r = blocking(move || Ok(a.search(&q)?)).await?;
+    let hits = r
+        .hits
+        .iter()
+        .map(|h| HitView {
+            id: h.id.clone(),
+            title: h.title.clone(),
+            meta: [h.doc_number.as_str(), h.issuer.as_str(), h.date.as_str()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            citation: h.citation.clone(),
+            snippet: h.snippet.to_html(),
+        })
+        .collect();
+    let facet = |name: &str, key: &str, list: &[(String, u64)]| {
+        let entries = list
+            .iter()
+            .take(12)
+            .map(|(v, n)| {
+                let url = if key == "year" {
+                    link(
+                        &link_params(&given, "year_from", Some(v)),
+                        "year_to",
+                        Some(v),
+                    )
+                } else {
+                    link(&given, key, Some(v))
+                };
+                (v.clone(), *n, url)
+            })
+            .collect();
+        (name.to_string(), entries)
+    };
+    let facets = vec![
+        facet("年份", "year", &r.facets.year),
+        facet("发文机关", "issuer", &r.facets.issuer),
+        facet("文种", "type", &r.facets.doc_type),
+    ];
+    let filters = given
+        .iter()
+        .filter(|(k, _)| k != "q" && k != "page" && k != "size")
+        .map(|(k, v)| (format!("{k}: {v}"), link(&given, k, None)))
+        .collect();
+    let pages = r.total.div_ceil(size).max(1);
+    let at = |n: usize| format!("{}&page={n}", link(&given, "page", None));
+    page_html(Results {
+        q: text,
+        total: r.total,
+        hits,
+        facets,
+        filters,
+        prev: (page > 1).then(|| at(page - 1)),
+        next: (page < pages).then(|| at(page + 1)),
+        page,
+        pages,
+    })
+}
+
+fn link_params(p: &[(String, String)], key: &str, value: Option<&str>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = p.iter().filter(|(k, _)| k != key).cloned().collect();
+    if let Some(x) = value {
+        v.push((key.to_string(), x.to_string()));
+    }
+    v
+}
+
+struct ParaView {
+    text: String,
+    page_link: Option<String>,
+    printed: String,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocView {
+    v: Version,
+    status: &'static str,
+    citation_plain: String,
+    paragraphs: Vec<ParaView>,
+    versions: Vec<(u32, &'static str, String, String, bool)>,
+    current: u32,
+    issue_id: String,
+}
+
+fn doc_view(v: Version, head: archive::Document) -> DocView {
+    let paragraphs = v
+        .paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ParaView {
+            text: p.text.clone(),
+            page_link: p.anchors.first().map(|a| {
+                format!(
+                    "/pages/{}-p{:02}?doc={}&v={}&p={}",
+                    v.id.issue,
+                    a.page,
+                    v.id,
+                    v.version,
+                    i + 1
+                )
+            }),
+            printed: p
+                .anchors
+                .first()
+                .map(|a| a.printed_page.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let versions = head
+        .versions
+        .iter()
+        .map(|i| {
+            (
+                i.version,
+                i.status.as_str(),
+                i.reason.clone(),
+                i.time.clone(),
+                i.version == v.version,
+            )
+        })
+        .collect();
+    DocView {
+        status: v.status.as_str(),
+        citation_plain: plain_citation(&v),
+        paragraphs,
+        versions,
+        current: head.current(),
+        issue_id: v.id.issue.to_string(),
+        v,
+    }
+}
+
+/// The standard text as plain UTF-8, headed by citation, permalink and hash.
+fn text_response(v: &Version, headers: &HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let permalink = format!("/documents/{}/v/{}", v.id, v.version);
+    let body = format!(
+        "{}\n{}\n{}\n版本 {}（{}）\n永久链接 {}{}\nSHA-256 {}\n\n{}\n",
+        v.fields.title,
+        v.fields.doc_number,
+        v.fields.citation,
+        v.version,
+        v.status.as_str(),
+        if host.is_empty() {
+            String::new()
+        } else {
+            format!("http://{host}")
+        },
+        permalink,
+        v.fields.sha256,
+        v.fields.text
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+async fn document(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (id, txt) = match id.strip_suffix(".txt") {
+        Some(i) => (i.to_string(), true),
+        None => (id, false),
+    };
+    let (v, head) = load_version(&s, parse_doc_id(&id)?, None).await?;
+    let etag = format!(
+        "{}{}-{}",
+        if txt { "t" } else { "h" },
+        v.version,
+        v.fields.sha256
+    );
+    if let Some(r) = not_modified(&headers, &etag) {
+        return Ok(r);
+    }
+    let r = if txt {
+        text_response(&v, &headers)
+    } else {
+        page_html(doc_view(v, head))?
+    };
+    Ok(cached(r, &etag, false))
+}
+
+async fn document_version(
+    State(s): State<AppState>,
+    Path((id, n)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (n, txt) = match n.strip_suffix(".txt") {
+        Some(i) => (i.to_string(), true),
+        None => (n, false),
+    };
+    let n: u32 = n
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
+    let (v, head) = load_version(&s, parse_doc_id(&id)?, Some(n)).await?;
+    let etag = format!(
+        "{}{}-{}",
+        if txt { "t" } else { "h" },
+        v.version,
+        v.fields.sha256
+    );
+    if let Some(r) = not_modified(&headers, &etag) {
+        return Ok(r);
+    }
+    let r = if txt {
+        text_response(&v, &headers)
+    } else {
+        page_html(doc_view(v, head))?
+    };
+    // The version's text never changes, but the page lists the history.
+    Ok(cached(r, &etag, txt))
+}
+
+#[derive(Template)]
+#[template(path = "issue.html")]
+struct IssueView {
+    id: String,
+    title: String,
+    docs: Vec<(String, String, String, String)>,
+    pages: Vec<(String, u32)>,
+}
+
+async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let id: IssueId = id
+        .parse()
+        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))?;
+    let a = s.archive.clone();
+    let view = blocking(move || {
+        let issue = a
+            .issue(&id)?
+            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let cur = issue.current();
+        let mut docs = Vec::new();
+        for d in &cur.documents {
+            if let Some(v) = a.current(d)? {
+                let pages = if v.fields.start_page == v.fields.end_page {
+                    format!("第{}页", v.fields.start_page)
+                } else {
+                    format!("第{}—{}页", v.fields.start_page, v.fields.end_page)
+                };
+                docs.push((d.to_string(), v.fields.title, v.fields.doc_number, pages));
+            }
+        }
+        let mut pages = Vec::new();
+        for n in 1..=cur.pages {
+            let pid = PageId {
+                issue: id.clone(),
+                page: n as u16,
+            };
+            if let Some(p) = a.page(&pid, None)? {
+                pages.push((pid.to_string(), p.printed));
+            }
+        }
+        Ok(IssueView {
+            title: format!("《{}》{}年第{}期", issue.gazette, issue.year, issue.number),
+            id: id.to_string(),
+            docs,
+            pages,
+        })
+    })
+    .await?;
+    page_html(view)
+}
+
+#[derive(Template)]
+#[template(path = "year.html")]
+struct YearView {
+    year: u16,
+    issues: Vec<(String, String, usize)>,
+}
+
+async fn year(State(s): State<AppState>, Path(year): Path<String>) -> ApiResult<Response> {
+    let year: u16 = year
+        .parse()
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| AppError::bad(format!("year: {year:?} is not a year")))?;
+    let a = s.archive.clone();
+    let issues = blocking(move || {
+        Ok(a.issues()?
+            .into_iter()
+            .filter(|i| i.year == year)
+            .map(|i| {
+                (
+                    i.id.to_string(),
+                    format!("《{}》{}年第{}期", i.gazette, i.year, i.number),
+                    i.current().documents.len(),
+                )
+            })
+            .collect())
+    })
+    .await?;
+    page_html(YearView { year, issues })
+}
+
+#[derive(Template)]
+#[template(path = "page.html")]
+struct PageView {
+    id: String,
+    issue_id: String,
+    printed: u32,
+    width: u32,
+    height: u32,
+    has_image: bool,
+    img_url: String,
+    boxes: Vec<(u32, u32, u32, u32)>,
+    back: Option<(String, String)>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+async fn page(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let pid: PageId = id.parse().map_err(|_| {
+        AppError::bad(format!(
+            "id: {id:?} is not a page id such as yn-2017-05-p03"
+        ))
+    })?;
+    let p = Params::parse(raw.as_deref(), &["doc", "v", "p"])?;
+    let doc = p.str("doc").map(parse_doc_id).transpose()?;
+    let version = p.num::<u32>("v", 1..=1_000_000)?;
+    let para = p.num::<usize>("p", 1..=100_000)?;
+    let a = s.archive.clone();
+    let view = blocking(move || {
+        let page = a
+            .page(&pid, None)?
+            .ok_or_else(|| AppError::not_found(format!("no page {pid}")))?;
+        let mut boxes = Vec::new();
+        let mut back = None;
+        if let Some(d) = doc {
+            let v = match version {
+                Some(n) => a.version(&d, n)?,
+                None => a.current(&d)?,
+            }
+            .ok_or_else(|| AppError::not_found(format!("no document {d}")))?;
+            let paras: Vec<&archive::Paragraph> = match para {
+                Some(i) => v.paragraphs.get(i - 1).into_iter().collect(),
+                None => v.paragraphs.iter().collect(),
+            };
+            for pr in paras {
+                for an in &pr.anchors {
+                    if an.page == pid.page as u32 {
+                        let [x0, y0, x1, y1] = an.bbox;
+                        boxes.push((x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)));
+                    }
+                }
+            }
+            back = Some((
+                format!("/documents/{}/v/{}", v.id, v.version),
+                v.fields.title.clone(),
+            ));
+        }
+        let issue = a.issue(&pid.issue)?;
+        let count = issue.as_ref().map_or(0, |i| i.current().pages as u16);
+        let near = |n: u16| {
+            format!(
+                "/pages/{}",
+                PageId {
+                    issue: pid.issue.clone(),
+                    page: n
+                }
+            )
+        };
+        Ok(PageView {
+            issue_id: pid.issue.to_string(),
+            id: pid.to_string(),
+            printed: page.printed,
+            width: page.width.max(1),
+            height: page.height.max(1),
+            has_image: page.image.is_some(),
+            // A screen's worth of pixels, never more than the image has.
+            img_url: format!(
+                "/iiif/{pid}/full/{},/0/default.jpg",
+                page.image.as_ref().map_or(1, |i| i.width.min(1400))
+            ),
+            boxes,
+            back,
+            prev: (pid.page > 1).then(|| near(pid.page - 1)),
+            next: (pid.page < count).then(|| near(pid.page + 1)),
+        })
+    })
+    .await?;
+    page_html(view)
+}
