@@ -4,6 +4,7 @@
 
 mod archive;
 mod bad_input;
+mod browser;
 mod cli;
 mod formats;
 mod ocr_quality;
