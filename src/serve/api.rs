@@ -348,7 +348,7 @@ async fn openapi() -> Json<Value> {
             "/api/pages/{id}/alto": {"get": {"summary": "A page's OCR as ALTO 4.4 XML", "parameters": [id("e.g. yn-2017-05-p03")], "responses": {"200": {"description": "ALTO", "content": {"application/xml": {}}}}}},
             "/documents/{id}.txt": {"get": {"summary": "The standard text as plain UTF-8, headed by citation, permalink and sha256", "parameters": [id("document id")], "responses": {"200": {"description": "text", "content": {"text/plain": {}}}}}},
             "/iiif/{id}/info.json": {"get": {"summary": "IIIF Image API 3.0 (level 1) information for a page image", "parameters": [id("page id")], "responses": ok("image information")}},
-            "/healthz": {"get": {"summary": "Liveness and archive counts", "responses": ok("ok")}}
+            "/healthz": {"get": {"summary": "Liveness", "responses": ok("ok")}}
         },
         "components": {"responses": {
             "BadRequest": {"description": "A parameter is invalid; the message names it", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}},
