@@ -26,8 +26,10 @@ run() {
   wrk -t2 -c64 -d"${DURATION:-15s}" --latency "$2" | grep -E "Requests/sec|^ +(50|99)%"
 }
 run "trivial handler /healthz" "http://127.0.0.1:18080/healthz"
-run "search /api/search?q=政务公开" "http://127.0.0.1:18080/api/search?q=$q"
-run "document /api/documents/{id}" "http://127.0.0.1:18080/api/documents/yn-2017-05-04"
+run "search /api/search?q=政务公开 (cached after the first)" "http://127.0.0.1:18080/api/search?q=$q"
+echo "== search, 2000 different queries on random pages (uncached)"
+wrk -t2 -c64 -d"${DURATION:-15s}" --latency -s scripts/search_random.lua http://127.0.0.1:18080 | grep -E "Requests/sec|^ +(50|99)%"
+run "document /api/documents/{id} (rendered once)" "http://127.0.0.1:18080/api/documents/yn-2017-05-04"
 run "IIIF 1024-px image (cached after the first)" "http://127.0.0.1:18081/iiif/yn-2017-05-p02/full/1024,/0/default.jpg"
 echo "== IIIF 1024-px image of random regions (uncached)"
 wrk -t2 -c64 -d"${DURATION:-15s}" --latency -s scripts/iiif_random.lua http://127.0.0.1:18081 | grep -E "Requests/sec|^ +(50|99)%"

@@ -82,9 +82,8 @@ fn facets(f: &[(String, u64)]) -> Value {
 async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let p = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
     let (q, page) = search_query(&p)?;
-    let a = s.archive.clone();
     let size = q.limit;
-    let r = blocking(move || Ok(a.search(&q)?)).await?;
+    let r = s.search(q).await?;
     let hits: Vec<Value> = r
         .hits
         .iter()
@@ -194,21 +193,64 @@ pub async fn load_version(
     .await
 }
 
+/// A version's JSON and ETag, rendered once per server run (the archive
+/// does not change while it is served).
+async fn document_bytes(
+    s: &AppState,
+    id: DocId,
+    n: Option<u32>,
+) -> ApiResult<(String, bytes::Bytes)> {
+    let key = format!("{id}/{}", n.map_or("latest".to_string(), |n| n.to_string()));
+    if let Some(b) = s
+        .documents
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+    {
+        if let Some((etag, body)) = split_cached(b) {
+            return Ok((etag, body));
+        }
+    }
+    let (v, head) = load_version(s, id, n).await?;
+    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    let body = serde_json::to_vec(&document_json(&v, &head)).unwrap_or_default();
+    // Stored as ETag, newline, body.
+    let mut entry = etag.clone().into_bytes();
+    entry.push(b'\n');
+    entry.extend_from_slice(&body);
+    s.documents
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .put(key, bytes::Bytes::from(entry));
+    Ok((etag, bytes::Bytes::from(body)))
+}
+
+fn split_cached(b: &bytes::Bytes) -> Option<(String, bytes::Bytes)> {
+    let nl = b.iter().position(|&c| c == b'\n')?;
+    Some((
+        String::from_utf8_lossy(&b[..nl]).into_owned(),
+        b.slice(nl + 1..),
+    ))
+}
+
+fn json_bytes(body: bytes::Bytes) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
 async fn document(
     State(s): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (v, head) = load_version(&s, parse_doc_id(&id)?, None).await?;
-    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    let (etag, body) = document_bytes(&s, parse_doc_id(&id)?, None).await?;
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }
-    Ok(cached(
-        Json(document_json(&v, &head)).into_response(),
-        &etag,
-        false,
-    ))
+    Ok(cached(json_bytes(body), &etag, false))
 }
 
 async fn document_version(
@@ -221,18 +263,12 @@ async fn document_version(
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
-    let (v, head) = load_version(&s, parse_doc_id(&id)?, Some(n)).await?;
-    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    let (etag, body) = document_bytes(&s, parse_doc_id(&id)?, Some(n)).await?;
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }
-    // A version never changes; only the history list grows, so the
-    // history link is cached briefly and the version for good.
-    Ok(cached(
-        Json(document_json(&v, &head)).into_response(),
-        &etag,
-        true,
-    ))
+    // A version's text never changes (only the history list in it grows).
+    Ok(cached(json_bytes(body), &etag, true))
 }
 
 async fn lookup(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {

@@ -323,7 +323,13 @@ fn render(img: &DynamicImage, r: &Request) -> Result<Vec<u8>, image::ImageError>
         img.crop_imm(x, y, w, h)
     };
     if (out.width(), out.height()) != r.size {
-        out = out.resize_exact(r.size.0, r.size.1, image::imageops::FilterType::Triangle);
+        out = if r.size.0 <= out.width() && r.size.1 <= out.height() {
+            // Shrinking: area averaging, several times faster than a
+            // filtered resize and as good for text at these ratios.
+            out.thumbnail_exact(r.size.0, r.size.1)
+        } else {
+            out.resize_exact(r.size.0, r.size.1, image::imageops::FilterType::Triangle)
+        };
     }
     if r.gray {
         out = DynamicImage::ImageLuma8(out.to_luma8());
@@ -332,16 +338,21 @@ fn render(img: &DynamicImage, r: &Request) -> Result<Vec<u8>, image::ImageError>
     if r.png {
         out.write_to(&mut buf, image::ImageFormat::Png)?;
     } else {
-        // JPEG carries no alpha: flatten to grey or RGB.
-        let flat = match out {
-            DynamicImage::ImageLuma8(_) => out,
+        // JPEG carries no alpha: flatten to grey or RGB. jpeg-encoder is
+        // several times faster than image's own encoder (SIMD).
+        let (data, kind) = match &out {
+            DynamicImage::ImageLuma8(g) => (g.as_raw().clone(), jpeg_encoder::ColorType::Luma),
             DynamicImage::ImageLumaA8(_)
             | DynamicImage::ImageLuma16(_)
-            | DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLuma8(out.to_luma8()),
-            _ => DynamicImage::ImageRgb8(out.to_rgb8()),
+            | DynamicImage::ImageLumaA16(_) => {
+                (out.to_luma8().into_raw(), jpeg_encoder::ColorType::Luma)
+            }
+            _ => (out.to_rgb8().into_raw(), jpeg_encoder::ColorType::Rgb),
         };
-        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 85);
-        flat.write_with_encoder(enc)?;
+        let (w, h) = (r.size.0 as u16, r.size.1 as u16);
+        jpeg_encoder::Encoder::new(buf.get_mut(), 85)
+            .encode(&data, w, h, kind)
+            .map_err(|e| image::ImageError::IoError(std::io::Error::other(e.to_string())))?;
     }
     Ok(buf.into_inner())
 }
@@ -369,26 +380,27 @@ async fn image_request(
         Some((b, _)) => b,
         None => {
             let st = s.clone();
-            let b = blocking(move || {
-                let img = decoded(&st, &sha)?;
-                render(&img, &req)
-                    .map(bytes::Bytes::from)
-                    .map_err(|e| {
-                        tracing::error!("rendering {key}: {e}");
-                        AppError {
-                            status: StatusCode::INTERNAL_SERVER_ERROR,
-                            message: "cannot render the image".into(),
-                        }
-                    })
-                    .inspect(|b| {
+            let k = key.clone();
+            s.tile_flights
+                .run(&key, || async move {
+                    blocking(move || {
+                        let img = decoded(&st, &sha)?;
+                        let b = render(&img, &req).map(bytes::Bytes::from).map_err(|e| {
+                            tracing::error!("rendering {k}: {e}");
+                            AppError {
+                                status: StatusCode::INTERNAL_SERVER_ERROR,
+                                message: "cannot render the image".into(),
+                            }
+                        })?;
                         st.tiles
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
-                            .put(key, (b.clone(), ctype));
+                            .put(k, (b.clone(), ctype));
+                        Ok(b)
                     })
-            })
-            .await?;
-            b
+                    .await
+                })
+                .await?
         }
     };
     let mut r = ([(header::CONTENT_TYPE, ctype)], bytes).into_response();

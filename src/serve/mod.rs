@@ -45,6 +45,45 @@ pub struct AppState {
     pub tiles: Arc<Mutex<lru::LruCache<String, (bytes::Bytes, &'static str)>>>,
     /// Decoded page images by content hash.
     pub decoded: Arc<Mutex<lru::LruCache<String, Arc<image::DynamicImage>>>>,
+    /// Search results by query. The archive cannot change while it is
+    /// served (the store is locked to this process), so nothing cached
+    /// goes stale.
+    pub searches: Arc<Mutex<lru::LruCache<String, Arc<archive::Results>>>>,
+    /// Rendered document JSON by id and version.
+    pub documents: Arc<Mutex<lru::LruCache<String, bytes::Bytes>>>,
+    /// Searches and images being computed, so that a burst of identical
+    /// requests computes once and the rest wait for it.
+    pub search_flights: Arc<Flights<Arc<archive::Results>>>,
+    pub tile_flights: Arc<Flights<bytes::Bytes>>,
+}
+
+/// Single flight: concurrent calls with one key share one computation.
+pub struct Flights<T>(Mutex<std::collections::HashMap<String, Arc<tokio::sync::OnceCell<T>>>>);
+
+impl<T: Clone> Flights<T> {
+    fn new() -> Self {
+        Flights(Mutex::new(Default::default()))
+    }
+
+    /// Runs `f` for `key` unless a run is already under way, whose result
+    /// is then shared. `f` should store its result where later callers
+    /// look first (a cache): the key is forgotten once it finishes.
+    pub async fn run<F, Fut>(&self, key: &str, f: F) -> ApiResult<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = ApiResult<T>>,
+    {
+        let cell = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key.to_string())
+            .or_default()
+            .clone();
+        let r = cell.get_or_try_init(f).await.cloned();
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        r
+    }
 }
 
 impl AppState {
@@ -52,11 +91,42 @@ impl AppState {
         // Sizes are non-zero constants.
         let tiles = NonZeroUsize::new(512).unwrap_or(NonZeroUsize::MIN);
         let decoded = NonZeroUsize::new(8).unwrap_or(NonZeroUsize::MIN);
+        let many = NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN);
         AppState {
             archive: Arc::new(archive),
             tiles: Arc::new(Mutex::new(lru::LruCache::new(tiles))),
             decoded: Arc::new(Mutex::new(lru::LruCache::new(decoded))),
+            searches: Arc::new(Mutex::new(lru::LruCache::new(many))),
+            documents: Arc::new(Mutex::new(lru::LruCache::new(many))),
+            search_flights: Arc::new(Flights::new()),
+            tile_flights: Arc::new(Flights::new()),
         }
+    }
+
+    /// Runs a search, or answers it from the cache.
+    pub async fn search(&self, q: archive::Query) -> ApiResult<Arc<archive::Results>> {
+        let key = format!("{q:?}");
+        if let Some(r) = self
+            .searches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Ok(r.clone());
+        }
+        let a = self.archive.clone();
+        let cache = self.searches.clone();
+        let k = key.clone();
+        self.search_flights
+            .run(&key, || async move {
+                let r = Arc::new(blocking(move || Ok(a.search(&q)?)).await?);
+                cache
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .put(k, r.clone());
+                Ok(r)
+            })
+            .await
     }
 }
 

@@ -138,10 +138,9 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         .iter()
         .filter_map(|k| p.str(k).map(|v| (k.to_string(), v.to_string())))
         .collect();
-    let a = s.archive.clone();
     let size = q.limit;
     let text = q.text.clone();
-    let r = blocking(move || Ok(a.search(&q)?)).await?;
+    let r = s.search(q).await?;
     let hits = r
         .hits
         .iter()
