@@ -65,15 +65,22 @@ fn main() -> ExitCode {
             return code;
         }
     }
+    let cli = Cli::parse();
+    // The server logs every request (one structured line each) unless told
+    // otherwise; the other commands only warnings.
+    let default = match cli.command {
+        Command::Serve(_) => "warn,tower_http=info",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GAZETTE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| default.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
-    let cli = Cli::parse();
     let result: Result<ExitCode> = match cli.command {
         Command::Ocr(args) => ocr::run(args),
         Command::Segment(args) => segment::run(args),

@@ -409,6 +409,12 @@ async fn image_request(
         HeaderValue::from_static("<http://iiif.io/api/image/3/level1.json>;rel=\"profile\""),
     );
     let mut r = super::cached(r, &etag, false);
+    // A page id names the current scan of the page, which a re-ingest of a
+    // changed source can replace: a day, revalidated by ETag.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     cors(&mut r);
     Ok(r)
 }

@@ -328,7 +328,8 @@ async fn alto_is_valid() {
     );
     assert!(xml.contains("WC=\"0.94\""));
     let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/alto");
-    let xsd = std::fs::read_to_string(schemas.join("alto-4-4.xsd")).unwrap();
+    let xsd = std::fs::read_to_string(schemas.join("alto-4-4.xsd"))
+        .expect("the ALTO schema in ../shared/schemas/alto (beside the checkout)");
     // The schema imports XLink from the web; point it at the local copy.
     let xsd = regex_lite_replace(&xsd);
     std::fs::write(d.path().join("alto.xsd"), xsd).unwrap();
