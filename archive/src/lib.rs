@@ -228,17 +228,29 @@ impl Archive {
     /// crash between a store commit and the index commit, or any other
     /// drift. Returns how many entries it changed.
     pub fn reconcile(&self) -> Result<usize> {
-        let current = self.current_versions()?;
+        // Compared by the documents' histories (small records); only the
+        // versions the index lacks are read whole.
         let catalog = self.index.catalog()?;
         let mut add = Vec::new();
-        let want: HashMap<String, &Version> =
-            current.iter().map(|v| (v.id.to_string(), v)).collect();
-        for v in &current {
-            let ok = catalog.get(&v.id.to_string()).is_some_and(|e| {
-                e.len() == 1 && e[0].0 == v.version as u64 && e[0].1 == v.fields.sha256
-            });
-            if !ok {
-                add.push(v.clone());
+        let mut want: HashMap<String, ()> = HashMap::new();
+        for issue in self.store.issues()? {
+            for id in &issue.current().documents {
+                let Some(head) = self.store.document(id)? else {
+                    continue;
+                };
+                let Some(last) = head.versions.last() else {
+                    continue;
+                };
+                let key = id.to_string();
+                let ok = catalog.get(&key).is_some_and(|e| {
+                    e.len() == 1 && e[0].0 == last.version as u64 && e[0].1 == last.sha256
+                });
+                want.insert(key, ());
+                if !ok {
+                    if let Some(v) = self.store.version(id, last.version)? {
+                        add.push(v);
+                    }
+                }
             }
         }
         let remove: Vec<String> = catalog
