@@ -2,7 +2,7 @@
 //! an archive, one issue at a time (store committed, then index), skipping
 //! issues whose source files are already stored.
 
-use crate::read::{read_issues, ReadArgs};
+use crate::read::{read_issues, HintArgs, ReadArgs};
 use anyhow::{Context, Result};
 use archive::{
     Anchor, Archive, Fields, GazetteCode, IssueId, Line, NewDocument, NewIssue, NewPage, Paragraph,
@@ -10,7 +10,7 @@ use archive::{
 };
 use clap::Args as ClapArgs;
 use ingest::pipeline::Event;
-use ingest::segment::{self, Hints};
+use ingest::segment;
 use ingest::{IssueSource, PageText};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,15 +24,8 @@ pub struct Args {
     /// for 云南省人民政府公报).
     #[arg(long)]
     code: Option<String>,
-    /// The gazette's name, when the pages' running heads do not give it.
-    #[arg(long)]
-    gazette: Option<String>,
-    /// The issue's year, when the running heads do not give it.
-    #[arg(long)]
-    year: Option<u16>,
-    /// The issue's number in its year, when the running heads do not give it.
-    #[arg(long)]
-    issue: Option<u16>,
+    #[command(flatten)]
+    hints: HintArgs,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -283,16 +276,7 @@ fn build_issue(
     if pages.is_empty() {
         return Err("no page could be read".into());
     }
-    let hints = Hints {
-        gazette: args.gazette.clone(),
-        year: args.year,
-        issue: args.issue,
-        name: src
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned()),
-    };
-    let (identity, docs) = segment::segment(&pages, &hints);
+    let (identity, docs) = segment::segment(&pages, &args.hints.for_issue(&src.path));
     if identity.year == 0 || identity.issue == 0 {
         return Err("cannot tell the issue's year and number from its running heads or name: give --year and --issue".into());
     }

@@ -55,6 +55,33 @@ impl From<SwitchArg> for Switch {
     }
 }
 
+/// What to take an issue's identity from when its running heads do not
+/// give it.
+#[derive(Args)]
+pub struct HintArgs {
+    /// The gazette's name, when the pages' running heads do not give it.
+    #[arg(long)]
+    gazette: Option<String>,
+    /// The issue's year, when the running heads do not give it.
+    #[arg(long)]
+    year: Option<u16>,
+    /// The issue's number in its year, when the running heads do not give it.
+    #[arg(long)]
+    issue: Option<u16>,
+}
+
+impl HintArgs {
+    /// The hints for the issue at `path` (whose name is the last resort).
+    pub fn for_issue(&self, path: &std::path::Path) -> ingest::segment::Hints {
+        ingest::segment::Hints {
+            gazette: self.gazette.clone(),
+            year: self.year,
+            issue: self.issue,
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        }
+    }
+}
+
 /// The engine and pipeline options the arguments ask for.
 pub struct Reader {
     pub engine: Tesseract,

@@ -1,11 +1,11 @@
 //! `gazette segment`: read issues and print their documents, one JSON
 //! object per document, with citation metadata.
 
-use crate::read::{read, ReadArgs};
+use crate::read::{read, HintArgs, ReadArgs};
 use anyhow::Result;
 use clap::{Args as ClapArgs, ValueEnum};
 use ingest::pipeline::Event;
-use ingest::segment::{self, Hints};
+use ingest::segment;
 use ingest::PageText;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,15 +16,8 @@ pub struct Args {
     /// Output format: one JSON object per document.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
-    /// The gazette's name, when the pages' running heads do not give it.
-    #[arg(long)]
-    gazette: Option<String>,
-    /// The issue's year, when the running heads do not give it.
-    #[arg(long)]
-    year: Option<u16>,
-    /// The issue's number in its year, when the running heads do not give it.
-    #[arg(long)]
-    issue: Option<u16>,
+    #[command(flatten)]
+    hints: HintArgs,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -39,12 +32,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Pages arrive issue by issue; an issue is cut when the next begins.
     let mut current: Option<(PathBuf, Vec<PageText>)> = None;
-    let hints = |path: &PathBuf| Hints {
-        gazette: args.gazette.clone(),
-        year: args.year,
-        issue: args.issue,
-        name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-    };
+    let hints = |path: &PathBuf| args.hints.for_issue(path);
     let flush =
         |issue: Option<(PathBuf, Vec<PageText>)>, out: &mut dyn Write| -> std::io::Result<()> {
             if let Some((path, pages)) = issue {

@@ -63,6 +63,37 @@ fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
     }
 }
 
+/// Every record of a tree with its key, each decoded on its own (one bad
+/// record does not hide the rest).
+fn each<T: DeserializeOwned>(tree: &Tree, mut f: impl FnMut(&str, Result<T>)) -> Result<()> {
+    for kv in tree.iter() {
+        let (k, v) = kv?;
+        let key = String::from_utf8_lossy(&k).into_owned();
+        let rec = serde_json::from_slice(&v).map_err(|source| Error::Record {
+            key: key.clone(),
+            source,
+        });
+        f(&key, rec);
+    }
+    Ok(())
+}
+
+/// Every record of a tree; the first bad one is an error.
+fn all<T: DeserializeOwned>(tree: &Tree) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    let mut bad = None;
+    each(tree, |_, rec| match rec {
+        Ok(r) => out.push(r),
+        Err(e) => {
+            bad.get_or_insert(e);
+        }
+    })?;
+    match bad {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
 fn json<T: Serialize>(v: &T) -> Vec<u8> {
     // Serialising these plain records (strings, numbers, vectors, no maps
     // with non-string keys) cannot fail.
@@ -393,27 +424,11 @@ impl Store {
     }
 
     pub fn issues(&self) -> Result<Vec<Issue>> {
-        let mut out = Vec::new();
-        for kv in self.issues.iter() {
-            let (k, v) = kv?;
-            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: String::from_utf8_lossy(&k).into_owned(),
-                source,
-            })?);
-        }
-        Ok(out)
+        all(&self.issues)
     }
 
     pub fn gazettes(&self) -> Result<Vec<Gazette>> {
-        let mut out = Vec::new();
-        for kv in self.gazettes.iter() {
-            let (k, v) = kv?;
-            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: String::from_utf8_lossy(&k).into_owned(),
-                source,
-            })?);
-        }
-        Ok(out)
+        all(&self.gazettes)
     }
 
     pub fn page(&self, issue: &IssueId, version: u32, page: u32) -> Result<Option<Page>> {
@@ -450,31 +465,13 @@ impl Store {
     }
 
     /// Every stored document version.
-    pub fn each_version(&self, mut f: impl FnMut(&str, Result<Version>)) -> Result<()> {
-        for kv in self.versions.iter() {
-            let (k, v) = kv?;
-            let key = String::from_utf8_lossy(&k).into_owned();
-            let rec = serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: key.clone(),
-                source,
-            });
-            f(&key, rec);
-        }
-        Ok(())
+    pub fn each_version(&self, f: impl FnMut(&str, Result<Version>)) -> Result<()> {
+        each(&self.versions, f)
     }
 
     /// Every stored page record.
-    pub fn each_page(&self, mut f: impl FnMut(&str, Result<Page>)) -> Result<()> {
-        for kv in self.pages.iter() {
-            let (k, v) = kv?;
-            let key = String::from_utf8_lossy(&k).into_owned();
-            let rec = serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: key.clone(),
-                source,
-            });
-            f(&key, rec);
-        }
-        Ok(())
+    pub fn each_page(&self, f: impl FnMut(&str, Result<Page>)) -> Result<()> {
+        each(&self.pages, f)
     }
 
     /// Bytes the store takes on disk.

@@ -300,31 +300,49 @@ fn text_response(v: &Version, headers: &HeaderMap) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-async fn document(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+/// A document as a page or (`txt`) as plain text: version `n`, or the
+/// latest. Only a version's plain text is cached for good: its page lists
+/// the history, which grows.
+async fn show_document(
+    s: &AppState,
+    id: &str,
+    n: Option<u32>,
+    txt: bool,
+    headers: &HeaderMap,
 ) -> ApiResult<Response> {
-    let (id, txt) = match id.strip_suffix(".txt") {
-        Some(i) => (i.to_string(), true),
-        None => (id, false),
-    };
-    let (v, head) = load_version(&s, parse_doc_id(&id)?, None).await?;
+    let (v, head) = load_version(s, parse_doc_id(id)?, n).await?;
     let etag = format!(
         "{}{}-{}",
         if txt { "t" } else { "h" },
         v.version,
         v.fields.sha256
     );
-    if let Some(r) = not_modified(&headers, &etag) {
+    if let Some(r) = not_modified(headers, &etag) {
         return Ok(r);
     }
     let r = if txt {
-        text_response(&v, &headers)
+        text_response(&v, headers)
     } else {
         page_html(doc_view(v, head))?
     };
-    Ok(cached(r, &etag, false))
+    Ok(cached(r, &etag, txt && n.is_some()))
+}
+
+/// Splits a trailing `.txt` off a path segment.
+fn txt(segment: String) -> (String, bool) {
+    match segment.strip_suffix(".txt") {
+        Some(i) => (i.to_string(), true),
+        None => (segment, false),
+    }
+}
+
+async fn document(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (id, txt) = txt(id);
+    show_document(&s, &id, None, txt, &headers).await
 }
 
 async fn document_version(
@@ -332,32 +350,13 @@ async fn document_version(
     Path((id, n)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (n, txt) = match n.strip_suffix(".txt") {
-        Some(i) => (i.to_string(), true),
-        None => (n, false),
-    };
+    let (n, txt) = txt(n);
     let n: u32 = n
         .parse()
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
-    let (v, head) = load_version(&s, parse_doc_id(&id)?, Some(n)).await?;
-    let etag = format!(
-        "{}{}-{}",
-        if txt { "t" } else { "h" },
-        v.version,
-        v.fields.sha256
-    );
-    if let Some(r) = not_modified(&headers, &etag) {
-        return Ok(r);
-    }
-    let r = if txt {
-        text_response(&v, &headers)
-    } else {
-        page_html(doc_view(v, head))?
-    };
-    // The version's text never changes, but the page lists the history.
-    Ok(cached(r, &etag, txt))
+    show_document(&s, &id, Some(n), txt, &headers).await
 }
 
 #[derive(Template)]
