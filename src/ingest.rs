@@ -62,9 +62,8 @@ fn recorded(path: &Path) -> String {
 fn hash_file(path: &Path) -> std::io::Result<SourceFile> {
     let bytes = std::fs::read(path)?;
     // Recorded absolute, so `verify --sources` works from anywhere.
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     Ok(SourceFile {
-        path: path.display().to_string(),
+        path: recorded(path),
         sha256: archive::sha256_hex(&bytes),
         bytes: bytes.len() as u64,
     })
@@ -296,10 +295,10 @@ fn build_issue(
     };
     let time = archive::now();
     let sha_of = |path: &Path| {
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = recorded(path);
         sources
             .iter()
-            .find(|s| Path::new(&s.path) == path)
+            .find(|s| s.path == path)
             .map(|s| s.sha256.clone())
             .unwrap_or_default()
     };

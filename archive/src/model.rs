@@ -202,6 +202,19 @@ pub struct Version {
     pub time: String,
 }
 
+impl Version {
+    /// This version's entry in its document's history.
+    pub fn info(&self) -> VersionInfo {
+        VersionInfo {
+            version: self.version,
+            status: self.status,
+            sha256: self.fields.sha256.clone(),
+            reason: self.reason.clone(),
+            time: self.time.clone(),
+        }
+    }
+}
+
 /// A version's summary, in a document's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VersionInfo {

@@ -63,6 +63,16 @@ fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
     }
 }
 
+/// Our transactions never abort themselves, so every failure is sled's.
+fn tx_error(e: TransactionError<()>) -> Error {
+    match e {
+        TransactionError::Storage(e) => Error::Store(e),
+        TransactionError::Abort(()) => {
+            Error::Store(sled::Error::Unsupported("transaction aborted".to_string()))
+        }
+    }
+}
+
 /// Every record of a tree with its key, each decoded on its own (one bad
 /// record does not hide the rest).
 fn each<T: DeserializeOwned>(tree: &Tree, mut f: impl FnMut(&str, Result<T>)) -> Result<()> {
@@ -262,16 +272,10 @@ impl Store {
                 issue_version: version,
                 fields: d.fields.clone(),
                 paragraphs: d.paragraphs.clone(),
-                reason: reason.clone(),
-                time: time.clone(),
-            };
-            head.versions.push(VersionInfo {
-                version: v.version,
-                status: v.status,
-                sha256: v.fields.sha256.clone(),
                 reason,
                 time: time.clone(),
-            });
+            };
+            head.versions.push(v.info());
             heads.push((id.to_string(), json(&head)));
             doc_ids.push(id);
             versions.push(v);
@@ -341,12 +345,7 @@ impl Store {
                 ss.insert(set_key.as_bytes(), issue_key.as_bytes())?;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
-            .map_err(|e| match e {
-                TransactionError::Storage(e) => Error::Store(e),
-                TransactionError::Abort(()) => {
-                    Error::Store(sled::Error::Unsupported("transaction aborted".to_string()))
-                }
-            })?;
+            .map_err(tx_error)?;
         self.flush()?;
         let stored = if version == 1 {
             Stored::New {
@@ -368,13 +367,7 @@ impl Store {
         let id = v.id.to_string();
         let mut head: Document =
             get(&self.docs, &id)?.ok_or_else(|| Error::UnknownDocument(id.clone()))?;
-        head.versions.push(VersionInfo {
-            version: v.version,
-            status: v.status,
-            sha256: v.fields.sha256.clone(),
-            reason: v.reason.clone(),
-            time: v.time.clone(),
-        });
+        head.versions.push(v.info());
         let head = json(&head);
         let row = json(v);
         let key = version_key(&v.id, v.version);
@@ -384,12 +377,7 @@ impl Store {
                 dc.insert(id.as_bytes(), head.as_slice())?;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
-            .map_err(|e| match e {
-                TransactionError::Storage(e) => Error::Store(e),
-                TransactionError::Abort(()) => {
-                    Error::Store(sled::Error::Unsupported("transaction aborted".to_string()))
-                }
-            })?;
+            .map_err(tx_error)?;
         self.flush()
     }
 
