@@ -8,7 +8,7 @@
 //! target/bench-archive-100k and reused; delete it to rebuild).
 
 use archive::{
-    Anchor, Archive, Fields, GazetteCode, IssueId, Line, NewDocument, NewIssue, NewPage, Paragraph,
+    Anchor, Archive, Fields, GazetteCode, IssueId, NewDocument, NewIssue, NewPage, Paragraph,
     Provenance, Query, Sort, SourceFile,
 };
 use ingest::OcrEngine;
@@ -66,7 +66,7 @@ fn new_document(f: Fields) -> NewDocument {
             anchors: vec![Anchor {
                 page: f.start_page,
                 printed_page: f.start_page,
-                bbox: [300, 400, 2200, 460],
+                bbox: archive::BBox([300, 400, 2200, 460]),
             }],
         })
         .collect();
@@ -237,7 +237,8 @@ fn build_100k(dir: &Path) -> Archive {
             width: 2480,
             height: 3508,
             dpi: Some(300.0),
-            origin: "ocr".into(),
+            origin: archive::TextOrigin::Ocr,
+            verdict: archive::Verdict::Ok,
             image: None,
             lines: vec![],
             error: None,
@@ -410,16 +411,15 @@ fn overhead() {
             width: k.width,
             height: k.height,
             dpi: Some(300.0),
-            origin: "ocr".into(),
-            image: Some(("png".into(), k.width, k.height, k.bytes.clone())),
-            lines: lines
-                .iter()
-                .map(|l| Line {
-                    text: l.text.clone(),
-                    bbox: l.bbox.0,
-                    confidence: l.confidence,
-                })
-                .collect(),
+            origin: archive::TextOrigin::Ocr,
+            verdict: archive::Verdict::Ok,
+            image: Some(archive::NewImage {
+                format: "png".into(),
+                width: k.width,
+                height: k.height,
+                bytes: k.bytes.clone(),
+            }),
+            lines: lines.clone(),
             error: None,
             provenance: provenance(),
         })
@@ -471,4 +471,39 @@ fn main() {
     );
     search_latency(&a);
     recall(&a);
+    write_load_queries(&root().join("target/search-queries.txt"));
+}
+
+/// How many queries the HTTP load test draws from.
+const LOAD_QUERIES: usize = 2000;
+
+/// Writes the queries of the HTTP load test (`scripts/bench_http.sh`): 2 to
+/// 4 consecutive characters of the corpus texts, one a line in UTF-8,
+/// deduplicated and sorted, drawn with the bench's fixed seed so every run
+/// loads the server alike.
+fn write_load_queries(path: &Path) {
+    let texts: Vec<Vec<char>> = corpus()
+        .iter()
+        .map(|c| {
+            c.text
+                .chars()
+                .filter(|ch| ('\u{4e00}'..='\u{9fff}').contains(ch))
+                .collect()
+        })
+        .filter(|t: &Vec<char>| t.len() > 8)
+        .collect();
+    let mut rng = Rng(0x2545f4914f6cdd1d);
+    let mut qs = std::collections::BTreeSet::new();
+    while qs.len() < LOAD_QUERIES {
+        let t = &texts[rng.below(texts.len())];
+        let n = 2 + rng.below(3);
+        let at = rng.below(t.len() - n);
+        qs.insert(t[at..at + n].iter().collect::<String>());
+    }
+    let body: String = qs.into_iter().map(|q| q + "\n").collect();
+    std::fs::write(path, body).unwrap();
+    println!(
+        "load-test queries: {LOAD_QUERIES} written to {}",
+        path.display()
+    );
 }

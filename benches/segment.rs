@@ -32,7 +32,7 @@ fn pages() -> Vec<PageText> {
 fn bench(c: &mut Criterion) {
     let pages = pages();
     c.bench_function("segment a 24-page issue of 7 documents", |b| {
-        b.iter(|| segment(&pages, &Hints::default()))
+        b.iter(|| segment(&pages.iter().collect::<Vec<_>>(), &Hints::default()))
     });
 }
 

@@ -24,7 +24,7 @@ enum Format {
 }
 
 pub fn open(dir: &std::path::Path) -> Result<Archive> {
-    Archive::open(dir, false).with_context(|| format!("opening archive {}", dir.display()))
+    crate::open_archive(dir, false)
 }
 
 /// A version as `export` and the HTTP API show it.

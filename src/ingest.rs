@@ -5,13 +5,14 @@
 use crate::read::{read_issues, HintArgs, ReadArgs};
 use anyhow::{Context, Result};
 use archive::{
-    Anchor, Archive, Fields, GazetteCode, IssueId, Line, NewDocument, NewIssue, NewPage, Paragraph,
-    Provenance, SourceFile, Stored,
+    Archive, GazetteCode, IssueId, NewDocument, NewImage, NewIssue, NewPage, Provenance,
+    SourceFile, Stored, TextOrigin, Verdict,
 };
 use clap::Args as ClapArgs;
 use ingest::pipeline::Event;
 use ingest::segment;
 use ingest::{IssueSource, PageText};
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,17 +29,6 @@ pub struct Args {
     hints: HintArgs,
     #[command(flatten)]
     read: ReadArgs,
-}
-
-/// One slot of an issue being read: a page, or why it could not be read.
-enum Slot {
-    Page(Box<PageText>),
-    Failed(String),
-}
-
-struct Pending {
-    index: usize,
-    slots: Vec<Slot>,
 }
 
 #[derive(Default)]
@@ -69,9 +59,16 @@ fn hash_file(path: &Path) -> std::io::Result<SourceFile> {
     })
 }
 
+/// What every page of a run records of how it was read.
+struct ReadContext {
+    engine: String,
+    traineddata: String,
+    preprocess: String,
+    time: String,
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
-    let archive = Archive::open(&args.archive, true)
-        .with_context(|| format!("opening archive {}", args.archive.display()))?;
+    let archive = crate::open_archive(&args.archive, true)?;
     // A crash between a store commit and its index commit is put right
     // before anything else.
     let fixed = archive.reconcile().context("reconciling index and store")?;
@@ -86,29 +83,33 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .context("--code")?;
     let mut reader = args.read.reader()?;
     reader.opts.keep_images = true;
-    let engine = ingest::OcrEngine::describe(&reader.engine);
-    let traineddata = reader.engine.traineddata();
-    let preprocess = serde_json::to_string(&reader.opts.preprocess).unwrap_or_default();
+    let ctx = ReadContext {
+        engine: ingest::OcrEngine::describe(&reader.engine),
+        traineddata: reader.engine.traineddata(),
+        preprocess: serde_json::to_string(&reader.opts.preprocess).unwrap_or_default(),
+        time: archive::now(),
+    };
 
-    let (found, mut failures) = ingest::source::discover(&args.read.paths);
+    let (found, early) = ingest::source::discover(&args.read.paths);
+    let mut failures: Vec<String> = Vec::new();
+    for f in &early {
+        archive.record_failure(&recorded(&f.path), &f.to_string())?;
+        failures.push(f.to_string());
+    }
     let mut tally = Tally::default();
     let mut todo: Vec<(IssueSource, Vec<SourceFile>)> = Vec::new();
     for src in found {
-        let mut sources = Vec::new();
-        let mut unreadable = None;
-        for f in src.files() {
-            match hash_file(&f) {
-                Ok(s) => sources.push(s),
-                Err(e) => {
-                    unreadable = Some(ingest::Error::file(&f, e));
-                    break;
-                }
+        let hashed: std::io::Result<Vec<SourceFile>> =
+            src.files().iter().map(|f| hash_file(f)).collect();
+        let sources = match hashed {
+            Ok(s) => s,
+            Err(e) => {
+                let e = ingest::Error::file(&src.path, e);
+                archive.record_failure(&recorded(&src.path), &e.to_string())?;
+                failures.push(e.to_string());
+                continue;
             }
-        }
-        if let Some(e) = unreadable {
-            failures.push(e);
-            continue;
-        }
+        };
         if let Some(id) = archive.known_sources(&sources)? {
             eprintln!("{}: already stored as {id}, skipped", src.path.display());
             tally.unchanged += 1;
@@ -116,101 +117,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         todo.push((src, sources));
     }
-    for f in &failures {
-        archive.record_failure(&recorded(&f.path), &f.to_string())?;
-    }
     let issues: Vec<IssueSource> = todo.iter().map(|(s, _)| s.clone()).collect();
 
-    let store = |p: Pending, tally: &mut Tally| -> Result<()> {
-        let (src, sources) = &todo[p.index];
-        let new = match build_issue(
-            &args,
-            code.as_ref(),
-            src,
-            sources,
-            p.slots,
-            &engine,
-            &traineddata,
-            &preprocess,
-        ) {
-            Ok(n) => n,
-            Err(why) => {
-                eprintln!("{}: not stored: {why}", src.path.display());
-                archive.record_failure(&recorded(&src.path), &why)?;
-                tally.failed += 1;
-                return Ok(());
-            }
-        };
-        let pages = new.pages.len();
-        let stored = archive
-            .store_issue(&new)
-            .with_context(|| format!("storing {}", src.path.display()))?;
-        archive.clear_failure(&recorded(&src.path))?;
-        match stored {
-            Stored::New { id, documents } => {
-                eprintln!("{id}: stored, {pages} pages, {documents} documents");
-                tally.new += 1;
-                tally.pages += pages;
-                tally.documents += documents;
-            }
-            Stored::Revised {
-                id,
-                version,
-                documents,
-            } => {
-                eprintln!("{id}: sources changed, stored as version {version}, {pages} pages, {documents} documents");
-                tally.revised += 1;
-                tally.pages += pages;
-                tally.documents += documents;
-            }
-            Stored::Unchanged { id } => {
-                eprintln!("{id}: unchanged, nothing stored");
-                tally.unchanged += 1;
-            }
-        }
-        Ok(())
-    };
-
-    let mut current: Option<Pending> = None;
+    // The pipeline hands over one issue (or one unreadable source) per
+    // source, in input order: the n-th event is the n-th of `todo`.
+    let mut next = 0usize;
     let mut fatal: Option<anyhow::Error> = None;
-    let mut next_issue = 0usize;
-    let summary = read_issues(&reader, &issues, true, Vec::new(), |ev| {
-        let mut step = || -> Result<()> {
-            match ev {
-                Event::Issue { path, .. } => {
-                    if let Some(p) = current.take() {
-                        store(p, &mut tally)?;
-                    }
-                    // Issues arrive in input order; one that failed to open
-                    // comes as a failure instead.
-                    while next_issue < issues.len() && issues[next_issue].path != *path {
-                        next_issue += 1;
-                    }
-                    current = Some(Pending {
-                        index: next_issue,
-                        slots: Vec::new(),
-                    });
-                    next_issue += 1;
-                }
-                Event::Page(p) => {
-                    if let Some(c) = current.as_mut() {
-                        c.slots.push(Slot::Page(p.clone()));
-                    }
-                }
-                Event::Failed(e) => {
-                    let in_current = current.as_ref().is_some_and(|c| {
-                        let src = &issues[c.index];
-                        e.path == src.path || src.files().contains(&e.path)
-                    });
-                    match current.as_mut() {
-                        Some(c) if in_current => c.slots.push(Slot::Failed(e.to_string())),
-                        _ => archive.record_failure(&recorded(&e.path), &e.to_string())?,
-                    }
-                }
-            }
-            Ok(())
+    let summary = read_issues(&reader, &issues, true, failures, |ev| {
+        let Some((src, sources)) = todo.get(next) else {
+            return Ok(());
         };
-        step().map_err(|e| {
+        next += 1;
+        let step = match ev {
+            Event::Issue(issue) => store(
+                &archive,
+                &args,
+                code.as_ref(),
+                &ctx,
+                *issue,
+                sources,
+                &mut tally,
+            ),
+            Event::Unreadable(e) => {
+                tally.failed += 1;
+                archive
+                    .record_failure(&recorded(&src.path), &e.to_string())
+                    .map_err(anyhow::Error::from)
+            }
+            _ => Ok(()),
+        };
+        step.map_err(|e| {
             let io = std::io::Error::other(format!("{e:#}"));
             fatal = Some(e);
             io
@@ -220,21 +156,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Err(e);
     }
     let summary = summary?;
-    if let Some(p) = current.take() {
-        store(p, &mut tally)?;
-    }
-    failures.extend(summary.failures);
     let stats = archive.stats()?;
     eprintln!(
-        "{} issues: {} new, {} revised, {} already stored, {} not stored; {} pages, {} documents stored; {} failures; {:.1}s ({:.2} pages/s)",
+        "{} issues: {} new, {} revised, {} already stored, {} not stored; {} pages ({}), {} documents stored; {} failures; {:.1}s ({:.2} pages/s)",
         tally.new + tally.revised + tally.unchanged + tally.failed,
         tally.new,
         tally.revised,
         tally.unchanged,
         tally.failed,
         tally.pages,
+        summary.verdict_line(),
         tally.documents,
-        failures.len(),
+        summary.failures.len(),
         summary.seconds,
         summary.rate,
     );
@@ -245,37 +178,78 @@ pub fn run(args: Args) -> Result<ExitCode> {
         stats.pages,
         stats.documents
     );
-    if tally.failed > 0 && failures.is_empty() {
+    crate::read::report_flagged(&summary.flagged);
+    if tally.failed > 0 && summary.failures.is_empty() {
         return Ok(ExitCode::FAILURE);
     }
-    Ok(crate::read::report_failures(&failures))
+    Ok(crate::read::report_failures(&summary.failures))
 }
 
-/// Turns a read issue into the archive's form: identity, pages with their
-/// images and provenance, documents. Fails (with a reason to record) when
-/// the issue cannot be identified.
-#[allow(clippy::too_many_arguments)]
+/// Segments a read issue and stores it, recording why when it cannot be.
+fn store(
+    archive: &Archive,
+    args: &Args,
+    code: Option<&GazetteCode>,
+    ctx: &ReadContext,
+    issue: ingest::ReadIssue,
+    sources: &[SourceFile],
+    tally: &mut Tally,
+) -> Result<()> {
+    let path = issue.source.path.clone();
+    let new = match build_issue(args, code, ctx, issue, sources) {
+        Ok(n) => n,
+        Err(why) => {
+            eprintln!("{}: not stored: {why}", path.display());
+            archive.record_failure(&recorded(&path), &why)?;
+            tally.failed += 1;
+            return Ok(());
+        }
+    };
+    let pages = new.pages.len();
+    let stored = archive
+        .store_issue(&new)
+        .with_context(|| format!("storing {}", path.display()))?;
+    archive.clear_failure(&recorded(&path))?;
+    match stored {
+        Stored::New { id, documents } => {
+            eprintln!("{id}: stored, {pages} pages, {documents} documents");
+            tally.new += 1;
+            tally.pages += pages;
+            tally.documents += documents;
+        }
+        Stored::Revised {
+            id,
+            version,
+            documents,
+        } => {
+            eprintln!("{id}: sources changed, stored as version {version}, {pages} pages, {documents} documents");
+            tally.revised += 1;
+            tally.pages += pages;
+            tally.documents += documents;
+        }
+        Stored::Unchanged { id } => {
+            eprintln!("{id}: unchanged, nothing stored");
+            tally.unchanged += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Turns a read issue into the archive's form: identity, every page in its
+/// place (failed ones too) with image and provenance, documents. Fails
+/// (with a reason to record) when the issue cannot be identified.
 fn build_issue(
     args: &Args,
     code: Option<&GazetteCode>,
-    src: &IssueSource,
+    ctx: &ReadContext,
+    issue: ingest::ReadIssue,
     sources: &[SourceFile],
-    slots: Vec<Slot>,
-    engine: &str,
-    traineddata: &str,
-    preprocess: &str,
 ) -> std::result::Result<NewIssue, String> {
-    let pages: Vec<PageText> = slots
-        .iter()
-        .filter_map(|s| match s {
-            Slot::Page(p) => Some((**p).clone()),
-            Slot::Failed(_) => None,
-        })
-        .collect();
-    if pages.is_empty() {
+    let read = issue.read_pages();
+    if read.is_empty() {
         return Err("no page could be read".into());
     }
-    let (identity, docs) = segment::segment(&pages, &args.hints.for_issue(&src.path));
+    let (identity, docs) = segment::segment(&read, &args.hints.for_issue(&issue.source.path));
     if identity.year == 0 || identity.issue == 0 {
         return Err("cannot tell the issue's year and number from its running heads or name: give --year and --issue".into());
     }
@@ -293,149 +267,115 @@ fn build_issue(
         year: identity.year,
         issue: identity.issue,
     };
-    let time = archive::now();
-    let sha_of = |path: &Path| {
-        let path = recorded(path);
-        sources
-            .iter()
-            .find(|s| s.path == path)
-            .map(|s| s.sha256.clone())
-            .unwrap_or_default()
-    };
-    let mut new_pages = Vec::with_capacity(slots.len());
-    let mut read = 0usize;
-    for slot in slots {
-        let position = new_pages.len();
-        let page = match slot {
-            Slot::Page(p) => {
-                let printed = identity
-                    .printed
-                    .get(read)
-                    .copied()
-                    .unwrap_or(position as u32 + 1);
-                read += 1;
-                let image = p
-                    .image
-                    .as_ref()
-                    .map(|k| (k.format.to_string(), k.width, k.height, k.bytes.clone()));
-                let text_layer = p.origin == ingest::TextOrigin::TextLayer;
-                NewPage {
-                    printed,
-                    width: p.width,
-                    height: p.height,
-                    dpi: p.dpi,
-                    origin: if text_layer { "text-layer" } else { "ocr" }.into(),
-                    image,
-                    lines: p
-                        .lines
-                        .iter()
-                        .map(|l| Line {
-                            text: l.text.clone(),
-                            bbox: l.bbox.0,
-                            // Tesseract's 0–100; a text layer is certain.
-                            confidence: if text_layer {
-                                100.0
-                            } else if l.confidence.is_finite() {
-                                l.confidence
-                            } else {
-                                0.0
-                            },
-                        })
-                        .collect(),
-                    error: p.image_error.clone(),
-                    provenance: Provenance {
-                        source: p.source.display().to_string(),
-                        source_sha256: sha_of(&p.source),
-                        index_in_source: p.source_page as u32,
-                        engine: if text_layer {
-                            "pdf text layer".into()
-                        } else {
-                            engine.to_string()
-                        },
-                        traineddata: if text_layer {
-                            String::new()
-                        } else {
-                            traineddata.to_string()
-                        },
-                        preprocess: if text_layer {
-                            String::new()
-                        } else {
-                            preprocess.to_string()
-                        },
-                        time: time.clone(),
-                    },
-                }
-            }
-            Slot::Failed(why) => {
-                // Its printed number follows the page before it.
-                let printed = new_pages.last().map_or(1, |p: &NewPage| p.printed + 1);
-                NewPage {
-                    printed,
-                    width: 0,
-                    height: 0,
-                    dpi: None,
-                    origin: "ocr".into(),
-                    image: None,
-                    lines: Vec::new(),
-                    error: Some(why),
-                    provenance: Provenance {
-                        source: src.path.display().to_string(),
-                        source_sha256: String::new(),
-                        index_in_source: 0,
-                        engine: engine.to_string(),
-                        traineddata: traineddata.to_string(),
-                        preprocess: preprocess.to_string(),
-                        time: time.clone(),
-                    },
-                }
-            }
-        };
-        new_pages.push(page);
+    let mut pages: Vec<NewPage> = Vec::with_capacity(issue.pages.len());
+    for p in issue.pages {
+        // Segmentation numbered every position, failed pages included;
+        // past its last read page, the run goes on.
+        let printed = identity
+            .printed
+            .get(p.position - 1)
+            .copied()
+            .unwrap_or_else(|| pages.last().map_or(1, |l| l.printed + 1));
+        let sha256 = source_sha(sources, &p.file);
+        pages.push(match p.read {
+            Ok(page) => read_page(ctx, page, printed, sha256),
+            Err(e) => failed_page(ctx, &p.file, p.index_in_file, e, printed, sha256),
+        });
     }
-    let documents = docs
-        .into_iter()
-        .map(|d| NewDocument {
-            paragraphs: d
-                .paragraphs
-                .iter()
-                .map(|p| Paragraph {
-                    text: p.text.clone(),
-                    anchors: p
-                        .anchors
-                        .iter()
-                        .map(|a| Anchor {
-                            page: a.page as u32,
-                            printed_page: a.printed_page,
-                            bbox: a.bbox.0,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            fields: Fields {
-                gazette: d.gazette,
-                year: d.year,
-                issue: d.issue,
-                title: d.title,
-                doc_number: d.doc_number,
-                doc_number_normalised: d.doc_number_normalised,
-                issuer: d.issuer,
-                date: d.date,
-                date_iso: d.date_iso,
-                attribute: d.attribute,
-                doc_type: d.doc_type,
-                start_page: d.start_page,
-                end_page: d.end_page,
-                text: d.text,
-                citation: d.citation,
-                sha256: d.sha256,
-            },
-        })
-        .collect();
     Ok(NewIssue {
         id,
         gazette: identity.gazette,
         sources: sources.to_vec(),
-        pages: new_pages,
-        documents,
+        pages,
+        documents: docs
+            .into_iter()
+            .map(|d| NewDocument {
+                fields: d.fields,
+                paragraphs: d.paragraphs,
+            })
+            .collect(),
     })
+}
+
+/// The recorded hash of the source file a page came from.
+fn source_sha(sources: &[SourceFile], file: &Path) -> String {
+    let path = recorded(file);
+    sources
+        .iter()
+        .find(|s| s.path == path)
+        .map(|s| s.sha256.clone())
+        .unwrap_or_default()
+}
+
+/// A page that was read, its image moved into the archive's form.
+fn read_page(ctx: &ReadContext, p: PageText, printed: u32, source_sha256: String) -> NewPage {
+    let text_layer = p.origin == TextOrigin::TextLayer;
+    let by_ocr = |s: &str| {
+        if text_layer {
+            String::new()
+        } else {
+            s.to_string()
+        }
+    };
+    NewPage {
+        printed,
+        width: p.width,
+        height: p.height,
+        dpi: p.dpi,
+        origin: p.origin,
+        verdict: p.verdict,
+        image: p.image.map(|k| NewImage {
+            format: k.format.to_string(),
+            width: k.width,
+            height: k.height,
+            bytes: k.bytes,
+        }),
+        lines: p.lines,
+        error: p.image_error,
+        provenance: Provenance {
+            source: p.source.display().to_string(),
+            source_sha256,
+            index_in_source: p.source_page as u32,
+            engine: if text_layer {
+                "pdf text layer".into()
+            } else {
+                ctx.engine.clone()
+            },
+            traineddata: by_ocr(&ctx.traineddata),
+            preprocess: by_ocr(&ctx.preprocess),
+            time: ctx.time.clone(),
+        },
+    }
+}
+
+/// A page that could not be read keeps its place, with its error.
+fn failed_page(
+    ctx: &ReadContext,
+    file: &Path,
+    index_in_file: usize,
+    e: ingest::Error,
+    printed: u32,
+    source_sha256: String,
+) -> NewPage {
+    let why = e.to_string();
+    NewPage {
+        printed,
+        width: 0,
+        height: 0,
+        dpi: None,
+        origin: TextOrigin::Ocr,
+        verdict: Verdict::Failed(why.clone()),
+        image: None,
+        lines: Vec::new(),
+        error: Some(why),
+        provenance: Provenance {
+            source: file.display().to_string(),
+            source_sha256,
+            index_in_source: index_in_file as u32,
+            engine: ctx.engine.clone(),
+            traineddata: ctx.traineddata.clone(),
+            preprocess: ctx.preprocess.clone(),
+            time: ctx.time.clone(),
+        },
+    }
 }

@@ -102,6 +102,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens an archive for a command (creating it if `create`). An index made
+/// by another analysis version is rebuilt from the store first, with its
+/// progress on stderr.
+pub fn open_archive(dir: &std::path::Path, create: bool) -> Result<archive::Archive> {
+    use anyhow::Context;
+    archive::Archive::open_with_progress(dir, create, &mut |done, total| {
+        if done == 0 {
+            eprintln!("the index was made by another analysis version: rebuilding it from the store ({total} documents)");
+        } else if done == total || done % 1000 == 0 {
+            eprintln!("  indexed {done} of {total}");
+        }
+    })
+    .with_context(|| format!("opening archive {}", dir.display()))
+}
+
 /// Runs this same program again with OMP_THREAD_LIMIT=1 and returns its
 /// exit code; `None` if it could not be started (we then go on as we are).
 fn reexec_with_omp_limit() -> Option<ExitCode> {

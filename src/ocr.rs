@@ -33,6 +33,7 @@ struct JsonPage<'a> {
     height: u32,
     dpi: Option<f32>,
     origin: ingest::TextOrigin,
+    verdict: &'a ingest::Verdict,
     lines: &'a [ingest::Line],
 }
 
@@ -40,9 +41,45 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     read(&args.read, |ev| match ev {
-        Event::Page(p) => write_page(&mut out, p, args.format),
+        Event::Issue(issue) => {
+            for p in &issue.pages {
+                match &p.read {
+                    Ok(page) => write_page(&mut out, page, args.format)?,
+                    Err(e) => write_failed(&mut out, p, e, args.format)?,
+                }
+            }
+            Ok(())
+        }
         _ => Ok(()),
     })
+}
+
+/// A page that could not be read keeps its place in the output: an empty
+/// page in text, a `failed` verdict in JSON.
+fn write_failed(
+    out: &mut impl Write,
+    p: &ingest::IssuePage,
+    e: &ingest::Error,
+    format: Format,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => writeln!(out, "\x0c")?,
+        Format::Json => {
+            let j = JsonPage {
+                source: p.file.display().to_string(),
+                page: p.position,
+                width: 0,
+                height: 0,
+                dpi: None,
+                origin: ingest::TextOrigin::Ocr,
+                verdict: &ingest::Verdict::Failed(e.to_string()),
+                lines: &[],
+            };
+            serde_json::to_writer(&mut *out, &j)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()
 }
 
 fn write_page(out: &mut impl Write, p: &PageText, format: Format) -> std::io::Result<()> {
@@ -62,6 +99,7 @@ fn write_page(out: &mut impl Write, p: &PageText, format: Format) -> std::io::Re
                 height: p.height,
                 dpi: p.dpi,
                 origin: p.origin,
+                verdict: &p.verdict,
                 lines: &p.lines,
             };
             serde_json::to_writer(&mut *out, &j)?;

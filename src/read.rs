@@ -6,7 +6,7 @@ use crate::progress::Progress;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use ingest::pipeline::{self, Event, Options};
-use ingest::{source, IssueSource, Preprocess, Switch, Tesseract};
+use ingest::{source, IssueSource, Preprocess, Switch, Tesseract, Verdict};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,29 +122,55 @@ pub struct Summary {
     pub pages: usize,
     pub seconds: f64,
     pub rate: f64,
-    pub failures: Vec<ingest::Error>,
+    /// Every failure, by file and page, in input order.
+    pub failures: Vec<String>,
+    /// Pages read but judged blank or suspect: (file: page, verdict, reason).
+    pub flagged: Vec<String>,
+    /// Pages by verdict: ok, blank, suspect, failed.
+    pub verdicts: [usize; 4],
 }
 
-/// Reads every page of the issues under `args.paths`, handing events to
-/// `sink` in input order, then prints the summary; the exit code says
-/// whether anything failed.
-pub fn read(args: &ReadArgs, sink: impl FnMut(&Event) -> std::io::Result<()>) -> Result<ExitCode> {
+impl Summary {
+    /// `12 ok, 1 blank, 0 suspect, 2 failed`: the pages by verdict.
+    pub fn verdict_line(&self) -> String {
+        let [ok, blank, suspect, failed] = self.verdicts;
+        format!("{ok} ok, {blank} blank, {suspect} suspect, {failed} failed")
+    }
+}
+
+/// Reads every page of the issues under `args.paths`, handing each issue
+/// (or unreadable source) to `sink` in input order, then prints the
+/// summary; the exit code says whether anything failed.
+pub fn read(args: &ReadArgs, sink: impl FnMut(Event) -> std::io::Result<()>) -> Result<ExitCode> {
     let reader = args.reader()?;
     let (issues, failures) = source::discover(&args.paths);
+    let failures = failures.iter().map(|e| e.to_string()).collect();
     let summary = read_issues(&reader, &issues, false, failures, sink)?;
     eprintln!(
-        "{} issues, {} pages read in {:.1}s ({:.2} pages/s), {} failed",
+        "{} issues, {} pages in {:.1}s ({:.2} pages/s): {}; {} failures in all (pages and sources)",
         summary.issues,
         summary.pages,
         summary.seconds,
         summary.rate,
+        summary.verdict_line(),
         summary.failures.len()
     );
+    report_flagged(&summary.flagged);
     Ok(report_failures(&summary.failures))
 }
 
+/// Lists the pages an archivist should look at (blank or suspect).
+pub fn report_flagged(flagged: &[String]) {
+    if !flagged.is_empty() {
+        eprintln!("to look at:");
+        for f in flagged {
+            eprintln!("  {f}");
+        }
+    }
+}
+
 /// Lists the failures; the exit code says whether there were any.
-pub fn report_failures(failures: &[ingest::Error]) -> ExitCode {
+pub fn report_failures(failures: &[String]) -> ExitCode {
     if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -156,42 +182,67 @@ pub fn report_failures(failures: &[ingest::Error]) -> ExitCode {
     }
 }
 
-/// Runs the pipeline over `issues` with a progress display, handing events
-/// to `sink` in input order. `failures` are those found before reading
-/// (files that are not issues); the pipeline's own are added. With
-/// `stop_on_error`, the first error of the sink stops the run (no point in
-/// reading on when the archive cannot be written).
+/// Runs the pipeline over `issues` with a progress display, handing each
+/// read issue (and each source that could not be opened) to `sink` in
+/// input order. `failures` are those found before reading (files that are
+/// not issues); the pipeline's own are added. With `stop_on_error`, the
+/// first error of the sink stops the run (no point in reading on when the
+/// archive cannot be written).
 pub fn read_issues(
     reader: &Reader,
     issues: &[IssueSource],
     stop_on_error: bool,
-    mut failures: Vec<ingest::Error>,
-    mut sink: impl FnMut(&Event) -> std::io::Result<()>,
+    mut failures: Vec<String>,
+    mut sink: impl FnMut(Event) -> std::io::Result<()>,
 ) -> Result<Summary> {
     let mut progress = Progress::new(issues.len());
     let mut pages = 0usize;
+    let mut flagged = Vec::new();
+    let mut verdicts = [0usize; 4];
     let mut write_err: Option<std::io::Error> = None;
     pipeline::run_until(issues, &reader.engine, &reader.opts, |ev| {
         match &ev {
-            Event::Issue { pages, .. } => progress.issue(*pages),
-            Event::Page(_) => {
-                progress.page();
-                pages += 1;
-            }
-            Event::Failed(e) => {
-                if e.page.is_some() {
-                    progress.page();
+            Event::Opened { pages, .. } => progress.issue(*pages),
+            Event::PageDone { .. } => progress.page(),
+            Event::Issue(issue) => {
+                for p in &issue.pages {
+                    pages += 1;
+                    match &p.read {
+                        Ok(t) => {
+                            let v = &t.verdict;
+                            verdicts[match v {
+                                Verdict::Ok => 0,
+                                Verdict::Blank(_) => 1,
+                                Verdict::Suspect(_) => 2,
+                                Verdict::Failed(_) => 3,
+                            }] += 1;
+                            if *v != Verdict::Ok {
+                                flagged.push(format!(
+                                    "{}: page {}: {}: {}",
+                                    p.file.display(),
+                                    p.index_in_file,
+                                    v.name(),
+                                    v.reason()
+                                ));
+                            }
+                        }
+                        Err(e) => {
+                            verdicts[3] += 1;
+                            tracing::error!("{e}");
+                            failures.push(e.to_string());
+                        }
+                    }
                 }
+            }
+            Event::Unreadable(e) => {
                 tracing::error!("{e}");
+                failures.push(e.to_string());
             }
         }
-        if write_err.is_none() {
-            if let Err(e) = sink(&ev) {
+        if write_err.is_none() && matches!(ev, Event::Issue(_) | Event::Unreadable(_)) {
+            if let Err(e) = sink(ev) {
                 write_err = Some(e);
             }
-        }
-        if let Event::Failed(e) = ev {
-            failures.push(e);
         }
         if stop_on_error && write_err.is_some() {
             ControlFlow::Break(())
@@ -213,5 +264,7 @@ pub fn read_issues(
         seconds: progress.elapsed().as_secs_f64(),
         rate: progress.rate(),
         failures,
+        flagged,
+        verdicts,
     })
 }

@@ -57,8 +57,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if args.json {
             println!("{}", serde_json::to_string(&p)?);
         } else {
-            println!("{id} (printed page {})", p.printed);
-            if let Some(e) = &p.error {
+            println!("{id} (printed page {}): {}", p.printed, p.verdict.name());
+            if !p.verdict.reason().is_empty() {
+                println!("{}", p.verdict.reason());
+            }
+            if let Some(e) = p.error.as_ref().filter(|e| *e != p.verdict.reason()) {
                 println!("error: {e}");
             }
             for l in &p.lines {

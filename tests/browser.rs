@@ -6,39 +6,10 @@
 //! Needs `chromium` and `chromium-driver` (scripts/test.sh installs them);
 //! set GAZETTE_SKIP_BROWSER=1 to skip where they cannot be installed.
 
-use crate::util::{data, gazette};
+use crate::util::{data, free_port, gazette, wait_for, Running};
 use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the child when dropped, so a failing test leaves nothing running.
-struct Running(Child);
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_for(url: &str) {
-    let t = Instant::now();
-    while ureq::get(url).call().is_err() {
-        assert!(
-            t.elapsed() < Duration::from_secs(30),
-            "{url} did not come up"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 struct Driver {
     base: String,

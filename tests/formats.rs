@@ -4,7 +4,6 @@
 //! the printed text.
 
 use crate::util::{self, data, Fake};
-use ingest::pipeline::Event;
 use ingest::{Raster, TextOrigin};
 
 /// The rasters the engine saw, in page order, with each page's dpi.
@@ -17,12 +16,9 @@ fn rasters(path: &str) -> Vec<(Raster, Option<f32>)> {
         util::failures(&events)
     );
     let map = fake.rasters.lock().unwrap();
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some((map[&p.lines[0].text].clone(), p.dpi)),
-            _ => None,
-        })
+    util::page_texts(&events)
+        .into_iter()
+        .map(|p| (map[&p.lines[0].text].clone(), p.dpi))
         .collect()
 }
 
@@ -120,13 +116,7 @@ fn born_digital_pdf_uses_its_text_layer() {
         0,
         "no page needed ocr"
     );
-    let pages: Vec<_> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some(p),
-            _ => None,
-        })
-        .collect();
+    let pages = util::page_texts(&events);
     assert_eq!(pages.len(), 2);
     for p in pages {
         assert_eq!(p.origin, TextOrigin::TextLayer);

@@ -17,9 +17,13 @@ fn clean_page_cer_is_under_one_and_a_half_percent() {
     };
     let mut text = String::new();
     pipeline::run(&issues, &engine, &opts, |e| match e {
-        Event::Page(p) => text = p.text(),
-        Event::Failed(f) => panic!("{f}"),
-        Event::Issue { .. } => {}
+        Event::Issue(i) => {
+            for p in i.pages {
+                text = p.read.unwrap_or_else(|f| panic!("{f}")).text();
+            }
+        }
+        Event::Unreadable(f) => panic!("{f}"),
+        _ => {}
     })
     .unwrap();
     let truth = std::fs::read_to_string(data("clean-page.expected.txt")).unwrap();

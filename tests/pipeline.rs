@@ -37,8 +37,10 @@ fn output_is_in_input_order_whatever_the_finishing_order() {
 
 #[test]
 fn pages_of_one_file_run_in_parallel() {
+    // Long enough that the second page is decoded and started while the
+    // first is still in the engine, even on a machine busy with other tests.
     let fake = Fake {
-        delay_ms: 20,
+        delay_ms: 150,
         ..Fake::default()
     };
     // One multi-page file: parallelism must come from within it.
@@ -64,7 +66,7 @@ fn pages_in_flight_are_bounded() {
     let mut emitted = 0usize;
     let mut worst = 0usize;
     pipeline::run(&issues, &fake, &opts, |e| {
-        if let Event::Page(_) = e {
+        if let Event::PageDone { .. } = e {
             emitted += 1;
         }
         // Pages handed to the engine but not yet delivered.
@@ -131,4 +133,45 @@ fn directories_are_walked_into_issues() {
     assert!(names.contains(&"scan-dct.pdf".to_string()));
     assert!(names.contains(&"multi-lzw.tif".to_string()));
     assert!(!names.iter().any(|n| n.starts_with("truth")), "{names:?}");
+}
+
+#[test]
+fn issues_come_whole_with_failed_pages_in_their_place() {
+    // A folder of three page scans whose middle one is destroyed, then a
+    // PDF: two issues, in input order, every page at its position.
+    let tmp = tempfile::tempdir().unwrap();
+    let scans = tmp.path().join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    let png = std::fs::read_dir(data("small/png"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .unwrap();
+    std::fs::copy(&png, scans.join("page-1.png")).unwrap();
+    std::fs::write(scans.join("page-2.png"), b"\x89PNG\r\n\x1a\n torn").unwrap();
+    std::fs::copy(&png, scans.join("page-3.png")).unwrap();
+    let fake = Fake {
+        delay_ms: 3,
+        ..Fake::default()
+    };
+    let events = util::run(&[scans.clone(), data("small/text.pdf")], &fake, 2);
+    let issues: Vec<&ingest::ReadIssue> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Issue(i) => Some(&**i),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(issues.len(), 2);
+    assert_eq!(issues[0].source.path, scans);
+    let positions: Vec<usize> = issues[0].pages.iter().map(|p| p.position).collect();
+    assert_eq!(positions, [1, 2, 3]);
+    let failed = issues[0].pages[1].read.as_ref().unwrap_err();
+    assert!(failed.path.ends_with("page-2.png"), "{failed}");
+    for p in [&issues[0].pages[0], &issues[0].pages[2]] {
+        let read = p.read.as_ref().unwrap();
+        assert_eq!(read.page, p.position, "a page knows its own position");
+    }
+    assert_eq!(issues[1].pages.len(), 2);
+    assert!(issues[1].pages.iter().all(|p| p.read.is_ok()));
 }

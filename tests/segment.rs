@@ -13,14 +13,15 @@ fn manifest() -> serde_json::Value {
 #[test]
 fn born_digital_issue_matches_its_manifest() {
     let pages = util::read_pages(&data("small/text.pdf"));
-    let (id, docs) = segment(&pages, &Hints::default());
+    let (id, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
     let m = manifest();
     assert_eq!(id.gazette, m["gazette"]);
     assert_eq!(id.year as u64, m["year"].as_u64().unwrap());
     assert_eq!(id.issue as u64, m["issue"].as_u64().unwrap());
     let want = m["documents"].as_array().unwrap();
     assert_eq!(docs.len(), want.len());
-    for (d, w) in docs.iter().zip(want) {
+    for (doc, w) in docs.iter().zip(want) {
+        let d = &doc.fields;
         let s = |k: &str| w[k].as_str().unwrap_or("").to_string();
         assert_eq!(d.title, s("title"));
         assert_eq!(d.doc_number, s("doc_number"));
@@ -46,8 +47,8 @@ fn born_digital_issue_matches_its_manifest() {
         assert_eq!(d.doc_number_normalised, "国办发明电〔2018〕15号");
         assert_eq!(d.citation, "《云南省人民政府公报》2017年第5期第2页");
         // Every paragraph is anchored to lines of the pages it spans.
-        assert_eq!(d.paragraphs.len(), d.text.lines().count());
-        for p in &d.paragraphs {
+        assert_eq!(doc.paragraphs.len(), d.text.lines().count());
+        for p in &doc.paragraphs {
             assert!(!p.anchors.is_empty());
             assert!(p
                 .anchors
@@ -93,7 +94,10 @@ fn corpus_issue() -> (Vec<ingest::Document>, serde_json::Value) {
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data("corpus-issue/manifest.json")).unwrap())
             .unwrap();
-    (segment(&pages, &Hints::default()).1, m)
+    (
+        segment(&pages.iter().collect::<Vec<_>>(), &Hints::default()).1,
+        m,
+    )
 }
 
 #[test]
@@ -101,7 +105,8 @@ fn every_corpus_document_is_found_with_its_metadata_and_text() {
     let (docs, m) = corpus_issue();
     let want = m["documents"].as_array().unwrap();
     assert_eq!(docs.len(), want.len());
-    for (d, w) in docs.iter().zip(want) {
+    for (doc, w) in docs.iter().zip(want) {
+        let d = &doc.fields;
         let s = |k: &str| w[k].as_str().unwrap_or("").to_string();
         assert_eq!(
             (
@@ -140,7 +145,8 @@ fn every_corpus_document_is_found_with_its_metadata_and_text() {
 #[test]
 fn page_spans_are_ordered_and_cover_the_body_and_lines_are_used_once() {
     let (docs, m) = corpus_issue();
-    for pair in docs.windows(2) {
+    let fields: Vec<&ingest::model::Fields> = docs.iter().map(|d| &d.fields).collect();
+    for pair in fields.windows(2) {
         assert!(pair[0].start_page <= pair[0].end_page);
         // Documents may share a page, never overlap beyond it.
         assert!(
@@ -156,7 +162,8 @@ fn page_spans_are_ordered_and_cover_the_body_and_lines_are_used_once() {
         .unwrap() as u32;
     for page in 2..=last {
         assert!(
-            docs.iter()
+            fields
+                .iter()
                 .any(|d| d.start_page <= page && page <= d.end_page),
             "page {page} uncovered"
         );

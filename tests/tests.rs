@@ -9,5 +9,6 @@ mod cli;
 mod formats;
 mod ocr_quality;
 mod pipeline;
+mod seam;
 mod segment;
 mod util;

@@ -2,7 +2,7 @@
 //! pipeline into a list of events, and character error rate.
 
 use ingest::pipeline::{self, Event, Options};
-use ingest::{source, BBox, Line, OcrEngine, OcrError, Preprocess, Raster};
+use ingest::{source, BBox, Confidence, Line, OcrEngine, OcrError, PageText, Preprocess, Raster};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -66,7 +66,7 @@ impl OcrEngine for Fake {
         Ok(vec![Line {
             text: d,
             bbox: BBox([0, 0, raster.width, raster.height]),
-            confidence: 1.0,
+            confidence: Confidence::CERTAIN,
         }])
     }
 
@@ -117,39 +117,115 @@ pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
 }
 
 /// The pages read from `path` (with the fake engine: for text-layer PDFs).
-pub fn read_pages(path: &std::path::Path) -> Vec<ingest::PageText> {
+pub fn read_pages(path: &std::path::Path) -> Vec<PageText> {
     run(&[path.to_path_buf()], &Fake::default(), 2)
         .into_iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some(*p),
-            _ => None,
+        .flat_map(|e| match e {
+            Event::Issue(i) => i.pages.into_iter().filter_map(|p| p.read.ok()).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Every page read in a run, in order.
+pub fn page_texts(events: &[Event]) -> Vec<&PageText> {
+    events
+        .iter()
+        .flat_map(|e| match e {
+            Event::Issue(i) => i.read_pages(),
+            _ => Vec::new(),
         })
         .collect()
 }
 
 /// The pages of a run, as (file name, page, first line text).
 pub fn pages(events: &[Event]) -> Vec<(String, usize, String)> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Page(p) => Some((
+    page_texts(events)
+        .into_iter()
+        .map(|p| {
+            (
                 p.source.file_name().unwrap().to_string_lossy().into_owned(),
                 p.page,
                 p.lines.first().map(|l| l.text.clone()).unwrap_or_default(),
-            )),
-            _ => None,
+            )
         })
         .collect()
 }
 
+/// Every failure of a run: pages that could not be read and sources that
+/// could not be opened.
 pub fn failures(events: &[Event]) -> Vec<&ingest::Error> {
     events
         .iter()
-        .filter_map(|e| match e {
-            Event::Failed(f) => Some(f),
-            _ => None,
+        .flat_map(|e| match e {
+            Event::Issue(i) => i.failures().collect(),
+            Event::Unreadable(f) => vec![f],
+            _ => Vec::new(),
         })
         .collect()
+}
+
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Kills the child when dropped, so a failing test leaves nothing running.
+pub struct Running(pub std::process::Child);
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits (at most 30 s) until `url` answers.
+pub fn wait_for(url: &str) {
+    let t = std::time::Instant::now();
+    while ureq::get(url).call().is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "{url} did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `gazette serve` on a free loopback port over `archive`: the server (shut
+/// down when dropped) and its base URL.
+pub fn serve(archive: &Path) -> (Running, String) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = gazette()
+        .args(["serve", "--archive"])
+        .arg(archive)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let running = Running(child);
+    wait_for(&format!("{base}/healthz"));
+    (running, base)
+}
+
+/// GET `url`, expecting 200, as JSON.
+pub fn get_json(url: &str) -> serde_json::Value {
+    let mut r = ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    r.body_mut().read_json().unwrap()
+}
+
+/// GET `url`, expecting 200, as text.
+pub fn get_text(url: &str) -> String {
+    let mut r = ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    r.body_mut().read_to_string().unwrap()
 }
 
 /// Strict character error rate, whitespace ignored (as ../shared/tools/cer.py --strict).

@@ -99,13 +99,41 @@ fn date_number(iso: &str) -> i64 {
     }
 }
 
+/// The file in the index directory naming the analysis its terms were made
+/// with.
+const ANALYSIS_FILE: &str = "ANALYSIS";
+
+/// Whether the index in `dir` was made with today's analysis. An empty or
+/// absent index counts as current (there is nothing to mis-match).
+fn analysis_current(dir: &Path) -> bool {
+    match std::fs::read_to_string(dir.join(ANALYSIS_FILE)) {
+        Ok(s) => s.trim() == tokenizer::ANALYSIS_VERSION,
+        Err(_) => !dir.join("meta.json").exists(),
+    }
+}
+
 impl SearchIndex {
-    pub fn open(dir: &Path) -> Result<SearchIndex> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let (schema, f) = schema();
-        let mmap = tantivy::directory::MmapDirectory::open(dir)
-            .map_err(|e| Error::Index(tantivy::TantivyError::from(e)))?;
-        let mut index = Index::open_or_create(mmap, schema)?;
+    /// Opens (or creates) the index in `dir`. An index whose terms were
+    /// made by another analysis (tokenizer or folding version) would
+    /// silently mis-match queries, and one tantivy cannot read (another
+    /// schema or index format) is no use: either is removed and created
+    /// empty, and the second value is `true` so the caller rebuilds it from
+    /// the store, the truth.
+    pub fn open(dir: &Path) -> Result<(SearchIndex, bool)> {
+        let mut stale = dir.exists() && !analysis_current(dir);
+        let mut index = match Self::open_dir(dir, stale) {
+            Ok(index) => index,
+            Err(e) if !stale => {
+                tracing::warn!(
+                    "{}: cannot open the index ({e}); rebuilding it",
+                    dir.display()
+                );
+                stale = true;
+                Self::open_dir(dir, true)?
+            }
+            Err(e) => return Err(e),
+        };
+        let (_, f) = schema();
         // Segments are searched in parallel: a broad query over a large
         // archive takes half the time on two cores.
         index.set_default_multithread_executor()?;
@@ -116,12 +144,32 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex {
-            index,
-            reader,
-            f,
-            writer: Mutex::new(None),
-        })
+        Ok((
+            SearchIndex {
+                index,
+                reader,
+                f,
+                writer: Mutex::new(None),
+            },
+            stale,
+        ))
+    }
+
+    /// The tantivy index in `dir`, emptied first if `fresh`, with the
+    /// analysis version written beside it.
+    fn open_dir(dir: &Path, fresh: bool) -> Result<Index> {
+        if fresh && dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let analysis = dir.join(ANALYSIS_FILE);
+        if !analysis.exists() {
+            std::fs::write(&analysis, format!("{}\n", tokenizer::ANALYSIS_VERSION))
+                .map_err(|e| Error::io(&analysis, e))?;
+        }
+        let mmap = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| Error::Index(tantivy::TantivyError::from(e)))?;
+        Ok(Index::open_or_create(mmap, schema().0)?)
     }
 
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {

@@ -26,7 +26,7 @@ pub use store::{now, sha256_hex};
 
 use index::SearchIndex;
 use journal::{Correction, Journal};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use store::Store;
 
@@ -44,6 +44,12 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Problem {
     pub id: String,
     pub what: String,
+}
+
+impl Problem {
+    fn new(id: String, what: String) -> Problem {
+        Problem { id, what }
+    }
 }
 
 /// What the archive holds.
@@ -148,17 +154,55 @@ pub fn normalise_text(s: &str) -> String {
 
 impl Archive {
     /// Opens the archive in `dir`, creating it if `create` and the
-    /// directory is absent or empty.
+    /// directory is absent or empty. An index made by another analysis
+    /// version is rebuilt from the store first (progress in the log; see
+    /// [`Archive::open_with_progress`]).
     pub fn open(dir: &Path, create: bool) -> Result<Archive> {
+        Self::open_with_progress(dir, create, &mut |done, total| {
+            if done == total || done % 1000 == 0 {
+                tracing::info!("rebuilding the index: {done} of {total} documents");
+            }
+        })
+    }
+
+    /// As [`Archive::open`], reporting the progress of an index rebuild as
+    /// (documents done, documents in all).
+    pub fn open_with_progress(
+        dir: &Path,
+        create: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Archive> {
         check_format(dir, create)?;
         let store = Store::open(&dir.join("store"))?;
-        let index = SearchIndex::open(&dir.join("index"))?;
-        Ok(Archive {
+        let (index, stale) = SearchIndex::open(&dir.join("index"))?;
+        let archive = Archive {
             dir: dir.to_path_buf(),
             store,
             index,
             journal: Journal::new(dir.join("journal.jsonl")),
-        })
+        };
+        if stale {
+            tracing::warn!(
+                "{}: the index was made by another analysis version; rebuilding it from the store",
+                dir.display()
+            );
+            archive.rebuild_index(progress)?;
+        }
+        Ok(archive)
+    }
+
+    /// Empties the index and indexes every current version again, in
+    /// batches, reporting progress.
+    fn rebuild_index(&self, progress: &mut dyn FnMut(usize, usize)) -> Result<usize> {
+        const BATCH: usize = 1000;
+        let current = self.current_versions()?;
+        self.index.clear()?;
+        progress(0, current.len());
+        for (i, chunk) in current.chunks(BATCH).enumerate() {
+            self.index.replace(chunk, &[])?;
+            progress((i * BATCH + chunk.len()).min(current.len()), current.len());
+        }
+        Ok(current.len())
     }
 
     pub fn dir(&self) -> &Path {
@@ -267,10 +311,7 @@ impl Archive {
 
     /// Rebuilds the index from the store.
     pub fn reindex(&self) -> Result<usize> {
-        let current = self.current_versions()?;
-        self.index.clear()?;
-        self.index.replace(&current, &[])?;
-        Ok(current.len())
+        self.rebuild_index(&mut |_, _| {})
     }
 
     /// Makes a new version of a document: `text` corrected (or, with no
@@ -487,78 +528,101 @@ impl Archive {
     /// empty list means the archive is sound.
     pub fn verify(&self, sources: bool) -> Result<Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut p = |id: String, what: String| problems.push(Problem { id, what });
-        // Images are keyed by their hash.
-        let mut images: HashMap<String, ()> = HashMap::new();
+        let images = self.verify_images(&mut problems)?;
+        self.verify_pages(&images, &mut problems)?;
+        self.verify_versions(&mut problems)?;
+        self.verify_issues(sources, &mut problems)?;
+        self.verify_index(&mut problems)?;
+        Ok(problems)
+    }
+
+    /// Every image against the hash it is keyed by; returns the keys.
+    fn verify_images(&self, problems: &mut Vec<Problem>) -> Result<HashSet<String>> {
+        let mut images = HashSet::new();
         self.store.each_image(|key, bytes| {
             let sha = sha256_hex(bytes);
             if sha != key {
-                p(format!("image {key}"), format!("content hash is {sha}"));
+                problems.push(Problem::new(
+                    format!("image {key}"),
+                    format!("content hash is {sha}"),
+                ));
             }
-            images.insert(key.to_string(), ());
+            images.insert(key.to_string());
         })?;
-        // Pages: readable, their image present.
+        Ok(images)
+    }
+
+    /// Every page record readable, its image present.
+    fn verify_pages(&self, images: &HashSet<String>, problems: &mut Vec<Problem>) -> Result<()> {
         self.store.each_page(|key, rec| match rec {
-            Err(e) => p(format!("page {key}"), e.to_string()),
+            Err(e) => problems.push(Problem::new(format!("page {key}"), e.to_string())),
             Ok(page) => {
-                if let Some(img) = &page.image {
-                    if !images.contains_key(&img.sha256) {
-                        p(
-                            format!("{} (issue version {})", page.id, page.issue_version),
-                            format!("image {} missing", img.sha256),
-                        );
-                    }
-                }
-            }
-        })?;
-        // Every version's text against its hash and its head.
-        let mut heads: BTreeMap<String, Document> = BTreeMap::new();
-        let mut bad_versions = Vec::new();
-        self.store.each_version(|key, rec| match rec {
-            Err(e) => bad_versions.push((key.to_string(), e.to_string())),
-            Ok(v) => {
-                let sha = sha256_hex(v.fields.text.as_bytes());
-                if sha != v.fields.sha256 {
-                    bad_versions.push((
-                        format!("{} v{}", v.id, v.version),
-                        format!("text hash is {sha}, recorded {}", v.fields.sha256),
+                if let Some(img) = page.image.as_ref().filter(|i| !images.contains(&i.sha256)) {
+                    problems.push(Problem::new(
+                        format!("{} (issue version {})", page.id, page.issue_version),
+                        format!("image {} missing", img.sha256),
                     ));
                 }
-                let id = v.id.to_string();
-                if !heads.contains_key(&id) {
-                    if let Ok(Some(h)) = self.store.document(&v.id) {
-                        heads.insert(id.clone(), h);
-                    }
-                }
-                match heads.get(&id) {
-                    Some(h) => {
-                        if !h
-                            .versions
-                            .iter()
-                            .any(|i| i.version == v.version && i.sha256 == v.fields.sha256)
-                        {
-                            bad_versions.push((
-                                format!("{} v{}", v.id, v.version),
-                                "not in the document's history with this hash".into(),
-                            ));
-                        }
-                    }
-                    None => bad_versions.push((id, "version without a document".into())),
-                }
             }
-        })?;
-        for (id, what) in bad_versions {
-            p(id, what);
+        })
+    }
+
+    /// Every version's text against its hash and its document's history.
+    fn verify_versions(&self, problems: &mut Vec<Problem>) -> Result<()> {
+        let mut heads: BTreeMap<String, Option<Document>> = BTreeMap::new();
+        let mut found = Vec::new();
+        self.store
+            .each_version(|key, rec| found.push((key.to_string(), rec)))?;
+        for (key, rec) in found {
+            let v = match rec {
+                Ok(v) => v,
+                Err(e) => {
+                    problems.push(Problem::new(key, e.to_string()));
+                    continue;
+                }
+            };
+            let at = format!("{} v{}", v.id, v.version);
+            let sha = sha256_hex(v.fields.text.as_bytes());
+            if sha != v.fields.sha256 {
+                problems.push(Problem::new(
+                    at.clone(),
+                    format!("text hash is {sha}, recorded {}", v.fields.sha256),
+                ));
+            }
+            let id = v.id.to_string();
+            if !heads.contains_key(&id) {
+                heads.insert(id.clone(), self.store.document(&v.id)?);
+            }
+            match heads.get(&id).and_then(|h| h.as_ref()) {
+                Some(h) => {
+                    let listed = h
+                        .versions
+                        .iter()
+                        .any(|i| i.version == v.version && i.sha256 == v.fields.sha256);
+                    if !listed {
+                        problems.push(Problem::new(
+                            at,
+                            "not in the document's history with this hash".into(),
+                        ));
+                    }
+                }
+                None => problems.push(Problem::new(id, "version without a document".into())),
+            }
         }
-        // Issues: their pages and documents exist.
+        Ok(())
+    }
+
+    /// Every issue's pages and documents exist; with `sources`, its source
+    /// files still hash as recorded.
+    fn verify_issues(&self, sources: bool, problems: &mut Vec<Problem>) -> Result<()> {
         for issue in self.store.issues()? {
             for iv in &issue.versions {
                 for n in 1..=iv.pages {
                     if self.store.page(&issue.id, iv.version, n)?.is_none() {
-                        p(
+                        problems.push(Problem::new(
                             format!("{}-p{:02} (issue version {})", issue.id, n, iv.version),
                             "page missing".into(),
-                        );
+                        ));
                     }
                 }
             }
@@ -567,62 +631,71 @@ impl Archive {
                     Some(h) => {
                         for vi in &h.versions {
                             if self.store.version(d, vi.version)?.is_none() {
-                                p(format!("{d} v{}", vi.version), "version missing".into());
+                                problems.push(Problem::new(
+                                    format!("{d} v{}", vi.version),
+                                    "version missing".into(),
+                                ));
                             }
                         }
                     }
-                    None => p(d.to_string(), "document missing".into()),
+                    None => problems.push(Problem::new(d.to_string(), "document missing".into())),
                 }
             }
             if sources {
                 for s in &issue.current().sources {
+                    let at = format!("{} source {}", issue.id, s.path);
                     match std::fs::read(&s.path) {
                         Ok(b) => {
                             let sha = sha256_hex(&b);
                             if sha != s.sha256 {
-                                p(
-                                    format!("{} source {}", issue.id, s.path),
+                                problems.push(Problem::new(
+                                    at,
                                     format!("source hash is {sha}, recorded {}", s.sha256),
-                                );
+                                ));
                             }
                         }
-                        Err(e) => p(
-                            format!("{} source {}", issue.id, s.path),
-                            format!("cannot read: {e}"),
-                        ),
+                        Err(e) => problems.push(Problem::new(at, format!("cannot read: {e}"))),
                     }
                 }
             }
         }
-        // Index against store.
+        Ok(())
+    }
+
+    /// The index holds each current version once, and nothing else.
+    fn verify_index(&self, problems: &mut Vec<Problem>) -> Result<()> {
         let catalog = self.index.catalog()?;
-        let current = self.current_versions()?;
-        let mut seen: HashMap<String, ()> = HashMap::new();
-        for v in &current {
+        let mut seen = HashSet::new();
+        for v in &self.current_versions()? {
             let id = v.id.to_string();
-            seen.insert(id.clone(), ());
             match catalog.get(&id) {
-                None => p(id, "in the store, not in the index".into()),
-                Some(e) if e.len() > 1 => p(id, format!("indexed {} times", e.len())),
-                Some(e) if e[0].0 != v.version as u64 || e[0].1 != v.fields.sha256 => p(
-                    id,
-                    format!(
-                        "index has version {}, store has version {}",
-                        e[0].0, v.version
-                    ),
-                ),
+                None => problems.push(Problem::new(
+                    id.clone(),
+                    "in the store, not in the index".into(),
+                )),
+                Some(e) if e.len() > 1 => problems.push(Problem::new(
+                    id.clone(),
+                    format!("indexed {} times", e.len()),
+                )),
+                Some(e) if e[0].0 != v.version as u64 || e[0].1 != v.fields.sha256 => problems
+                    .push(Problem::new(
+                        id.clone(),
+                        format!(
+                            "index has version {}, store has version {}",
+                            e[0].0, v.version
+                        ),
+                    )),
                 Some(_) => {}
             }
+            seen.insert(id);
         }
-        for id in catalog.keys() {
-            if !seen.contains_key(id) {
-                p(
-                    id.clone(),
-                    "in the index, not among the store's current documents".into(),
-                );
-            }
+        for id in catalog.keys().filter(|id| !seen.contains(*id)) {
+            problems.push(Problem::new(
+                id.clone(),
+                "in the index, not among the store's current documents".into(),
+            ));
         }
-        Ok(problems)
+        Ok(())
     }
 
     #[cfg(test)]

@@ -4,6 +4,7 @@
 //! commands print; the ingest side builds [`NewIssue`]s from them.
 
 use crate::id::{DocId, GazetteCode, IssueId, PageId};
+pub use gazette_model::{Anchor, BBox, Confidence, Fields, Line, Paragraph, TextOrigin, Verdict};
 use serde::{Deserialize, Serialize};
 
 /// A gazette the archive holds.
@@ -91,17 +92,6 @@ pub struct Provenance {
     pub time: String,
 }
 
-/// A line of text on a page, in the page's coordinates (`Page::width` ×
-/// `Page::height` pixels; the image may be stored at another scale).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Line {
-    pub text: String,
-    /// x0, y0, x1, y1.
-    pub bbox: [u32; 4],
-    /// 0–100 (100 for text-layer lines).
-    pub confidence: f32,
-}
-
 /// One scanned page of one version of an issue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Page {
@@ -113,9 +103,14 @@ pub struct Page {
     pub width: u32,
     pub height: u32,
     pub dpi: Option<f32>,
-    /// `ocr` or `text-layer`.
-    pub origin: String,
+    pub origin: TextOrigin,
+    /// ok, blank, suspect or failed, with the measured reason. Records of
+    /// archives written before verdicts read as `ok`.
+    #[serde(default)]
+    pub verdict: Verdict,
     pub image: Option<ImageRef>,
+    /// Lines in the page's coordinates (`width` × `height` pixels; the
+    /// image may be stored at another scale).
     pub lines: Vec<Line>,
     /// Why the page could not be read, or its image not kept; a failed page
     /// keeps its place so the issue's numbering stays right.
@@ -143,46 +138,6 @@ impl Status {
             Status::Verified => "verified",
         }
     }
-}
-
-/// Where a paragraph is printed: a line box on a page of the issue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Anchor {
-    /// 1-based scanned page of the issue.
-    pub page: u32,
-    pub printed_page: u32,
-    pub bbox: [u32; 4],
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Paragraph {
-    pub text: String,
-    pub anchors: Vec<Anchor>,
-}
-
-/// A document's fields as segmentation gives them: the keys of
-/// `gazette segment`'s output.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Fields {
-    pub gazette: String,
-    pub year: u16,
-    pub issue: u16,
-    pub title: String,
-    pub doc_number: String,
-    pub doc_number_normalised: String,
-    pub issuer: String,
-    pub date: String,
-    pub date_iso: String,
-    pub attribute: String,
-    #[serde(rename = "type")]
-    pub doc_type: String,
-    pub start_page: u32,
-    pub end_page: u32,
-    /// The standard text.
-    pub text: String,
-    pub citation: String,
-    /// Hex SHA-256 of `text` in UTF-8.
-    pub sha256: String,
 }
 
 /// One version of a document. Versions are never changed or removed: a
@@ -241,16 +196,27 @@ impl Document {
     }
 }
 
-/// A page as the ingest side hands it over: record and image bytes.
+/// A page image as the ingest side hands it over.
+#[derive(Clone, Debug)]
+pub struct NewImage {
+    /// `png` or `jpeg`.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// A page as the ingest side hands it over: record and image bytes. Pages
+/// are handed over in the issue's order, failed pages in their place.
 #[derive(Clone, Debug)]
 pub struct NewPage {
     pub printed: u32,
     pub width: u32,
     pub height: u32,
     pub dpi: Option<f32>,
-    pub origin: String,
-    /// Format (`png`/`jpeg`), width, height and bytes of the image to keep.
-    pub image: Option<(String, u32, u32, Vec<u8>)>,
+    pub origin: TextOrigin,
+    pub verdict: Verdict,
+    pub image: Option<NewImage>,
     pub lines: Vec<Line>,
     pub error: Option<String>,
     pub provenance: Provenance,

@@ -128,6 +128,192 @@ pub(crate) fn sourceset_key(sources: &[SourceFile]) -> String {
     sha256_hex(all.as_bytes())
 }
 
+/// Everything storing one issue writes, worked out before anything is
+/// written: what [`Store::commit`] puts in one transaction. Pure, so what
+/// an issue becomes can be read (and tested) apart from sled.
+pub(crate) struct IssuePlan<'a> {
+    pub stored: Stored,
+    /// The new document versions (what the index then hears of).
+    pub versions: Vec<Version>,
+    /// The gazette's record, when it is new to the archive.
+    pub gazette: Option<(String, Vec<u8>)>,
+    pub issue_key: String,
+    pub issue: Vec<u8>,
+    pub sourceset: String,
+    /// Page images by hash (kept once however many pages share one).
+    pub images: Vec<(String, &'a [u8])>,
+    /// Keyed rows of the pages, versions and docs trees.
+    pub pages: Vec<(String, Vec<u8>)>,
+    pub version_rows: Vec<(String, Vec<u8>)>,
+    pub heads: Vec<(String, Vec<u8>)>,
+    /// Single-page scan file names → page ids.
+    pub names: Vec<(String, String)>,
+    /// Source paths whose recorded failures the issue clears.
+    pub cleared_failures: Vec<String>,
+}
+
+/// Plans the storing of `new`, given the issue as stored (`old`), whether
+/// its gazette is new, the stored heads of its documents by number, and the
+/// time to record.
+pub(crate) fn plan_issue<'a>(
+    new: &'a NewIssue,
+    old: Option<Issue>,
+    new_gazette: bool,
+    heads: Vec<Option<Document>>,
+    time: &str,
+) -> IssuePlan<'a> {
+    let version = old.as_ref().map_or(1, |i| i.current().version + 1);
+    let mut images: Vec<(String, &[u8])> = Vec::new();
+    let mut pages = Vec::with_capacity(new.pages.len());
+    for (i, p) in new.pages.iter().enumerate() {
+        let n = i as u32 + 1;
+        let image = p.image.as_ref().map(|img| {
+            let sha = sha256_hex(&img.bytes);
+            images.push((sha.clone(), img.bytes.as_slice()));
+            ImageRef {
+                sha256: sha,
+                format: img.format.clone(),
+                width: img.width,
+                height: img.height,
+                bytes: img.bytes.len() as u64,
+            }
+        });
+        let rec = Page {
+            id: PageId {
+                issue: new.id.clone(),
+                page: n as u16,
+            },
+            issue_version: version,
+            printed: p.printed,
+            width: p.width,
+            height: p.height,
+            dpi: p.dpi,
+            origin: p.origin,
+            verdict: p.verdict.clone(),
+            image,
+            lines: p.lines.clone(),
+            error: p.error.clone(),
+            provenance: p.provenance.clone(),
+        };
+        pages.push((page_key(&new.id, version, n), json(&rec)));
+    }
+    let reason = if version == 1 {
+        "ingested".to_string()
+    } else {
+        format!("source changed: issue version {version}")
+    };
+    let mut doc_ids = Vec::new();
+    let mut head_rows = Vec::new();
+    let mut versions: Vec<Version> = Vec::new();
+    for ((i, d), head) in new.documents.iter().enumerate().zip(heads) {
+        let id = DocId {
+            issue: new.id.clone(),
+            number: i as u16 + 1,
+        };
+        let mut head = head.unwrap_or(Document {
+            id: id.clone(),
+            versions: Vec::new(),
+        });
+        let v = Version {
+            id: id.clone(),
+            version: head.current() + 1,
+            status: Status::Machine,
+            issue_version: version,
+            fields: d.fields.clone(),
+            paragraphs: d.paragraphs.clone(),
+            reason: reason.clone(),
+            time: time.to_string(),
+        };
+        head.versions.push(v.info());
+        head_rows.push((id.to_string(), json(&head)));
+        doc_ids.push(id);
+        versions.push(v);
+    }
+    let version_rows = versions
+        .iter()
+        .map(|v| (version_key(&v.id, v.version), json(v)))
+        .collect();
+    let mut issue = old.unwrap_or(Issue {
+        id: new.id.clone(),
+        gazette: new.gazette.clone(),
+        year: new.id.year,
+        number: new.id.issue,
+        versions: Vec::new(),
+    });
+    issue.versions.push(IssueVersion {
+        version,
+        sources: new.sources.clone(),
+        pages: new.pages.len() as u32,
+        documents: doc_ids,
+        time: time.to_string(),
+    });
+    let documents = versions.len();
+    IssuePlan {
+        stored: if version == 1 {
+            Stored::New {
+                id: new.id.clone(),
+                documents,
+            }
+        } else {
+            Stored::Revised {
+                id: new.id.clone(),
+                version,
+                documents,
+            }
+        },
+        versions,
+        gazette: new_gazette.then(|| {
+            (
+                new.id.gazette.to_string(),
+                json(&Gazette {
+                    code: new.id.gazette.clone(),
+                    name: new.gazette.clone(),
+                }),
+            )
+        }),
+        issue_key: new.id.to_string(),
+        issue: json(&issue),
+        sourceset: sourceset_key(&new.sources),
+        images,
+        pages,
+        version_rows,
+        heads: head_rows,
+        names: scan_names(new),
+        cleared_failures: new.sources.iter().map(|s| s.path.clone()).collect(),
+    }
+}
+
+/// Names of single-page image files (a folder of page scans) → page ids:
+/// scan file names are identifiers archivists and IIIF clients use.
+fn scan_names(new: &NewIssue) -> Vec<(String, String)> {
+    let mut names = Vec::new();
+    for (i, p) in new.pages.iter().enumerate() {
+        let path = Path::new(&p.provenance.source);
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let image = path.extension().is_some_and(|e| {
+            let e = e.to_string_lossy().to_ascii_lowercase();
+            ["png", "jpg", "jpeg", "tif", "tiff"].contains(&e.as_str())
+        });
+        let single = new
+            .pages
+            .iter()
+            .filter(|q| q.provenance.source == p.provenance.source)
+            .count()
+            == 1;
+        if image && single && !stem.is_empty() && stem.len() <= 128 {
+            let id = PageId {
+                issue: new.id.clone(),
+                page: i as u16 + 1,
+            };
+            names.push((stem, id.to_string()));
+        }
+    }
+    names
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let db = sled::Config::new().path(path).open().map_err(|e| match e {
@@ -177,134 +363,32 @@ impl Store {
             return Ok((Stored::Unchanged { id }, Vec::new()));
         }
         let code = new.id.gazette.to_string();
-        if let Some(g) = get::<Gazette>(&self.gazettes, &code)? {
+        let gazette: Option<Gazette> = get(&self.gazettes, &code)?;
+        if let Some(g) = &gazette {
             if g.name != new.gazette && !new.gazette.is_empty() {
                 return Err(Error::GazetteConflict {
                     code,
-                    existing: g.name,
+                    existing: g.name.clone(),
                     new: new.gazette.clone(),
                 });
             }
         }
-        let time = now();
         let old: Option<Issue> = get(&self.issues, &new.id.to_string())?;
-        let version = old.as_ref().map_or(1, |i| i.current().version + 1);
-        let mut images: Vec<(String, &[u8])> = Vec::new();
-        let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
-        for (i, p) in new.pages.iter().enumerate() {
-            let n = i as u32 + 1;
-            let image = p.image.as_ref().map(|(format, w, h, bytes)| {
-                let sha = sha256_hex(bytes);
-                images.push((sha.clone(), bytes.as_slice()));
-                ImageRef {
-                    sha256: sha,
-                    format: format.clone(),
-                    width: *w,
-                    height: *h,
-                    bytes: bytes.len() as u64,
-                }
-            });
-            let rec = Page {
-                id: PageId {
-                    issue: new.id.clone(),
-                    page: n as u16,
-                },
-                issue_version: version,
-                printed: p.printed,
-                width: p.width,
-                height: p.height,
-                dpi: p.dpi,
-                origin: p.origin.clone(),
-                image,
-                lines: p.lines.clone(),
-                error: p.error.clone(),
-                provenance: p.provenance.clone(),
-            };
-            pages.push((page_key(&new.id, version, n), json(&rec)));
-        }
-        // Names of single-page image files (a folder of page scans).
-        let mut names: Vec<(String, String)> = Vec::new();
-        for (i, p) in new.pages.iter().enumerate() {
-            let path = Path::new(&p.provenance.source);
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let image = path.extension().is_some_and(|e| {
-                let e = e.to_string_lossy().to_ascii_lowercase();
-                ["png", "jpg", "jpeg", "tif", "tiff"].contains(&e.as_str())
-            });
-            let single = new
-                .pages
-                .iter()
-                .filter(|q| q.provenance.source == p.provenance.source)
-                .count()
-                == 1;
-            if image && single && !stem.is_empty() && stem.len() <= 128 {
-                let id = PageId {
-                    issue: new.id.clone(),
-                    page: i as u16 + 1,
-                };
-                names.push((stem, id.to_string()));
-            }
-        }
-        let mut doc_ids = Vec::new();
-        let mut heads: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut versions: Vec<Version> = Vec::new();
-        for (i, d) in new.documents.iter().enumerate() {
+        let mut heads = Vec::with_capacity(new.documents.len());
+        for i in 0..new.documents.len() {
             let id = DocId {
                 issue: new.id.clone(),
                 number: i as u16 + 1,
             };
-            let mut head: Document = get(&self.docs, &id.to_string())?.unwrap_or(Document {
-                id: id.clone(),
-                versions: Vec::new(),
-            });
-            let reason = if version == 1 {
-                "ingested".to_string()
-            } else {
-                format!("source changed: issue version {version}")
-            };
-            let v = Version {
-                id: id.clone(),
-                version: head.current() + 1,
-                status: Status::Machine,
-                issue_version: version,
-                fields: d.fields.clone(),
-                paragraphs: d.paragraphs.clone(),
-                reason,
-                time: time.clone(),
-            };
-            head.versions.push(v.info());
-            heads.push((id.to_string(), json(&head)));
-            doc_ids.push(id);
-            versions.push(v);
+            heads.push(get::<Document>(&self.docs, &id.to_string())?);
         }
-        let mut issue = old.unwrap_or(Issue {
-            id: new.id.clone(),
-            gazette: new.gazette.clone(),
-            year: new.id.year,
-            number: new.id.issue,
-            versions: Vec::new(),
-        });
-        issue.versions.push(IssueVersion {
-            version,
-            sources: new.sources.clone(),
-            pages: new.pages.len() as u32,
-            documents: doc_ids,
-            time: time.clone(),
-        });
-        let gazette = json(&Gazette {
-            code: new.id.gazette.clone(),
-            name: new.gazette.clone(),
-        });
-        let issue_json = json(&issue);
-        let set_key = sourceset_key(&new.sources);
-        let issue_key = new.id.to_string();
-        let version_rows: Vec<(String, Vec<u8>)> = versions
-            .iter()
-            .map(|v| (version_key(&v.id, v.version), json(v)))
-            .collect();
+        let plan = plan_issue(new, old, gazette.is_none(), heads, &now());
+        self.commit(&plan)?;
+        Ok((plan.stored, plan.versions))
+    }
+
+    /// Writes a plan in one transaction across every tree, then flushes.
+    fn commit(&self, plan: &IssuePlan<'_>) -> Result<()> {
         let trees = (
             &self.gazettes,
             &self.issues,
@@ -318,48 +402,35 @@ impl Store {
         );
         trees
             .transaction(|(g, is, ss, pg, im, dc, vs, fl, nm)| {
-                for (k, v) in &names {
+                for (k, v) in &plan.names {
                     nm.insert(k.as_bytes(), v.as_bytes())?;
                 }
-                if g.get(code.as_bytes())?.is_none() {
-                    g.insert(code.as_bytes(), gazette.as_slice())?;
+                if let Some((code, rec)) = &plan.gazette {
+                    g.insert(code.as_bytes(), rec.as_slice())?;
                 }
-                for (sha, bytes) in &images {
+                for (sha, bytes) in &plan.images {
                     if im.get(sha.as_bytes())?.is_none() {
                         im.insert(sha.as_bytes(), *bytes)?;
                     }
                 }
-                for (k, v) in &pages {
-                    pg.insert(k.as_bytes(), v.as_slice())?;
+                for (tree, rows) in [
+                    (pg, &plan.pages),
+                    (vs, &plan.version_rows),
+                    (dc, &plan.heads),
+                ] {
+                    for (k, v) in rows {
+                        tree.insert(k.as_bytes(), v.as_slice())?;
+                    }
                 }
-                for (k, v) in &version_rows {
-                    vs.insert(k.as_bytes(), v.as_slice())?;
+                for path in &plan.cleared_failures {
+                    fl.remove(path.as_bytes())?;
                 }
-                for (k, v) in &heads {
-                    dc.insert(k.as_bytes(), v.as_slice())?;
-                }
-                for s in &new.sources {
-                    fl.remove(s.path.as_bytes())?;
-                }
-                is.insert(issue_key.as_bytes(), issue_json.as_slice())?;
-                ss.insert(set_key.as_bytes(), issue_key.as_bytes())?;
+                is.insert(plan.issue_key.as_bytes(), plan.issue.as_slice())?;
+                ss.insert(plan.sourceset.as_bytes(), plan.issue_key.as_bytes())?;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
             .map_err(tx_error)?;
-        self.flush()?;
-        let stored = if version == 1 {
-            Stored::New {
-                id: new.id.clone(),
-                documents: versions.len(),
-            }
-        } else {
-            Stored::Revised {
-                id: new.id.clone(),
-                version,
-                documents: versions.len(),
-            }
-        };
-        Ok((stored, versions))
+        self.flush()
     }
 
     /// Appends a version to a document (a correction), in one transaction.

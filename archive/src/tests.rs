@@ -50,12 +50,18 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                 width: 100,
                 height: 140,
                 dpi: Some(300.0),
-                origin: "ocr".into(),
-                image: Some(("png".into(), 10, 14, png.clone())),
+                origin: TextOrigin::Ocr,
+                verdict: Verdict::Ok,
+                image: Some(NewImage {
+                    format: "png".into(),
+                    width: 10,
+                    height: 14,
+                    bytes: png.clone(),
+                }),
                 lines: vec![Line {
                     text: "一行".into(),
-                    bbox: [1, 2, 30, 12],
-                    confidence: 91.0,
+                    bbox: BBox([1, 2, 30, 12]),
+                    confidence: Confidence::new(0.91),
                 }],
                 error: None,
                 provenance: Provenance {
@@ -80,7 +86,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                         anchors: vec![Anchor {
                             page: 1,
                             printed_page: 1,
-                            bbox: [1, 2, 3, 4],
+                            bbox: BBox([1, 2, 3, 4]),
                         }],
                     })
                     .collect(),
@@ -216,7 +222,7 @@ fn verify_finds_flipped_bytes_and_index_drift() {
     let issue = new_issue(2017, 5, &[A, B], "");
     a.store_issue(&issue).unwrap();
     assert!(a.verify(false).unwrap().is_empty());
-    let (_, _, _, bytes) = issue.pages[0].image.clone().unwrap();
+    let bytes = issue.pages[0].image.clone().unwrap().bytes;
     let sha = sha256_hex(&bytes);
     a.tamper("images", &sha, |v| v[0] ^= 1);
     // A byte of the text, inside its JSON record: 各 → 吂 (one bit).

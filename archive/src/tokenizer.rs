@@ -10,6 +10,14 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 /// The name the tokenizer is registered under in the index.
 pub const NAME: &str = "gazette_bigram";
 
+/// The version of the analysis that makes the index's terms: this
+/// tokenizer and the folding of [`crate::fold`]. An index made by another
+/// version is rebuilt from the store when the archive is opened, since its
+/// terms would no longer match the queries' terms. Change it with any
+/// change to what a text or query becomes (the test
+/// `analysis_is_pinned` fails until you do).
+pub const ANALYSIS_VERSION: &str = "bigram-1 fold-1";
+
 #[derive(Clone, Default)]
 pub struct Bigram {
     chars: Vec<(char, usize, usize)>,
@@ -109,5 +117,28 @@ mod tests {
         assert_eq!(got.len(), 9);
         assert_eq!(bigrams("公"), vec!["公"]);
         assert!(bigrams(" ").is_empty());
+    }
+
+    /// What a text becomes under today's analysis, pinned beside its
+    /// version: a change to tokenizing or folding that leaves
+    /// `ANALYSIS_VERSION` alone would leave old indexes silently wrong.
+    #[test]
+    fn analysis_is_pinned() {
+        let sample = "云政办发［2017］22号 ＡＢＣ　第○条（一）「引」";
+        let mut t = Bigram::default();
+        let mut s = t.token_stream(sample);
+        let mut got = Vec::new();
+        while s.advance() {
+            got.push(s.token().text.clone());
+        }
+        assert_eq!(
+            (ANALYSIS_VERSION, got.join(" ")),
+            (
+                "bigram-1 fold-1",
+                "云政 政办 办发 发( (2 20 01 17 7) )2 22 2号 号a ab bc c第 第〇 〇条 条( (一 一) )「 「引 引」"
+                    .to_string()
+            ),
+            "the analysis changed: bump ANALYSIS_VERSION (and this test) so old indexes are rebuilt"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! all in parallel and in order.
 
 pub mod error;
+pub mod folio;
 pub mod keep;
 pub mod ocr;
 pub mod page;
@@ -22,11 +23,15 @@ pub mod source;
 mod tess;
 pub mod textfix;
 pub mod textlayer;
+pub mod verdict;
 
 pub use error::{Error, ErrorKind};
+pub use gazette_model as model;
 pub use ocr::{OcrEngine, OcrError, Tesseract};
-pub use page::{BBox, KeptImage, Line, PageImage, PageText, Raster, TextOrigin};
-pub use pipeline::{Event, Options};
+pub use page::{
+    BBox, Confidence, KeptImage, Line, PageImage, PageText, Raster, TextOrigin, Verdict,
+};
+pub use pipeline::{Event, IssuePage, Options, ReadIssue};
 pub use preprocess::{Preprocess, Switch};
 pub use segment::Document;
 pub use source::IssueSource;

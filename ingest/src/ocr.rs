@@ -3,7 +3,7 @@
 //! thread, created on first use and reused for every later page, followed
 //! by a second pass that mends Tesseract's layout analysis on gazette pages.
 
-use crate::page::{BBox, Line, Raster};
+use crate::page::{BBox, Confidence, Line, Raster};
 use crate::tess::{self, Api, TextLine};
 use std::cell::RefCell;
 use std::ffi::CString;
@@ -39,11 +39,78 @@ pub trait OcrEngine: Sync {
     fn describe(&self) -> String;
 }
 
+/// The numbers of the pass that mends Tesseract's reading of a gazette
+/// page: re-reading rows it missed or mis-cut, joining row fragments,
+/// restoring folio dashes and finding table cell marks. Lengths in inches
+/// are scaled by the page's resolution. Each was set by hand on the
+/// rendered pages of `make eval` (scripts/eval_ocr.py) while developing,
+/// not swept; where a figure rests on print sizes the comment says which.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RepairParams {
+    /// Rows of ink lower than this (inches) are specks or rules, not text:
+    /// 1/25 in is 2.9 pt, under the x-height of the smallest print (小五,
+    /// 9 pt).
+    pub min_row_in: f32,
+    /// Rows taller than this (inches) are pictures or merged rows: 1/2.5 in
+    /// is 29 pt, above a 二号 title line (22 pt).
+    pub max_row_in: f32,
+    /// A line overlapping at least this share of a row's height covers it.
+    pub covered_share: f32,
+    /// A line over at least this many text rows is a mis-cut column.
+    pub miscut_rows: usize,
+    /// More rows to re-read than this and the page is not rows of text (a
+    /// picture, a table of boxes): Tesseract's reading is left alone
+    /// rather than spend minutes re-reading.
+    pub max_rereads: usize,
+    /// A row is text only if its ink covers at least this share of its
+    /// box (a slanted rule or a lone mark covers less).
+    pub min_row_ink: f32,
+    /// A re-read line below this confidence is dropped as noise.
+    pub min_reread_confidence: f32,
+    /// Row fragments of at most this many characters are joined to the
+    /// line beside them (a contents entry's page number, a date beside its
+    /// issuer); longer pieces stay apart, as the lines of two columns do.
+    pub max_fragment_chars: usize,
+    /// Folio dashes are looked for within this many line heights on
+    /// either side of the number.
+    pub folio_reach: f32,
+    /// Smallest and largest side of a table cell mark (⊠), in inches.
+    pub min_mark_in: f32,
+    pub max_mark_in: f32,
+    /// Of 25 probes along each edge and diagonal of a mark, at least this
+    /// many must hit ink.
+    pub mark_probes_inked: usize,
+    /// At most this share of the probes away from the strokes may hit ink
+    /// (a ⊠ is hollow; a dense character is not).
+    pub mark_max_fill: f32,
+}
+
+impl Default for RepairParams {
+    fn default() -> Self {
+        Self {
+            min_row_in: 1.0 / 25.0,
+            max_row_in: 1.0 / 2.5,
+            covered_share: 0.4,
+            miscut_rows: 2,
+            max_rereads: 40,
+            min_row_ink: 0.05,
+            min_reread_confidence: 0.5,
+            max_fragment_chars: 6,
+            folio_reach: 3.0,
+            min_mark_in: 1.0 / 25.0,
+            max_mark_in: 1.0 / 3.5,
+            mark_probes_inked: 22,
+            mark_max_fill: 0.05,
+        }
+    }
+}
+
 /// Tesseract with a language such as `chi_sim` or `chi_sim+eng`.
 pub struct Tesseract {
     lang: String,
     datapath: Option<String>,
     psm: i32,
+    repair: RepairParams,
 }
 
 thread_local! {
@@ -65,6 +132,7 @@ impl Tesseract {
             lang: lang.to_string(),
             datapath: std::env::var("TESSDATA_PREFIX").ok(),
             psm: DEFAULT_PSM,
+            repair: RepairParams::default(),
         };
         t.create_api().map(|_| t)
     }
@@ -167,7 +235,8 @@ impl OcrEngine for Tesseract {
         // The ink threshold is one histogram pass over the page: taken once,
         // and again only if blanking marks changed the page.
         let mut threshold = crate::preprocess::ink_threshold(raster);
-        let marks = find_cell_marks(raster, threshold, dpi as f32);
+        let k = &self.repair;
+        let marks = find_cell_marks(raster, threshold, dpi as f32, k);
         let t_marks = t0.elapsed();
         let blanked;
         let raster = if marks.is_empty() {
@@ -180,17 +249,24 @@ impl OcrEngine for Tesseract {
         let mut lines = self.run(raster, dpi, self.psm, &marks)?;
         let t_ocr = t0.elapsed();
         let mut reread = 0;
-        repair_lines(raster, threshold, dpi as f32, &mut lines, |crop, ox, oy| {
-            let local: Vec<BBox> = marks
-                .iter()
-                .filter(|m| m.x0() >= ox && m.y0() >= oy)
-                .map(|m| BBox([m.x0() - ox, m.y0() - oy, m.x1() - ox, m.y1() - oy]))
-                .collect();
-            reread += 1;
-            self.run(crop, dpi, PSM_SINGLE_LINE, &local)
-        })?;
-        merge_row_fragments(&mut lines);
-        restore_folio_dashes(raster, threshold, &mut lines);
+        repair_lines(
+            raster,
+            threshold,
+            dpi as f32,
+            k,
+            &mut lines,
+            |crop, ox, oy| {
+                let local: Vec<BBox> = marks
+                    .iter()
+                    .filter(|m| m.x0() >= ox && m.y0() >= oy)
+                    .map(|m| BBox([m.x0() - ox, m.y0() - oy, m.x1() - ox, m.y1() - oy]))
+                    .collect();
+                reread += 1;
+                self.run(crop, dpi, PSM_SINGLE_LINE, &local)
+            },
+        )?;
+        merge_row_fragments(&mut lines, k);
+        restore_folio_dashes(raster, threshold, k, &mut lines);
         tracing::debug!(
             marks = marks.len(),
             reread,
@@ -282,7 +358,7 @@ pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
             out.push(Line {
                 text,
                 bbox,
-                confidence: (conf / n as f32 / 100.0).clamp(0.0, 1.0),
+                confidence: Confidence::from_percent(conf / n as f32),
             });
         }
     }
@@ -293,7 +369,7 @@ pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
 /// splits a contents entry from its page number, and a date from its
 /// issuer's name on the same row. Only short pieces (at most six
 /// characters) are joined, so the lines of a two-column page stay apart.
-pub fn merge_row_fragments(lines: &mut Vec<Line>) {
+pub fn merge_row_fragments(lines: &mut Vec<Line>, k: &RepairParams) {
     let mut i = 0;
     while i < lines.len() {
         let partner = (0..lines.len()).find(|&j| {
@@ -301,7 +377,8 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>) {
                 return false;
             }
             let (a, b) = (&lines[i], &lines[j]);
-            let short = b.text.chars().filter(|c| !c.is_whitespace()).count() <= 6;
+            let short =
+                b.text.chars().filter(|c| !c.is_whitespace()).count() <= k.max_fragment_chars;
             let v = (a.bbox.y1().min(b.bbox.y1())).saturating_sub(a.bbox.y0().max(b.bbox.y0()));
             let same_row = v * 2 >= a.bbox.height().min(b.bbox.height());
             let apart = a.bbox.x1() <= b.bbox.x0() + 2 || b.bbox.x1() <= a.bbox.x0() + 2;
@@ -312,14 +389,14 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>) {
                 let b = lines.remove(j);
                 let i2 = if j < i { i - 1 } else { i };
                 let a = &mut lines[i2];
-                let (conf_a, conf_b) = (a.confidence, b.confidence);
+                let (conf_a, conf_b) = (a.confidence.get(), b.confidence.get());
                 let (na, nb) = (a.text.chars().count() as f32, b.text.chars().count() as f32);
                 a.text = if b.bbox.x0() >= a.bbox.x1() {
                     format!("{} {}", a.text, b.text)
                 } else {
                     format!("{} {}", b.text, a.text)
                 };
-                a.confidence = (conf_a * na + conf_b * nb) / (na + nb).max(1.0);
+                a.confidence = Confidence::new((conf_a * na + conf_b * nb) / (na + nb).max(1.0));
                 a.bbox = a.bbox.union(&b.bbox);
                 i = i2;
             }
@@ -331,21 +408,24 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>) {
 /// Tesseract often keeps the number of a folio printed as — 12 — and drops
 /// the dashes as noise. A line that is only a number, with a short flat
 /// stroke of ink on each side of it on the same row, is given its dashes.
-pub fn restore_folio_dashes(r: &Raster, threshold: u8, lines: &mut [Line]) {
+pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [Line]) {
     let (w, h) = (r.width as i64, r.height as i64);
     for l in lines.iter_mut() {
-        let t: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
-        if t.is_empty() || t.len() > 4 || !t.chars().all(|c| c.is_ascii_digit()) {
+        let Some(t) = crate::folio::parse(&l.text)
+            .filter(|f| !f.has_dashes())
+            .map(|f| f.number)
+        else {
             continue;
-        }
+        };
         let lh = l.bbox.height() as i64;
         let (y0, y1) = (
             (l.bbox.y0() as i64 - lh / 2).max(0),
             (l.bbox.y1() as i64 + lh / 2).min(h),
         );
+        let reach = (k.folio_reach * lh as f32) as i64;
         let (xa, xb) = (
-            (l.bbox.x0() as i64 - 3 * lh).max(0),
-            (l.bbox.x1() as i64 + 3 * lh).min(w),
+            (l.bbox.x0() as i64 - reach).max(0),
+            (l.bbox.x1() as i64 + reach).min(w),
         );
         // Runs of inked columns along the row, each with its ink's height.
         let mut runs: Vec<(i64, i64, i64, i64)> = Vec::new(); // x0, x1, top, bottom
@@ -390,9 +470,12 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, lines: &mut [Line]) {
 /// missing glyph prints, as tabs in tables come out of many systems): the
 /// component's four edges and both diagonals are inked and the four
 /// triangles between them are empty. Returns the marks' boxes.
-pub fn find_cell_marks(r: &Raster, threshold: u8, dpi: f32) -> Vec<BBox> {
+pub fn find_cell_marks(r: &Raster, threshold: u8, dpi: f32, k: &RepairParams) -> Vec<BBox> {
     let (w, h) = (r.width as usize, r.height as usize);
-    let (min, max) = ((dpi / 25.0) as usize, (dpi / 3.5) as usize);
+    let (min, max) = (
+        (dpi * k.min_mark_in) as usize,
+        (dpi * k.max_mark_in) as usize,
+    );
     let ink = |x: f32, y: f32, rad: i32| -> bool {
         let (cx, cy) = (x.round() as i32, y.round() as i32);
         (-rad..=rad).any(|dy| {
@@ -421,7 +504,7 @@ pub fn find_cell_marks(r: &Raster, threshold: u8, dpi: f32) -> Vec<BBox> {
                     ink(x, y, rad)
                 })
                 .count()
-                >= 22
+                >= k.mark_probes_inked
         };
         let edges = along(&|t| (fx0 + t * fw, fy0))
             && along(&|t| (fx0 + t * fw, fy0 + fh))
@@ -444,7 +527,7 @@ pub fn find_cell_marks(r: &Raster, threshold: u8, dpi: f32) -> Vec<BBox> {
                 }
             }
         }
-        let hollow = inked * 20 <= probes;
+        let hollow = inked as f32 <= probes as f32 * k.mark_max_fill;
         if edges && diagonals && hollow {
             marks.push(BBox([x0 as u32, y0 as u32, x1 as u32 + 1, y1 as u32 + 1]));
         }
@@ -520,12 +603,13 @@ pub fn repair_lines(
     r: &Raster,
     threshold: u8,
     dpi: f32,
+    k: &RepairParams,
     lines: &mut Vec<Line>,
     mut read_line: impl FnMut(&Raster, u32, u32) -> Result<Vec<Line>, OcrError>,
 ) -> Result<(), OcrError> {
     let (w, h) = (r.width as usize, r.height as usize);
-    let min_h = (dpi / 25.0) as usize;
-    let max_h = (dpi / 2.5) as usize;
+    let min_h = (dpi * k.min_row_in) as usize;
+    let max_h = (dpi * k.max_row_in) as usize;
     let bands: Vec<(usize, usize)> = ink_rows(r, threshold)
         .into_iter()
         .filter(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)))
@@ -538,7 +622,7 @@ pub fn repair_lines(
             .count()
     };
     let mut redo: Vec<(usize, usize)> = Vec::new();
-    let bad: Vec<bool> = lines.iter().map(|l| spans(l) >= 2).collect();
+    let bad: Vec<bool> = lines.iter().map(|l| spans(l) >= k.miscut_rows).collect();
     for &(y0, y1) in &bands {
         let bh = y1 - y0;
         let in_bad = lines
@@ -548,12 +632,12 @@ pub fn repair_lines(
         let covered = lines
             .iter()
             .zip(&bad)
-            .any(|(l, b)| !*b && overlap(l, y0, y1) * 10 >= bh * 4);
+            .any(|(l, b)| !*b && overlap(l, y0, y1) as f32 >= bh as f32 * k.covered_share);
         if in_bad || !covered {
             redo.push((y0, y1));
         }
     }
-    if redo.len() > 40 {
+    if redo.len() > k.max_rereads {
         // Not a page of text rows (a picture, a table of boxes): leave
         // Tesseract's reading alone rather than spend minutes on it.
         return Ok(());
@@ -584,7 +668,7 @@ pub fn repair_lines(
             })
             .sum();
         // Text is dense ink; a slanted rule or a lone mark is not.
-        if x1 - x0 < bh / 2 || ink * 20 < (x1 - x0 + 1) * bh {
+        if x1 - x0 < bh / 2 || (ink as f32) < ((x1 - x0 + 1) * bh) as f32 * k.min_row_ink {
             continue;
         }
         let pad = bh / 2 + 2;
@@ -598,7 +682,7 @@ pub fn repair_lines(
         );
         let found = read_line(&crop, cx0 as u32, cy0 as u32)?;
         for mut l in found {
-            if l.text.trim().is_empty() || l.confidence < 0.5 {
+            if l.text.trim().is_empty() || l.confidence.get() < k.min_reread_confidence {
                 continue;
             }
             let b = l.bbox.0;
@@ -629,7 +713,7 @@ mod tests {
         Line {
             text: text.into(),
             bbox: BBox(b),
-            confidence: 0.9,
+            confidence: Confidence::new(0.9),
         }
     }
 
@@ -655,7 +739,12 @@ mod tests {
         let mut r = Raster::blank(400, 200);
         draw_box(&mut r, 50, 50, 40, true);
         draw_box(&mut r, 200, 50, 40, false);
-        let marks = find_cell_marks(&r, crate::preprocess::ink_threshold(&r), 300.0);
+        let marks = find_cell_marks(
+            &r,
+            crate::preprocess::ink_threshold(&r),
+            300.0,
+            &RepairParams::default(),
+        );
         assert_eq!(marks, vec![BBox([50, 50, 90, 90])]);
     }
 
@@ -669,7 +758,7 @@ mod tests {
             line("(2)", [2112, 487, 2162, 531]),
             line("下一行", [330, 560, 900, 600]),
         ];
-        merge_row_fragments(&mut v);
+        merge_row_fragments(&mut v, &RepairParams::default());
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].text, "国务院办公厅关于2019年部分节假日安排的通知 (2)");
         assert_eq!(v[0].bbox, BBox([330, 461, 2162, 531]));
@@ -677,7 +766,7 @@ mod tests {
             line("左栏的一行相当长的文字内容", [100, 100, 1000, 140]),
             line("右栏的一行相当长的文字内容", [1100, 100, 2000, 140]),
         ];
-        merge_row_fragments(&mut two_columns);
+        merge_row_fragments(&mut two_columns, &RepairParams::default());
         assert_eq!(two_columns.len(), 2);
     }
 
@@ -707,7 +796,7 @@ mod tests {
         let lines = assemble(vec![line.clone()], &marks);
         assert_eq!(lines[0].text, "定量\t计算 指");
         assert_eq!(lines[0].bbox, BBox([0, 45, 340, 90]));
-        assert!((lines[0].confidence - 0.9).abs() < 1e-6);
+        assert!((lines[0].confidence.get() - 0.9).abs() < 1e-6);
         assert_eq!(assemble(vec![line.clone()], &[])[0].text, "定量 因 计算 指");
         // A quotation mark read in the gap beside a mark is a phantom.
         let mut with_quote = line;

@@ -1,6 +1,8 @@
-//! The shapes that flow through the pipeline: a decoded page raster, a line of
-//! recognised text with its box, and a recognised page.
+//! The shapes that flow through the pipeline: a decoded page raster and a
+//! read page. Boxes, lines, confidence, text origin and verdicts are the
+//! shared model's (`gazette_model`), re-exported here.
 
+pub use gazette_model::{BBox, Confidence, Line, TextOrigin, Verdict};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -60,60 +62,6 @@ pub struct PageImage {
     pub dpi: Option<f32>,
 }
 
-/// An axis-aligned box in page pixels: left, top, right, bottom (exclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BBox(pub [u32; 4]);
-
-impl BBox {
-    pub fn x0(&self) -> u32 {
-        self.0[0]
-    }
-    pub fn y0(&self) -> u32 {
-        self.0[1]
-    }
-    pub fn x1(&self) -> u32 {
-        self.0[2]
-    }
-    pub fn y1(&self) -> u32 {
-        self.0[3]
-    }
-    pub fn height(&self) -> u32 {
-        self.y1().saturating_sub(self.y0())
-    }
-    pub fn width(&self) -> u32 {
-        self.x1().saturating_sub(self.x0())
-    }
-    /// The smallest box holding both.
-    pub fn union(&self, o: &BBox) -> BBox {
-        BBox([
-            self.x0().min(o.x0()),
-            self.y0().min(o.y0()),
-            self.x1().max(o.x1()),
-            self.y1().max(o.y1()),
-        ])
-    }
-}
-
-/// One printed line: its text, where it is on the page, and how sure the
-/// recogniser was (0 to 1; 1 for text taken from a PDF's text layer).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Line {
-    pub text: String,
-    pub bbox: BBox,
-    pub confidence: f32,
-}
-
-/// Where a page's text came from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TextOrigin {
-    /// Recognised from the page image.
-    #[default]
-    Ocr,
-    /// Read from a born-digital PDF's text layer.
-    TextLayer,
-}
-
 /// A page image kept for serving: the original bytes where the format
 /// serves (PNG, JPEG), otherwise a lossless PNG.
 #[derive(Clone, Debug, PartialEq)]
@@ -140,6 +88,10 @@ pub struct PageText {
     pub height: u32,
     pub dpi: Option<f32>,
     pub origin: TextOrigin,
+    /// What reading concluded about the page: ok, blank or suspect, with
+    /// the measured reason (a page that failed has no `PageText`).
+    #[serde(default)]
+    pub verdict: Verdict,
     /// Lines in reading order.
     pub lines: Vec<Line>,
     /// The page image, when the pipeline was asked to keep it.

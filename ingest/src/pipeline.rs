@@ -1,14 +1,16 @@
 //! The reading pipeline: every page of every issue, decoded, preprocessed
 //! and recognised (or read from a PDF's text layer) in parallel on a rayon
-//! pool, delivered in input order, with a bounded number of pages in memory.
+//! pool, delivered as whole issues in input order, each page in its place
+//! (read or failed), with a bounded number of pages being decoded.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ocr::OcrEngine;
-use crate::page::{Line, PageImage, PageText, TextOrigin};
+use crate::page::{Line, PageImage, PageText, TextOrigin, Verdict};
 use crate::preprocess::{self, Preprocess};
 use crate::source::{self, IssueSource, PageRef, PageTask};
+use crate::verdict::{self, VerdictParams};
 use crate::{pdf, raster, textfix, textlayer};
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -36,26 +38,82 @@ impl Default for Options {
     }
 }
 
-/// What the pipeline reports, in input order.
+/// One page of an issue, in its place: what was read, or why it could not
+/// be. A page that failed keeps its position, so the pages after it keep
+/// theirs.
+#[derive(Debug)]
+pub struct IssuePage {
+    /// 1-based position of the page in its issue.
+    pub position: usize,
+    /// The file holding the page.
+    pub file: PathBuf,
+    /// 1-based page (or frame) within `file`.
+    pub index_in_file: usize,
+    pub read: Result<PageText>,
+}
+
+/// A whole issue as read: its source and every page in order.
+#[derive(Debug)]
+pub struct ReadIssue {
+    pub source: IssueSource,
+    /// One entry per page of the issue, in order (`pages[i].position == i + 1`).
+    pub pages: Vec<IssuePage>,
+}
+
+impl ReadIssue {
+    /// The pages that were read, in order (each knows its position).
+    pub fn read_pages(&self) -> Vec<&PageText> {
+        self.pages
+            .iter()
+            .filter_map(|p| p.read.as_ref().ok())
+            .collect()
+    }
+
+    /// The errors of the pages that could not be read.
+    pub fn failures(&self) -> impl Iterator<Item = &Error> {
+        self.pages.iter().filter_map(|p| p.read.as_ref().err())
+    }
+}
+
+/// What the pipeline reports. Issues and unreadable sources come in input
+/// order; `Opened` and `PageDone` are for progress displays.
 #[derive(Debug)]
 pub enum Event {
     /// An issue was opened and has this many pages.
-    Issue { path: PathBuf, pages: usize },
-    /// A page was read.
-    Page(Box<PageText>),
-    /// A page, or a whole issue, could not be read.
-    Failed(Error),
+    Opened { path: PathBuf, pages: usize },
+    /// A page of an open issue is done (its result comes with its issue).
+    PageDone { ok: bool },
+    /// Every page of an issue, when its last page is done.
+    Issue(Box<ReadIssue>),
+    /// An issue that could not be opened at all (its file or folder is
+    /// unreadable, not a PDF, has no pages…).
+    Unreadable(Error),
 }
 
 enum Item {
-    Ready(Event),
+    Opened(IssueSource, usize),
+    Unreadable(Error),
     Task(PageTask),
 }
 
-/// Reads every page of `issues`, calling `sink` with events in input order
-/// (issue by issue, page by page) while pages are processed in parallel
-/// across all issues. At most `2 × jobs + 2` pages are decoded or waiting
-/// at any time.
+/// An issue being read: its pages as they finish.
+struct Open {
+    source: IssueSource,
+    pages: Vec<Option<IssuePage>>,
+    missing: usize,
+}
+
+/// The queue of issues in input order; the front is emitted once complete.
+enum Slot {
+    Issue(Open),
+    Unreadable(Error),
+}
+
+/// Reads every page of `issues`, calling `sink` with each issue, whole, in
+/// input order, while pages are processed in parallel across all issues.
+/// At most `2 × jobs + 2` pages are handed to workers and not yet back;
+/// finished pages wait in their issue (text, boxes and any kept image, no
+/// decoded raster) until its last page is done.
 pub fn run<E: OcrEngine + ?Sized>(
     issues: &[IssueSource],
     engine: &E,
@@ -70,7 +128,7 @@ pub fn run<E: OcrEngine + ?Sized>(
 
 /// As [`run`], but the sink can stop the run (say, when the archive it
 /// writes to fails): no new pages are started, those in flight finish and
-/// their events are dropped.
+/// their results are dropped.
 pub fn run_until<E: OcrEngine + ?Sized>(
     issues: &[IssueSource],
     engine: &E,
@@ -89,77 +147,94 @@ pub fn run_until<E: OcrEngine + ?Sized>(
     // thousand PDFs never has them all loaded.
     let mut items = issues.iter().flat_map(|src| -> Vec<Item> {
         match source::open(src) {
-            Ok(tasks) => std::iter::once(Item::Ready(Event::Issue {
-                path: src.path.clone(),
-                pages: tasks.len(),
-            }))
-            .chain(tasks.into_iter().map(Item::Task))
-            .collect(),
-            Err(e) => vec![Item::Ready(Event::Failed(e))],
+            Ok(tasks) => std::iter::once(Item::Opened(src.clone(), tasks.len()))
+                .chain(tasks.into_iter().map(Item::Task))
+                .collect(),
+            Err(e) => vec![Item::Unreadable(e)],
         }
     });
-    let (tx, rx) = mpsc::channel::<(usize, Event)>();
+    // (issue sequence number, page index in issue, page)
+    let (tx, rx) = mpsc::channel::<(usize, usize, IssuePage)>();
     pool.in_place_scope(|scope| {
-        let mut pending: BTreeMap<usize, Event> = BTreeMap::new();
-        let (mut next, mut emit, mut in_flight, mut exhausted) = (0usize, 0usize, 0usize, false);
-        let mut stopped = false;
+        let mut queue: VecDeque<Slot> = VecDeque::new();
+        // Sequence number of the queue's front issue.
+        let mut base = 0usize;
+        let (mut in_flight, mut exhausted, mut stopped) = (0usize, false, false);
         loop {
-            while in_flight < window && !exhausted {
+            while in_flight < window && !exhausted && !stopped {
                 match items.next() {
-                    Some(Item::Ready(ev)) => {
-                        pending.insert(next, ev);
-                        next += 1;
+                    Some(Item::Opened(source, pages)) => {
+                        let path = source.path.clone();
+                        queue.push_back(Slot::Issue(Open {
+                            source,
+                            pages: (0..pages).map(|_| None).collect(),
+                            missing: pages,
+                        }));
+                        if sink(Event::Opened { path, pages }).is_break() {
+                            stopped = true;
+                        }
                     }
+                    Some(Item::Unreadable(e)) => queue.push_back(Slot::Unreadable(e)),
                     Some(Item::Task(task)) => {
-                        let seq = next;
-                        next += 1;
+                        let seq = base + queue.len() - 1;
                         in_flight += 1;
                         let tx = tx.clone();
                         scope.spawn(move |_| {
-                            let ev = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                                let mut page = read_page(&task, engine, cfg)?;
-                                if keep {
-                                    match crate::keep::keep_image(&task, page.origin) {
-                                        Ok(img) => page.image = Some(img),
-                                        Err(k) => page.image_error = Some(k.to_string()),
-                                    }
-                                }
-                                Ok(page)
-                            })) {
-                                Ok(Ok(p)) => Event::Page(Box::new(p)),
-                                Ok(Err(e)) => Event::Failed(e),
-                                Err(panic) => Event::Failed(
-                                    task.error(ErrorKind::Panic(panic_message(&panic))),
-                                ),
-                            };
+                            let page = read_task(&task, engine, cfg, keep);
                             // The receiver lives until every spawned task has
                             // reported, so a send cannot fail here.
-                            let _ = tx.send((seq, ev));
+                            let _ = tx.send((seq, task.page - 1, page));
                         });
                     }
                     None => exhausted = true,
                 }
             }
+            // Emit every complete issue at the front, in order.
             while !stopped {
-                let Some(ev) = pending.remove(&emit) else {
-                    break;
+                let done = match queue.front() {
+                    Some(Slot::Issue(o)) => o.missing == 0,
+                    Some(Slot::Unreadable(_)) => true,
+                    None => false,
                 };
-                emit += 1;
+                if !done {
+                    break;
+                }
+                base += 1;
+                let ev = match queue.pop_front() {
+                    Some(Slot::Issue(o)) => Event::Issue(Box::new(ReadIssue {
+                        source: o.source,
+                        pages: o.pages.into_iter().flatten().collect(),
+                    })),
+                    Some(Slot::Unreadable(e)) => Event::Unreadable(e),
+                    None => break,
+                };
                 if sink(ev).is_break() {
                     stopped = true;
-                    exhausted = true;
                 }
             }
+            if in_flight == 0 && (exhausted || stopped) {
+                break;
+            }
             if in_flight == 0 {
-                if exhausted {
-                    break;
-                }
                 continue;
             }
             match rx.recv() {
-                Ok((seq, ev)) => {
+                Ok((seq, index, page)) => {
                     in_flight -= 1;
-                    pending.insert(seq, ev);
+                    if stopped {
+                        continue;
+                    }
+                    let ok = page.read.is_ok();
+                    if let Some(Slot::Issue(o)) = queue.get_mut(seq - base) {
+                        if let Some(slot) = o.pages.get_mut(index) {
+                            if slot.replace(page).is_none() {
+                                o.missing -= 1;
+                            }
+                        }
+                    }
+                    if sink(Event::PageDone { ok }).is_break() {
+                        stopped = true;
+                    }
                 }
                 Err(_) => break,
             }
@@ -169,6 +244,35 @@ pub fn run_until<E: OcrEngine + ?Sized>(
     // them to thread exit racing process exit.
     pool.broadcast(|_| engine.release());
     Ok(())
+}
+
+/// Reads one page task into its place in the issue, catching a panic as
+/// that page's error.
+fn read_task<E: OcrEngine + ?Sized>(
+    task: &PageTask,
+    engine: &E,
+    cfg: &Preprocess,
+    keep: bool,
+) -> IssuePage {
+    let read = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut page = read_page(task, engine, cfg)?;
+        if keep {
+            match crate::keep::keep_image(task, page.origin) {
+                Ok(img) => page.image = Some(img),
+                Err(k) => page.image_error = Some(k.to_string()),
+            }
+        }
+        Ok(page)
+    })) {
+        Ok(r) => r,
+        Err(panic) => Err(task.error(ErrorKind::Panic(panic_message(&panic)))),
+    };
+    IssuePage {
+        position: task.page,
+        file: task.file.to_path_buf(),
+        index_in_file: task.page_in_file().unwrap_or(1),
+        read,
+    }
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -203,6 +307,7 @@ pub fn read_page<E: OcrEngine + ?Sized>(
                         t.height,
                         Some(textlayer::TEXT_LAYER_DPI),
                         TextOrigin::TextLayer,
+                        Verdict::Ok,
                         t.lines.clone(),
                     ));
                 }
@@ -218,6 +323,9 @@ pub fn read_page<E: OcrEngine + ?Sized>(
                         t.height,
                         Some(textlayer::TEXT_LAYER_DPI),
                         TextOrigin::TextLayer,
+                        Verdict::Suspect(
+                            "a text layer only partly decodable and no image to read".into(),
+                        ),
                         t.lines,
                     )),
                     Err(k) => Err(task.error(k)),
@@ -233,6 +341,7 @@ fn page_text(
     height: u32,
     dpi: Option<f32>,
     origin: TextOrigin,
+    verdict: Verdict,
     lines: Vec<Line>,
 ) -> PageText {
     PageText {
@@ -243,6 +352,7 @@ fn page_text(
         height,
         dpi,
         origin,
+        verdict,
         lines,
         image: None,
         image_error: None,
@@ -275,6 +385,11 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     let raw = engine
         .recognize(&prepared.raster, prepared.dpi.round() as u32)
         .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
+    let ink = verdict::ink_share(
+        &prepared.raster,
+        preprocess::ink_threshold(&prepared.raster),
+    );
+    let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     drop(prepared.raster);
     let mut texts: Vec<String> = raw.iter().map(|l| l.text.clone()).collect();
     textfix::fix_page(&mut texts);
@@ -287,6 +402,18 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             bbox: prepared.transform.to_original(l.bbox),
             confidence: l.confidence,
         })
-        .collect();
-    Ok(page_text(task, width, height, dpi, TextOrigin::Ocr, lines))
+        .collect::<Vec<_>>();
+    let verdict = verdict::judge_ocr(&VerdictParams::default(), pw, ph, prepared.dpi, ink, &lines);
+    if verdict != Verdict::Ok {
+        tracing::warn!(file = %task.file.display(), page = task.page, verdict = verdict.name(), reason = verdict.reason(), "page verdict");
+    }
+    Ok(page_text(
+        task,
+        width,
+        height,
+        dpi,
+        TextOrigin::Ocr,
+        verdict,
+        lines,
+    ))
 }

@@ -247,38 +247,10 @@ fn is_cjk_punct_ascii(c: char) -> bool {
 /// A line that is only a page number between dashes, as gazettes print
 /// folios (— 12 —): Tesseract reads the dashes as 一 or -.
 fn footer(chars: &[char]) -> Option<String> {
-    let s: String = chars.iter().filter(|c| !c.is_whitespace()).collect();
-    let dash = |c: char| matches!(c, '一' | '—' | '-' | '－' | '–' | '_' | '~' | '=' | '―');
-    let start = s.chars().take_while(|c| dash(*c)).count();
-    let end = s.chars().rev().take_while(|c| dash(*c)).count();
-    let total = s.chars().count();
-    // Tesseract sometimes drops one of the two dashes; a number with a dash
-    // on one side only, alone on its line, is still a folio.
-    if (start == 0 && end == 0) || start + end >= total || start > 3 || end > 3 {
-        return None;
-    }
-    // Inside a folio, a bar-like glyph is the digit 1 and a ring is 0.
-    let mid: String = s
-        .chars()
-        .skip(start)
-        .take(total - start - end)
-        .map(|c| match c {
-            '】' | ']' | '[' | '|' | 'l' | 'I' | '!' | '！' | '丨' => '1',
-            'O' | 'o' | '〇' => '0',
-            c => c,
-        })
-        .collect();
-    if !mid.chars().all(|c| c.is_ascii_digit()) || mid.len() > 4 {
-        return None;
-    }
-    // Printed with ASCII hyphens, keep them; read as 一 or a dash, the
-    // printed form is the em dash.
-    let ascii = (start == 0 || s.starts_with('-')) && (end == 0 || s.ends_with('-'));
-    Some(if ascii {
-        format!("- {mid} -")
-    } else {
-        format!("— {mid} —")
-    })
+    let s: String = chars.iter().collect();
+    crate::folio::parse(&s)
+        .filter(|f| f.has_dashes())
+        .map(|f| f.printed())
 }
 
 /// 〔2017〕 in a 文号 is read as 【2017], [2017] or (2017): a bracketed

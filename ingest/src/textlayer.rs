@@ -444,7 +444,7 @@ fn group_lines(mut glyphs: Vec<Glyph>, to_px: impl Fn(f32, f32) -> (f32, f32)) -
                 px1.max(0.0).round() as u32,
                 py1.max(0.0).round() as u32,
             ]),
-            confidence: 1.0,
+            confidence: crate::page::Confidence::CERTAIN,
         });
     }
     lines

@@ -60,10 +60,10 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
     if !p.lines.is_empty() {
         let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
         for l in &p.lines {
-            x0 = x0.min(l.bbox[0]);
-            y0 = y0.min(l.bbox[1]);
-            x1 = x1.max(l.bbox[2]);
-            y1 = y1.max(l.bbox[3]);
+            x0 = x0.min(l.bbox.x0());
+            y0 = y0.min(l.bbox.y0());
+            x1 = x1.max(l.bbox.x1());
+            y1 = y1.max(l.bbox.y1());
         }
         let _ = writeln!(
             x,
@@ -72,9 +72,10 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
             y1 - y0
         );
         for (i, l) in p.lines.iter().enumerate() {
-            let [a, b, c, d] = l.bbox;
+            let [a, b, c, d] = l.bbox.0;
             let (w, h) = (c.saturating_sub(a), d.saturating_sub(b));
-            let wc = (l.confidence / 100.0).clamp(0.0, 1.0);
+            // ALTO's WC and our confidence share the 0–1 scale.
+            let wc = l.confidence.get();
             let _ = writeln!(
                 x,
                 "<TextLine ID=\"{id}-l{n}\" HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\">\

@@ -3,8 +3,8 @@
 
 use super::*;
 use archive::{
-    Anchor, Fields, GazetteCode, IssueId, Line, NewDocument, NewIssue, NewPage, Paragraph,
-    Provenance, SourceFile,
+    Anchor, BBox, Confidence, Fields, GazetteCode, IssueId, Line, NewDocument, NewImage, NewIssue,
+    NewPage, Paragraph, Provenance, SourceFile, TextOrigin, Verdict,
 };
 use axum::http::Request;
 use http_body_util::BodyExt;
@@ -48,7 +48,7 @@ fn doc(f: Fields) -> NewDocument {
             anchors: vec![Anchor {
                 page: 1,
                 printed_page: 1,
-                bbox: [100, 200 + 60 * i as u32, 700, 250 + 60 * i as u32],
+                bbox: BBox([100, 200 + 60 * i as u32, 700, 250 + 60 * i as u32]),
             }],
         })
         .collect();
@@ -74,12 +74,18 @@ fn state() -> (tempfile::TempDir, AppState) {
         width: 800,
         height: 1100,
         dpi: Some(100.0),
-        origin: "ocr".into(),
-        image: Some(("png".into(), 800, 1100, png.bytes.clone())),
+        origin: TextOrigin::Ocr,
+        verdict: Verdict::Ok,
+        image: Some(NewImage {
+            format: "png".into(),
+            width: 800,
+            height: 1100,
+            bytes: png.bytes.clone(),
+        }),
         lines: vec![Line {
             text: "为做好政务公开工作，<现将>&“通知”".into(),
-            bbox: [100, 200, 700, 260],
-            confidence: 93.5,
+            bbox: BBox([100, 200, 700, 260]),
+            confidence: Confidence::new(0.935),
         }],
         error: None,
         provenance: Provenance {

@@ -491,7 +491,7 @@ async fn page(
             for pr in paras {
                 for an in &pr.anchors {
                     if an.page == pid.page as u32 {
-                        let [x0, y0, x1, y1] = an.bbox;
+                        let [x0, y0, x1, y1] = an.bbox.0;
                         boxes.push((x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)));
                     }
                 }

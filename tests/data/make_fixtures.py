@@ -16,6 +16,10 @@ corpus-issue/
     every corpus document in one born-digital issue, with its manifest: the
     segmentation check (issue.expected.jsonl is `gazette segment`'s output,
     checked against the manifest; regenerate with GAZETTE_UPDATE_GOLDEN=1).
+gap/
+    a six-page issue of four documents (printed pages 31-36) as a folder of
+    200-dpi G4 TIFF pages: the failed-page check (a test destroys page 3 and
+    the pages, citations and anchors after it must keep their numbers).
 issues/
     four small born-digital issues of different years and numbers: the archive's
     ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
@@ -86,6 +90,12 @@ def main():
            "--title-font", "wenkai-bold", "--seed", "1")
     shutil.copy(tmp / "corpus" / "issue.pdf", corpus / "issue.pdf")
     shutil.copy(tmp / "corpus" / "manifest.json", corpus / "manifest.json")
+    # An issue whose third page a test destroys.
+    gap = HERE / "gap"
+    shutil.rmtree(gap, ignore_errors=True)
+    render(gap, ["2018-gbfmd-15.txt", "2018-gf-43.txt", "1999-yjjl-10.txt", "2018-gbf-109.txt"], "--format",
+           "tiff-g4", "--font", "uming", "--title-font", "wenkai-bold", "--dpi", "200", "--year", "2018",
+           "--issue", "9", "--first-page", "31", "--seed", "4")
     # Small issues for the archive tests.
     issues = HERE / "issues"
     changed = HERE / "issues-changed"

@@ -6,9 +6,100 @@
 
 pub mod parse;
 
-use crate::page::{BBox, Line, PageText};
+use crate::page::{Line, PageText};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// The numbers segmentation decides by. Fractions are of the page's width
+/// or height, lengths in body line heights. Each was set by hand while
+/// developing on the pages of `scripts/eval_segment.py` (the seven first
+/// corpus documents rendered at three damage levels in four formats, and
+/// one born-digital issue), where every field came out exact; none was
+/// swept, and where a figure rests on a print convention the comment says
+/// which.
+#[derive(Clone, Debug, Serialize)]
+pub struct SegmentParams {
+    /// Running heads are printed in the top tenth of the page (GB/T 9704
+    /// puts the 版心 37 mm from the top of a 297 mm page; the head sits
+    /// above it).
+    pub head_zone: f32,
+    /// A top line recurring on at least this many pages is a running head
+    /// even without the issue in it (two: a head printed on facing pages).
+    pub min_head_repeats: usize,
+    /// Folios are printed in the bottom eighth of the page.
+    pub folio_zone: f32,
+    /// A folio stands apart: the gap above it is at least this many of its
+    /// own heights.
+    pub folio_gap: f32,
+    /// A short line in the folio's place with no 。 is a misread folio.
+    pub max_misread_folio_chars: usize,
+    /// A page whose first lines hold 目录 within this many lines is the
+    /// contents page.
+    pub contents_heading_lines: usize,
+    /// Or, with 目录 misread: at least this many lines ending in a page
+    /// number in parentheses…
+    pub min_contents_refs: usize,
+    /// …making up at least this share of its lines.
+    pub contents_ref_share: f32,
+    /// The page's left margin is this quantile of its lines' left edges
+    /// (low, so indented first lines do not move it; not the minimum, so
+    /// a stray mark in the margin does not).
+    pub margin_quantile: f32,
+    /// A title's characters are set at least this much wider apart than
+    /// the body's (GB/T 9704 sets titles in 二号 over a 三号 body: 22 pt /
+    /// 16 pt = 1.375).
+    pub title_pitch_ratio: f32,
+    /// A line's centre within this fraction of the page's width of the
+    /// page's centre is centred.
+    pub centre_tolerance: f32,
+    /// Lines shorter than this (in character widths, ASCII counting half)
+    /// are too short to measure a pitch on.
+    pub min_pitch_chars: f32,
+    /// A short last line of a wrapped title is at least this share of a
+    /// body line's height…
+    pub title_tail_height: f32,
+    /// …and at least this share of the title line above it.
+    pub title_tail_of_title: f32,
+    /// Of a title's first six characters, this many must agree with a
+    /// contents entry for the entry to confirm it (OCR may misread one).
+    pub contents_agreement: usize,
+    /// The signature block is printed right of this fraction of the width.
+    pub signature_left: f32,
+    /// An issuer's line is at most this many characters.
+    pub max_issuer_chars: usize,
+    /// A line indented more than this many line heights from the margin
+    /// begins a paragraph (the 2-character first-line indent is about 2).
+    pub indent: f32,
+    /// A line ending more than this many line heights short of the right
+    /// edge ends its paragraph.
+    pub short_line: f32,
+}
+
+impl Default for SegmentParams {
+    fn default() -> Self {
+        Self {
+            head_zone: 0.1,
+            min_head_repeats: 2,
+            folio_zone: 0.125,
+            folio_gap: 1.5,
+            max_misread_folio_chars: 8,
+            contents_heading_lines: 3,
+            min_contents_refs: 2,
+            contents_ref_share: 0.5,
+            margin_quantile: 0.1,
+            title_pitch_ratio: 1.3,
+            centre_tolerance: 1.0 / 12.0,
+            min_pitch_chars: 4.0,
+            title_tail_height: 0.8,
+            title_tail_of_title: 1.0 / 3.0,
+            contents_agreement: 5,
+            signature_left: 0.4,
+            max_issuer_chars: 30,
+            indent: 1.0,
+            short_line: 2.0,
+        }
+    }
+}
 
 /// What the caller knows of an issue when its pages do not say
 /// (`--gazette/--year/--issue`, then the file or folder name).
@@ -21,46 +112,14 @@ pub struct Hints {
     pub name: Option<String>,
 }
 
-/// Where a paragraph's characters are printed: a line box on a page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Anchor {
-    /// 1-based page of the issue (as scanned).
-    pub page: usize,
-    /// The page number printed on it.
-    pub printed_page: u32,
-    pub bbox: BBox,
-}
+pub use gazette_model::{Anchor, Fields, Paragraph};
 
-/// A paragraph of a document's standard text and where it is printed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Paragraph {
-    pub text: String,
-    pub anchors: Vec<Anchor>,
-}
-
-/// One document of an issue, as `gazette segment` prints it and as the
-/// archive will store it.
+/// One document of an issue: its fields (what `gazette segment` prints and
+/// the archive stores) and its paragraphs with their anchors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Document {
-    pub gazette: String,
-    pub year: u16,
-    pub issue: u16,
-    pub title: String,
-    pub doc_number: String,
-    pub doc_number_normalised: String,
-    pub issuer: String,
-    pub date: String,
-    pub date_iso: String,
-    pub attribute: String,
-    #[serde(rename = "type")]
-    pub doc_type: String,
-    pub start_page: u32,
-    pub end_page: u32,
-    /// The standard text: paragraphs joined by newlines.
-    pub text: String,
-    pub citation: String,
-    /// Hex SHA-256 of `text` in UTF-8.
-    pub sha256: String,
+    #[serde(flatten)]
+    pub fields: Fields,
     /// The paragraphs with their anchors (not printed by `segment`).
     #[serde(skip)]
     pub paragraphs: Vec<Paragraph>,
@@ -69,6 +128,7 @@ pub struct Document {
 /// A body line with where it is.
 #[derive(Clone, Debug)]
 struct Placed<'a> {
+    /// 1-based position of the page in its issue.
     page: usize,
     printed: u32,
     width: u32,
@@ -82,8 +142,10 @@ pub struct Identity {
     pub gazette: String,
     pub year: u16,
     pub issue: u16,
-    /// The printed page number of each scanned page (from `segment`; empty
-    /// from [`running_head`]).
+    /// The printed page number of each page of the issue by position
+    /// (`printed[0]` is the first page's), pages that could not be read
+    /// included, numbered from the run of their neighbours' folios (from
+    /// `segment`; empty from [`running_head`]).
     pub printed: Vec<u32>,
 }
 
@@ -140,13 +202,7 @@ fn identity_from_name(name: &str) -> Option<(u16, u16)> {
 
 /// The number on a folio line (— 12 —, - 12 -, 12).
 fn folio(s: &str) -> Option<u32> {
-    let t: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '—' | '-' | '－' | '–' | '一'))
-        .collect();
-    (!t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
-        .then(|| t.parse().ok())
-        .flatten()
+    crate::folio::parse(s).map(|f| f.number)
 }
 
 fn squash(s: &str) -> String {
@@ -186,12 +242,12 @@ fn is_heading(s: &str) -> bool {
     }
 }
 
-/// Whether a line's centre lies within a twelfth of the page's width of the
-/// page's centre, as titles and 文号 are set.
-fn centred(p: &Placed) -> bool {
+/// Whether a line's centre lies near the page's centre, as titles and 文号
+/// are set.
+fn centred(p: &Placed, k: &SegmentParams) -> bool {
     let b = p.line.bbox;
-    let centre = (b.x0() + b.x1()) as i64 / 2;
-    (centre - p.width as i64 / 2).abs() * 12 < p.width as i64
+    let centre = (b.x0() + b.x1()) as f32 / 2.0;
+    (centre - p.width as f32 / 2.0).abs() < p.width as f32 * k.centre_tolerance
 }
 
 /// A contents entry: a title (perhaps cut short with …) and the printed
@@ -204,9 +260,9 @@ fn contents_entry(s: &str) -> Option<(String, u32)> {
     (title.chars().count() >= 4).then(|| (title.to_string(), page))
 }
 
-/// Whether a line begins as a title does: five of its first six
+/// Whether a line begins as a title does: most of its first six
 /// characters agree (OCR may misread one).
-fn same_start(line: &str, title: &str) -> bool {
+fn same_start(line: &str, title: &str, k: &SegmentParams) -> bool {
     let (a, b) = (squash(line), squash(title));
     let agree = a
         .chars()
@@ -214,19 +270,19 @@ fn same_start(line: &str, title: &str) -> bool {
         .take(6)
         .filter(|(x, y)| x == y)
         .count();
-    agree >= 5.min(b.chars().count())
+    agree >= k.contents_agreement.min(b.chars().count())
 }
 
 /// The advance per character of a line, in pixels: its width over its
 /// characters (half for ASCII); `None` for lines too short to tell.
-fn pitch(l: &Line) -> Option<u32> {
+fn pitch(l: &Line, k: &SegmentParams) -> Option<u32> {
     let units: f32 = l
         .text
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
         .sum();
-    (units >= 4.0).then(|| (l.bbox.width() as f32 / units) as u32)
+    (units >= k.min_pitch_chars).then(|| (l.bbox.width() as f32 / units) as u32)
 }
 
 fn median(mut v: Vec<u32>) -> u32 {
@@ -237,30 +293,47 @@ fn median(mut v: Vec<u32>) -> u32 {
     *v.select_nth_unstable(m).1
 }
 
-/// Cuts one issue's pages (in order) into documents.
-pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
+/// Cuts one issue's pages into documents. `pages` are the pages that were
+/// read, in order; each is placed by its own position in the issue
+/// (`PageText::page`), so a page that failed to read leaves its gap and the
+/// pages after it keep their numbers.
+pub fn segment(pages: &[&PageText], hints: &Hints) -> (Identity, Vec<Document>) {
+    segment_with(pages, hints, &SegmentParams::default())
+}
+
+/// [`segment`] with other parameters.
+pub fn segment_with(
+    pages: &[&PageText],
+    hints: &Hints,
+    k: &SegmentParams,
+) -> (Identity, Vec<Document>) {
     // Running heads, folios and printed page numbers.
     let mut identity: Option<Identity> = None;
-    let mut printed: Vec<Option<u32>> = Vec::with_capacity(pages.len());
+    let positions = pages.iter().map(|p| p.page.max(1)).max().unwrap_or(0);
+    let mut printed: Vec<Option<u32>> = vec![None; positions];
     let mut bodies: Vec<Vec<&Line>> = Vec::with_capacity(pages.len());
     // A running head may carry the issue on some pages and only the
     // gazette's name on others: a top line that recurs on several pages is
     // a head too.
     let mut tops: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in pages {
-        if let Some(first) = p.lines.first().filter(|l| l.bbox.y0() < p.height / 10) {
+        let head_zone = (p.height as f32 * k.head_zone) as u32;
+        if let Some(first) = p.lines.first().filter(|l| l.bbox.y0() < head_zone) {
             *tops.entry(squash(&first.text)).or_default() += 1;
         }
     }
     for p in pages {
         let mut lines: Vec<&Line> = p.lines.iter().collect();
-        let top = p.height / 10;
+        let top = (p.height as f32 * k.head_zone) as u32;
         if let Some(first) = lines.first() {
             if first.bbox.y0() < top {
                 if let Some(id) = running_head(&first.text) {
                     identity.get_or_insert(id);
                     lines.remove(0);
-                } else if tops.get(&squash(&first.text)).is_some_and(|n| *n >= 2) {
+                } else if tops
+                    .get(&squash(&first.text))
+                    .is_some_and(|n| *n >= k.min_head_repeats)
+                {
                     lines.remove(0);
                 }
             }
@@ -269,18 +342,23 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
         if let Some(&last) = lines.last() {
             // The folio sits low, set apart from the text above it.
             let gap = lines.len() < 2
-                || lines[lines.len() - 2].bbox.y1() + last.bbox.height() * 3 / 2 < last.bbox.y0();
-            if last.bbox.y0() > p.height - p.height / 8 && gap {
+                || lines[lines.len() - 2].bbox.y1() as f32
+                    + last.bbox.height() as f32 * k.folio_gap
+                    < last.bbox.y0() as f32;
+            let zone = p.height as f32 * (1.0 - k.folio_zone);
+            if last.bbox.y0() as f32 > zone && gap {
                 if let Some(n) = folio(&last.text) {
                     number = Some(n);
                     lines.pop();
-                } else if squash(&last.text).chars().count() <= 8 && !last.text.contains('。') {
+                } else if squash(&last.text).chars().count() <= k.max_misread_folio_chars
+                    && !last.text.contains('。')
+                {
                     // A few marks in the folio's place are a folio misread.
                     lines.pop();
                 }
             }
         }
-        printed.push(number);
+        printed[p.page.max(1) - 1] = number;
         bodies.push(lines);
     }
     infer_page_numbers(&mut printed);
@@ -307,7 +385,7 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
     // The contents page is skipped; its entries are not trusted for text.
     let mut stream: Vec<Placed> = Vec::new();
     let mut entries: Vec<(String, u32)> = Vec::new();
-    for (i, (p, lines)) in pages.iter().zip(&bodies).enumerate() {
+    for (p, lines) in pages.iter().zip(&bodies) {
         // A contents page is headed 目录, or (when that is misread) is
         // mostly lines ending in a page number in parentheses.
         let refs = lines
@@ -323,19 +401,24 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
                 })
             })
             .count();
-        let contents = lines.iter().take(3).any(|l| squash(&l.text) == "目录")
-            || (refs >= 2 && refs * 2 >= lines.len());
+        let contents = lines
+            .iter()
+            .take(k.contents_heading_lines)
+            .any(|l| squash(&l.text) == "目录")
+            || (refs >= k.min_contents_refs
+                && refs as f32 >= lines.len() as f32 * k.contents_ref_share);
         if contents {
             entries.extend(lines.iter().filter_map(|l| contents_entry(&l.text)));
             continue;
         }
         let mut xs: Vec<u32> = lines.iter().map(|l| l.bbox.x0()).collect();
         xs.sort_unstable();
-        let left_margin = xs.get(xs.len() / 10).copied().unwrap_or(0);
+        let at = (xs.len() as f32 * k.margin_quantile) as usize;
+        let left_margin = xs.get(at).copied().unwrap_or(0);
         for l in lines {
             stream.push(Placed {
-                page: i + 1,
-                printed: printed[i],
+                page: p.page.max(1),
+                printed: printed[p.page.max(1) - 1],
                 width: p.width,
                 left_margin,
                 line: l,
@@ -343,23 +426,24 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
         }
     }
     let line_h = median(stream.iter().map(|p| p.line.bbox.height()).collect());
-    let body_pitch = median(stream.iter().filter_map(|p| pitch(p.line)).collect());
+    let body_pitch = median(stream.iter().filter_map(|p| pitch(p.line, k)).collect());
     // A title is set larger than the body: its characters are wider apart
     // (OCR line heights alone are too noisy to tell), and it is centred.
     let is_title = |p: &Placed| {
-        let large = pitch(p.line).is_some_and(|q| q * 100 >= body_pitch * 130);
+        let large =
+            pitch(p.line, k).is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio);
         // Titles never end a sentence or a clause.
         let sentence = p
             .line
             .text
             .trim_end()
             .ends_with(['。', '：', '；', '，', '、', ':', ';', ',']);
-        let centred = centred(p) && !p.line.text.contains('\t');
+        let centred = centred(p, k) && !p.line.text.contains('\t');
         // The contents page confirms a title its entry names, on its page,
         // even one not set larger (it is never trusted to invent one).
         let listed = entries
             .iter()
-            .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title));
+            .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title, k));
         centred && !sentence && (large || listed)
     };
 
@@ -371,10 +455,10 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
     // measure; it continues the title when centred and as tall.
     let continues_title = |p: &Placed, prev: &Placed| {
         let b = p.line.bbox;
-        centred(p)
-            && pitch(p.line).is_none()
-            && b.height() * 10 >= line_h * 8
-            && b.height() * 3 >= prev.line.bbox.height()
+        centred(p, k)
+            && pitch(p.line, k).is_none()
+            && b.height() as f32 >= line_h as f32 * k.title_tail_height
+            && b.height() as f32 >= prev.line.bbox.height() as f32 * k.title_tail_of_title
             && parse::doc_number(&p.line.text).is_none()
             && !parse::is_date_line(&p.line.text)
     };
@@ -394,7 +478,7 @@ pub fn segment(pages: &[PageText], hints: &Hints) -> (Identity, Vec<Document>) {
 
     let docs = groups
         .into_iter()
-        .map(|(title_lines, rest)| build(&identity, &title_lines, &rest, line_h))
+        .map(|(title_lines, rest)| build(&identity, &title_lines, &rest, line_h, k))
         .collect();
     (identity, docs)
 }
@@ -421,7 +505,13 @@ fn infer_page_numbers(n: &mut [Option<u32>]) {
     }
 }
 
-fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) -> Document {
+fn build(
+    id: &Identity,
+    title_lines: &[&Placed],
+    rest: &[&Placed],
+    line_h: u32,
+    k: &SegmentParams,
+) -> Document {
     let title: String = join_lines(title_lines.iter().map(|p| p.line.text.as_str()));
     let mut body: Vec<&Placed> = rest.to_vec();
     let mut doc_number = String::new();
@@ -441,7 +531,7 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
     }
     // The signature block at the end: issuer, date, attribute, printed to
     // the right.
-    let right = |p: &Placed| p.line.bbox.x0() > p.width * 2 / 5;
+    let right = |p: &Placed| p.line.bbox.x0() as f32 > p.width as f32 * k.signature_left;
     let mut attribute = String::new();
     let mut date = String::new();
     let mut issuer = String::new();
@@ -453,7 +543,7 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
     }
     let signs = |p: &Placed| {
         right(p)
-            && p.line.text.chars().count() <= 30
+            && p.line.text.chars().count() <= k.max_issuer_chars
             && !parse::is_date_line(&p.line.text)
             && !p.line.text.trim_end().ends_with(['。', '；', '：', '，'])
     };
@@ -473,7 +563,7 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
             body.pop();
         }
     }
-    let paragraphs = paragraphs(&body, line_h);
+    let paragraphs = paragraphs(&body, line_h, k);
     let text = paragraphs
         .iter()
         .map(|p| p.text.as_str())
@@ -498,22 +588,24 @@ fn build(id: &Identity, title_lines: &[&Placed], rest: &[&Placed], line_h: u32) 
         .map(|b| format!("{b:02x}"))
         .collect();
     Document {
-        gazette: id.gazette.clone(),
-        year: id.year,
-        issue: id.issue,
-        doc_type: parse::doc_type(&title).unwrap_or("").to_string(),
-        title,
-        doc_number,
-        doc_number_normalised: normalised,
-        issuer,
-        date_iso: parse::date_iso(&date).unwrap_or_default(),
-        date,
-        attribute,
-        start_page,
-        end_page,
-        text,
-        citation,
-        sha256,
+        fields: Fields {
+            gazette: id.gazette.clone(),
+            year: id.year,
+            issue: id.issue,
+            doc_type: parse::doc_type(&title).unwrap_or("").to_string(),
+            title,
+            doc_number,
+            doc_number_normalised: normalised,
+            issuer,
+            date_iso: parse::date_iso(&date).unwrap_or_default(),
+            date,
+            attribute,
+            start_page,
+            end_page,
+            text,
+            citation,
+            sha256,
+        },
         paragraphs,
     }
 }
@@ -538,7 +630,7 @@ fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 
 /// Lines into paragraphs: a new one at an indented line, a heading, a table
 /// row, or after a line that stopped short of the right margin.
-fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
+fn paragraphs(body: &[&Placed], line_h: u32, k: &SegmentParams) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
     let right_edge = body.iter().map(|p| p.line.bbox.x1()).max().unwrap_or(0);
     let mut prev_short = true;
@@ -546,11 +638,11 @@ fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
     for p in body {
         let l = p.line;
         let table = l.text.contains('\t');
-        let indented = l.bbox.x0() > p.left_margin + line_h;
+        let indented = l.bbox.x0() as f32 > p.left_margin as f32 + line_h as f32 * k.indent;
         let start =
             out.is_empty() || table || prev_table || indented || prev_short || is_heading(&l.text);
         let anchor = Anchor {
-            page: p.page,
+            page: p.page as u32,
             printed_page: p.printed,
             bbox: l.bbox,
         };
@@ -563,7 +655,7 @@ fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
             last.text = join_lines([last.text.as_str(), l.text.as_str()].into_iter());
             last.anchors.push(anchor);
         }
-        prev_short = l.bbox.x1() + 2 * line_h < right_edge;
+        prev_short = (l.bbox.x1() as f32 + k.short_line * line_h as f32) < right_edge as f32;
         prev_table = table;
     }
     out
@@ -572,6 +664,7 @@ fn paragraphs(body: &[&Placed], line_h: u32) -> Vec<Paragraph> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::BBox;
 
     #[test]
     fn running_heads_and_names() {
@@ -592,10 +685,6 @@ mod tests {
 
     #[test]
     fn folios_and_inferred_numbers() {
-        assert_eq!(folio("— 12 —"), Some(12));
-        assert_eq!(folio("- 3 -"), Some(3));
-        assert_eq!(folio("7"), Some(7));
-        assert_eq!(folio("第7页"), None);
         let mut n = vec![None, Some(2), None, None, Some(5), None];
         infer_page_numbers(&mut n);
         assert_eq!(
@@ -625,7 +714,7 @@ mod tests {
                 .map(|(t, x0, y0, x1)| Line {
                     text: t.to_string(),
                     bbox: BBox([*x0, *y0, *x1, y0 + 48]),
-                    confidence: 1.0,
+                    confidence: crate::page::Confidence::CERTAIN,
                 })
                 .collect(),
             ..Default::default()
@@ -635,7 +724,7 @@ mod tests {
     #[test]
     fn contents_confirm_a_plain_title_and_orders_have_numbers() {
         let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
-        let pages = vec![
+        let pages = [
             page(
                 1,
                 &[
@@ -670,10 +759,10 @@ mod tests {
                 ],
             ),
         ];
-        let (id, docs) = segment(&pages, &Hints::default());
+        let (id, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
         assert_eq!((id.year, id.issue), (2018, 3));
         assert_eq!(docs.len(), 1, "{docs:?}");
-        let d = &docs[0];
+        let d = &docs[0].fields;
         assert_eq!(d.title, "云南省人民政府令");
         assert_eq!(d.doc_type, "令");
         assert_eq!(
@@ -685,7 +774,7 @@ mod tests {
             ("云南省人民政府", "2018-01-24")
         );
         assert_eq!(
-            d.paragraphs.len(),
+            docs[0].paragraphs.len(),
             1,
             "a wrapped line continues its paragraph"
         );
@@ -701,7 +790,7 @@ mod tests {
             issue: Some(7),
             name: Some("yn-2019-04".into()),
         };
-        let (id, _) = segment(std::slice::from_ref(&body), &hints);
+        let (id, _) = segment(&[&body], &hints);
         assert_eq!(
             (id.gazette.as_str(), id.year, id.issue),
             ("云南省人民政府公报", 2019, 7)
@@ -713,7 +802,7 @@ mod tests {
                 ("正文", 310, 500, 900),
             ],
         );
-        let (id, _) = segment(&[headed], &hints);
+        let (id, _) = segment(&[&headed], &hints);
         assert_eq!(
             (id.gazette.as_str(), id.year, id.issue),
             ("某某公报", 2020, 1)
@@ -722,7 +811,7 @@ mod tests {
 
     #[test]
     fn heads_without_the_issue_and_signatures_without_a_date() {
-        let pages = vec![
+        let pages = [
             page(
                 1,
                 &[
@@ -753,18 +842,18 @@ mod tests {
             ),
             page(3, &[("云南省人民政府公报", 310, 170, 750)]),
         ];
-        let (_, docs) = segment(&pages, &Hints::default());
+        let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
         assert_eq!(docs.len(), 1, "{docs:?}");
         assert!(
-            !docs[0].text.contains("公报"),
+            !docs[0].fields.text.contains("公报"),
             "the head is not text: {}",
-            docs[0].text
+            docs[0].fields.text
         );
         assert_eq!(
-            (docs[0].issuer.as_str(), docs[0].date.as_str()),
+            (docs[0].fields.issuer.as_str(), docs[0].fields.date.as_str()),
             ("云南省人民政府", "")
         );
-        assert_eq!(docs[0].end_page, 2);
+        assert_eq!(docs[0].fields.end_page, 2);
     }
 
     #[test]
@@ -778,11 +867,13 @@ mod tests {
             Some(12)
         );
         assert_eq!(contents_entry("（一）严格审查公开属性"), None);
+        let k = SegmentParams::default();
         assert!(same_start(
             "国务院办公打关于2019年",
-            "国务院办公厅关于2019年部分节假日安排的通知"
+            "国务院办公厅关于2019年部分节假日安排的通知",
+            &k
         ));
-        assert!(!same_start("各省、自治区", "国务院办公厅关于"));
+        assert!(!same_start("各省、自治区", "国务院办公厅关于", &k));
     }
 
     #[test]
@@ -799,5 +890,58 @@ mod tests {
         for t in ["一般情况下", "第一次会议", "各州、市人民政府"] {
             assert!(!is_heading(t), "{t}");
         }
+    }
+
+    #[test]
+    fn pages_are_placed_by_their_own_position_not_their_place_in_the_list() {
+        let head = ("云南省人民政府公报  2018年第9期", 310, 170, 850);
+        let body = |n: usize, folio: &'static str| {
+            page(
+                n,
+                &[
+                    head,
+                    (
+                        "第二页的正文继续写在这里，直到本页结束为止，一共有三十个字左右。",
+                        310,
+                        560,
+                        2170,
+                    ),
+                    (folio, 1190, 3310, 1290),
+                ],
+            )
+        };
+        let mut first = body(1, "— 31 —");
+        first.lines.insert(
+            1,
+            Line {
+                text: "关于某事的通告".into(),
+                bbox: BBox([900, 400, 1580, 448]),
+                confidence: crate::page::Confidence::CERTAIN,
+            },
+        );
+        // Page 3 could not be read: the list holds positions 1, 2, 4, 5.
+        let pages = [
+            first,
+            body(2, "— 32 —"),
+            body(4, "— 34 —"),
+            body(5, "— 35 —"),
+        ];
+        let (id, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+        assert_eq!(id.printed, vec![31, 32, 33, 34, 35]);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(
+            (docs[0].fields.start_page, docs[0].fields.end_page),
+            (31, 35)
+        );
+        let placed: Vec<(u32, u32)> = docs[0]
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.anchors.iter().map(|a| (a.page, a.printed_page)))
+            .collect();
+        assert!(
+            placed.contains(&(4, 34)) && placed.contains(&(5, 35)),
+            "{placed:?}"
+        );
+        assert!(placed.iter().all(|(page, printed)| printed - page == 30));
     }
 }

@@ -1,0 +1,14 @@
+//! The model both libraries speak: what a read page is made of (boxes,
+//! lines, confidence, where the text came from, the page's verdict) and what
+//! a document is made of (its fields, paragraphs and their anchors).
+//!
+//! `ingest` produces these types and `archive` stores them; neither depends
+//! on the other, so the shapes they share live here, in a leaf crate with no
+//! dependency but serde. A type here changes only with both sides in mind:
+//! the archive keeps these records on disk (see its format version).
+
+mod document;
+mod page;
+
+pub use document::{Anchor, Fields, Paragraph};
+pub use page::{BBox, Confidence, Line, TextOrigin, Verdict};

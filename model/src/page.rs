@@ -1,0 +1,200 @@
+//! A read page's parts: boxes in page pixels, lines of text with their
+//! confidence, where the text came from and what the reader concluded
+//! about the page as a whole.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An axis-aligned box in page pixels: left, top, right, bottom
+/// (exclusive). Serialised as `[x0, y0, x1, y1]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BBox(pub [u32; 4]);
+
+impl BBox {
+    pub fn x0(&self) -> u32 {
+        self.0[0]
+    }
+    pub fn y0(&self) -> u32 {
+        self.0[1]
+    }
+    pub fn x1(&self) -> u32 {
+        self.0[2]
+    }
+    pub fn y1(&self) -> u32 {
+        self.0[3]
+    }
+    pub fn height(&self) -> u32 {
+        self.y1().saturating_sub(self.y0())
+    }
+    pub fn width(&self) -> u32 {
+        self.x1().saturating_sub(self.x0())
+    }
+    /// The smallest box holding both.
+    pub fn union(&self, o: &BBox) -> BBox {
+        BBox([
+            self.x0().min(o.x0()),
+            self.y0().min(o.y0()),
+            self.x1().max(o.x1()),
+            self.y1().max(o.y1()),
+        ])
+    }
+}
+
+/// How sure a recogniser is of a reading: a probability-like figure on
+/// 0–1, the scale of ALTO's `WC`. 1 for text taken from a born-digital
+/// text layer.
+///
+/// The value is always finite and within 0–1: [`Confidence::new`] clamps,
+/// and reading a stored record does too. Archives of format 1 stored
+/// text-layer lines at 100 (a 0–100 scale); a stored value above 1 is read
+/// as a percentage, so those records mean what they meant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
+pub struct Confidence(f32);
+
+impl Confidence {
+    /// Certain: a born-digital text layer.
+    pub const CERTAIN: Confidence = Confidence(1.0);
+
+    /// A confidence on 0–1; out-of-range values are clamped and NaN is 0.
+    pub fn new(value: f32) -> Confidence {
+        if value.is_nan() {
+            Confidence(0.0)
+        } else {
+            Confidence(value.clamp(0.0, 1.0))
+        }
+    }
+
+    /// From a 0–100 percentage (Tesseract's symbol confidence).
+    pub fn from_percent(value: f32) -> Confidence {
+        Confidence::new(value / 100.0)
+    }
+
+    pub fn get(self) -> f32 {
+        self.0
+    }
+}
+
+impl Serialize for Confidence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f32(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f32::deserialize(d)?;
+        // Format 1 kept text-layer lines at 100 on a 0–100 scale.
+        Ok(if v > 1.0 {
+            Confidence::from_percent(v)
+        } else {
+            Confidence::new(v)
+        })
+    }
+}
+
+/// One printed line: its text, where it is on the page, and how sure the
+/// reader was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub text: String,
+    pub bbox: BBox,
+    pub confidence: Confidence,
+}
+
+/// Where a page's text came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextOrigin {
+    /// Recognised from the page image.
+    #[default]
+    Ocr,
+    /// Read from a born-digital PDF's text layer.
+    TextLayer,
+}
+
+impl TextOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextOrigin::Ocr => "ocr",
+            TextOrigin::TextLayer => "text-layer",
+        }
+    }
+}
+
+/// What reading concluded about a page as a whole, so that a page is never
+/// reported as read with nothing in it while it has ink.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "lowercase")]
+pub enum Verdict {
+    /// Text was read from a page whose ink it accounts for.
+    #[default]
+    Ok,
+    /// No ink on the page (measured); no text is expected.
+    Blank(String),
+    /// Something is off and a person should look: ink but little or no
+    /// text read, and the like. The reason says what was measured.
+    Suspect(String),
+    /// The page could not be read; the reason is the error naming file and
+    /// page.
+    Failed(String),
+}
+
+impl Verdict {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Blank(_) => "blank",
+            Verdict::Suspect(_) => "suspect",
+            Verdict::Failed(_) => "failed",
+        }
+    }
+
+    /// The measured reason, empty for `ok`.
+    pub fn reason(&self) -> &str {
+        match self {
+            Verdict::Ok => "",
+            Verdict::Blank(r) | Verdict::Suspect(r) | Verdict::Failed(r) => r,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_is_always_within_zero_and_one() {
+        assert_eq!(Confidence::new(1.7).get(), 1.0);
+        assert_eq!(Confidence::new(-0.2).get(), 0.0);
+        assert_eq!(Confidence::new(f32::NAN).get(), 0.0);
+        assert_eq!(Confidence::from_percent(91.0).get(), 0.91);
+        let read: Confidence = serde_json::from_str("0.87").unwrap();
+        assert_eq!(read.get(), 0.87);
+        // A format-1 text-layer line.
+        let legacy: Confidence = serde_json::from_str("100.0").unwrap();
+        assert_eq!(legacy, Confidence::CERTAIN);
+        assert_eq!(serde_json::to_string(&Confidence::new(0.5)).unwrap(), "0.5");
+    }
+
+    #[test]
+    fn boxes_and_verdicts_serialise_plainly() {
+        let l = Line {
+            text: "第一条".into(),
+            bbox: BBox([1, 2, 3, 4]),
+            confidence: Confidence::new(0.25),
+        };
+        let s = serde_json::to_string(&l).unwrap();
+        assert_eq!(s, r#"{"text":"第一条","bbox":[1,2,3,4],"confidence":0.25}"#);
+        let v = Verdict::Suspect("ink on 12% of the page, 0 characters read".into());
+        let s = serde_json::to_string(&v).unwrap();
+        assert_eq!(
+            s,
+            r#"{"kind":"suspect","reason":"ink on 12% of the page, 0 characters read"}"#
+        );
+        assert_eq!(serde_json::from_str::<Verdict>(&s).unwrap(), v);
+        assert_eq!(
+            serde_json::to_string(&Verdict::Ok).unwrap(),
+            r#"{"kind":"ok"}"#
+        );
+        assert_eq!(TextOrigin::TextLayer.as_str(), "text-layer");
+    }
+}
