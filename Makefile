@@ -37,12 +37,18 @@ eval-deps: deps
 	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz" 2>/dev/null || \
 		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz
 
+# Each measurement is printed and recorded in its section of MEASURED.md.
 eval: eval-deps build
-	python3 scripts/eval_ocr.py
-	python3 scripts/eval_segment.py
+	mkdir -p target
+	set -o pipefail; python3 scripts/eval_ocr.py | tee target/eval-ocr.txt
+	python3 scripts/measured.py eval-ocr < target/eval-ocr.txt
+	set -o pipefail; python3 scripts/eval_segment.py | tee target/eval-segment.txt
+	python3 scripts/measured.py eval-segment < target/eval-segment.txt
 
 bench: deps
-	cargo bench --bench ocr --bench segment --bench archive
+	mkdir -p target
+	set -o pipefail; cargo bench --bench ocr --bench segment --bench archive 2>&1 | tee target/bench.txt
+	grep -vE '^(\s*(Compiling|Finished|Running|Gnuplot|Benchmarking))' target/bench.txt | python3 scripts/measured.py bench
 
 clean:
 	cargo clean

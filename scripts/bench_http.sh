@@ -12,10 +12,13 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 big=target/bench-archive-100k
 pages=target/demo-archive
-[ -f "$big/BUILT" ] || { echo "build $big first: cargo bench --bench archive"; exit 1; }
+[ -f "$big/BUILT" ] && [ -f target/search-queries.txt ] || { echo "build $big and the load queries first: cargo bench --bench archive"; exit 1; }
 [ -f "$pages/FORMAT" ] || { echo "build $pages first: scripts/demo.sh"; exit 1; }
 cargo build --release -q
 bin=./target/release/gazette
+# Everything measured below is printed and then recorded in MEASURED.md
+# (section http).
+measure() {
 $bin serve --archive "$big" --addr 127.0.0.1:18080 2>/dev/null & a=$!
 $bin serve --archive "$pages" --addr 127.0.0.1:18081 2>/dev/null & b=$!
 trap 'kill $a $b 2>/dev/null' EXIT
@@ -37,3 +40,6 @@ echo "== memory over 60 s of searches (RSS, kB)"
 echo "before: $(ps -o rss= -p $a)"
 DURATION=60s run "search, 60 s" "http://127.0.0.1:18080/api/search?q=$q" >/dev/null
 echo "after:  $(ps -o rss= -p $a)"
+}
+measure | tee target/bench-http.txt
+python3 scripts/measured.py http < target/bench-http.txt
