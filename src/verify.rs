@@ -22,6 +22,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for p in &problems {
         println!("{}: {}", p.id, p.what);
     }
+    // Pages read as blank, suspect or failed are not damage to the archive
+    // either, but each is a page a person should look at.
+    let mut flagged = 0;
+    for issue in archive.issues()? {
+        for n in 1..=issue.current().pages {
+            let id = archive::PageId {
+                issue: issue.id.clone(),
+                page: n as u16,
+            };
+            if let Some(p) = archive.page(&id, None)? {
+                if p.verdict != archive::Verdict::Ok {
+                    flagged += 1;
+                    eprintln!("page {id}: {}: {}", p.verdict.name(), p.verdict.reason());
+                }
+            }
+        }
+    }
+    if flagged > 0 {
+        eprintln!("{flagged} pages to look at (blank, suspect or failed)");
+    }
     // Sources that could not be ingested are not damage to the archive,
     // but an archivist should see them.
     for (path, error) in archive.failures()? {

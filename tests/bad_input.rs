@@ -132,13 +132,17 @@ fn every_bad_file_is_named_and_the_rest_completes() {
         ErrorKind::Pdf(_) | ErrorKind::NoPages
     ));
     assert!(matches!(find("loop.pdf").kind, ErrorKind::PageTreeLoop(..)));
+    // JBIG2 is decoded now; this stream is not JBIG2 data at all.
     let jbig2 = find("jbig2.pdf");
-    assert!(matches!(&jbig2.kind, ErrorKind::Unsupported(m) if m.contains("JBIG2")));
+    assert!(
+        matches!(&jbig2.kind, ErrorKind::Image(m) if m.contains("Jbig2Decode")),
+        "{jbig2}"
+    );
     assert_eq!(jbig2.page, Some(1));
     assert!(
-        jbig2
-            .to_string()
-            .contains("jbig2.pdf: page 1: unsupported image encoding: JBIG2Decode"),
+        jbig2.to_string().contains(
+            "jbig2.pdf: page 1: corrupt or truncated image: cannot decode Jbig2Decode image"
+        ),
         "{jbig2}"
     );
     assert_eq!(failed.len(), 7, "{failed:?}");

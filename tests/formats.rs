@@ -145,3 +145,63 @@ fn born_digital_pdf_uses_its_text_layer() {
         }
     }
 }
+
+/// A JPEG with an EXIF APP1 segment saying `orientation` (1–8).
+fn jpeg_with_orientation(img: &image::GrayImage, orientation: u16) -> Vec<u8> {
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 95)
+        .encode_image(img)
+        .unwrap();
+    // TIFF header (little endian), one IFD entry: 0x0112 SHORT 1 value.
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+    tiff.extend_from_slice(&3u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&orientation.to_le_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn camera_orientation_alpha_and_sixteen_bits_read_right() {
+    // A 40×20 landscape image, dark on its left half, stored with EXIF
+    // orientation 6 (rotate 90° clockwise to view): upright it is 20×40,
+    // dark on its top half.
+    let mut img = image::GrayImage::from_pixel(40, 20, image::Luma([255]));
+    for y in 0..20 {
+        for x in 0..20 {
+            img.put_pixel(x, y, image::Luma([0]));
+        }
+    }
+    let page = ingest::raster::decode(&jpeg_with_orientation(&img, 6), 0).unwrap();
+    assert_eq!((page.raster.width, page.raster.height), (20, 40));
+    assert!(page.raster.get(10, 5) < 60 && page.raster.get(10, 35) > 200);
+
+    // Transparent pixels are paper, whatever colour they store.
+    let mut rgba = image::RgbaImage::from_pixel(10, 10, image::Rgba([0, 0, 0, 0]));
+    rgba.put_pixel(3, 3, image::Rgba([0, 0, 0, 255]));
+    let mut png = Vec::new();
+    rgba.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let page = ingest::raster::decode(&png, 0).unwrap();
+    assert_eq!(page.raster.get(0, 0), 255);
+    assert_eq!(page.raster.get(3, 3), 0);
+
+    // 16-bit grey keeps its level.
+    let deep =
+        image::ImageBuffer::<image::Luma<u16>, _>::from_pixel(8, 8, image::Luma([0x8000u16]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma16(deep)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let page = ingest::raster::decode(&png, 0).unwrap();
+    assert_eq!(page.raster.get(4, 4), 128);
+}

@@ -16,10 +16,13 @@ fn clean_page_cer_is_under_one_and_a_half_percent() {
         ..Options::default()
     };
     let mut text = String::new();
+    let mut verdict = None;
     pipeline::run(&issues, &engine, &opts, |e| match e {
         Event::Issue(i) => {
             for p in i.pages {
-                text = p.read.unwrap_or_else(|f| panic!("{f}")).text();
+                let page = p.read.unwrap_or_else(|f| panic!("{f}"));
+                text = page.text();
+                verdict = Some(page.verdict);
             }
         }
         Event::Unreadable(f) => panic!("{f}"),
@@ -34,4 +37,5 @@ fn clean_page_cer_is_under_one_and_a_half_percent() {
     assert!(text.contains("云政办发〔2017〕22号"), "{text}");
     assert!(text.lines().last().is_some_and(|l| l == "— 2 —"), "{text}");
     assert!(!text.contains("云 南"));
+    assert_eq!(verdict, Some(ingest::Verdict::Ok), "a page read well is ok");
 }

@@ -64,6 +64,17 @@ fn a_failed_page_keeps_every_later_page_citation_and_anchor_in_place() {
         assert_eq!(kind == "failed", n == 3, "page {n}: {page}");
     }
 
+    // verify lists the failed page for a person to look at, and finds the
+    // archive sound.
+    let out = gazette()
+        .args(["verify", "--archive"])
+        .arg(&arc)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("page yn-2018-09-p03: failed: "), "{err}");
+
     // Every document after the failed page: its printed pages and citation
     // as printed, and every anchor on a page of that printed number.
     let last = manifest["documents"]
@@ -128,6 +139,13 @@ fn a_failed_page_keeps_every_later_page_citation_and_anchor_in_place() {
         }
     }
     assert!(anchors > 10, "only {anchors} anchors after the failed page");
+
+    // The issue's web page says which page could not be read.
+    let html = get_text(&format!("{base}/issues/yn-2018-09"));
+    assert!(
+        html.contains("第33页</a> <span class=\"verdict\">（未能读取："),
+        "{html}"
+    );
 
     // ALTO of an OCR'd page: WC is the engine's line confidence, on 0–1.
     let alto = get_text(&format!("{base}/api/pages/yn-2018-09-p04/alto"));

@@ -1,29 +1,31 @@
 //! The ingest library: reads gazette issues (page images, scanned and
 //! born-digital PDFs), preprocesses and OCRs them into pages of lines with
-//! geometry. It knows nothing of storage, indexing or HTTP.
+//! geometry, and cuts each issue into its documents. It knows nothing of
+//! storage, indexing or HTTP.
 //!
-//! The stages are functions, in pipeline order: [`source::discover`] and
-//! [`source::open`] find issues and their pages; [`raster`] and [`pdf`]
-//! decode page images; [`textlayer`] reads born-digital text;
-//! [`preprocess::prepare`] readies an image; an [`ocr::OcrEngine`]
-//! recognises it; [`textfix`] puts the text right; [`pipeline::run`] runs it
-//! all in parallel and in order.
+//! The stages, each a folder, in pipeline order: [`source`] finds issues
+//! and their pages; [`decode`] turns a page's bytes into its image as
+//! printed ([`raster`] for image files, [`pdf`] and [`compose`] for PDFs)
+//! or its text ([`textlayer`]); [`prepare`] readies an image
+//! ([`preprocess::prepare`]); [`recognise`] reads it (an [`OcrEngine`], the
+//! [`textfix`] that puts print right, each page's [`verdict`]);
+//! [`segment`] cuts an issue into documents. [`pipeline::run`] runs
+//! reading in parallel and hands over whole issues in order.
 
+pub mod decode;
 pub mod error;
-pub mod folio;
-pub mod keep;
-pub mod ocr;
 pub mod page;
-pub mod pdf;
 pub mod pipeline;
-pub mod preprocess;
-pub mod raster;
+pub mod prepare;
+pub mod recognise;
 pub mod segment;
 pub mod source;
-mod tess;
-pub mod textfix;
-pub mod textlayer;
-pub mod verdict;
+
+// The stages' modules by their own names, as the rest of the workspace
+// knows them.
+pub use decode::{compose, keep, pdf, raster, textlayer};
+pub use prepare::preprocess;
+pub use recognise::{folio, ocr, textfix, verdict};
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;

@@ -3,9 +3,11 @@
 //! pool, delivered as whole issues in input order, each page in its place
 //! (read or failed), with a bounded number of pages being decoded.
 
+use crate::compose::{self, ComposeParams};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ocr::OcrEngine;
 use crate::page::{Line, PageImage, PageText, TextOrigin, Verdict};
+use crate::pdf::PdfFile;
 use crate::preprocess::{self, Preprocess};
 use crate::source::{self, IssueSource, PageRef, PageTask};
 use crate::verdict::{self, VerdictParams};
@@ -255,8 +257,8 @@ fn read_task<E: OcrEngine + ?Sized>(
     keep: bool,
 ) -> IssuePage {
     let read = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut page = read_page(task, engine, cfg)?;
-        if keep {
+        let mut page = read_page(task, engine, cfg, keep)?;
+        if keep && page.image.is_none() && page.image_error.is_none() {
             match crate::keep::keep_image(task, page.origin) {
                 Ok(img) => page.image = Some(img),
                 Err(k) => page.image_error = Some(k.to_string()),
@@ -283,11 +285,14 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Reads one page: from the text layer of a born-digital PDF page when it
-/// has usable text, otherwise by OCR of its image.
+/// has usable text, otherwise by OCR of its image. With `keep`, a page
+/// composed from a PDF keeps the composed image (other pages' images are
+/// kept from their sources by [`crate::keep`]).
 pub fn read_page<E: OcrEngine + ?Sized>(
     task: &PageTask,
     engine: &E,
     cfg: &Preprocess,
+    keep: bool,
 ) -> Result<PageText> {
     match &task.what {
         PageRef::Frame(frame) => {
@@ -296,43 +301,128 @@ pub fn read_page<E: OcrEngine + ?Sized>(
             drop(bytes);
             ocr_page(task, image, engine, cfg)
         }
-        PageRef::Pdf(file, index) => {
-            let id = file.pages[*index];
-            let text = textlayer::extract(&file.doc, id);
-            if let Ok(t) = &text {
-                if t.is_usable() {
-                    return Ok(page_text(
-                        task,
-                        t.width,
-                        t.height,
-                        Some(textlayer::TEXT_LAYER_DPI),
-                        TextOrigin::TextLayer,
-                        Verdict::Ok,
-                        t.lines.clone(),
-                    ));
-                }
-            }
-            match pdf::page_image(&file.doc, id).map_err(|k| task.error(k))? {
-                Some(image) => ocr_page(task, image, engine, cfg),
-                None => match text {
-                    // Text we could not fully decode is still better than
-                    // nothing on a page with no image to recognise.
-                    Ok(t) => Ok(page_text(
-                        task,
-                        t.width,
-                        t.height,
-                        Some(textlayer::TEXT_LAYER_DPI),
-                        TextOrigin::TextLayer,
-                        Verdict::Suspect(
-                            "a text layer only partly decodable and no image to read".into(),
-                        ),
-                        t.lines,
-                    )),
-                    Err(k) => Err(task.error(k)),
-                },
-            }
+        PageRef::Pdf(file, index) => read_pdf_page(task, file, *index, engine, cfg, keep),
+    }
+}
+
+/// Reads a PDF page as it is printed. A plain born-digital page (visible,
+/// decodable text and a few strokes) is read from its text layer without
+/// further ado. Any other page is surveyed (what it draws, where): a page
+/// whose images cover at least half of it is a scan, read by OCR of the
+/// page as composed, whatever text layer lies over it (an invisible one is
+/// an earlier OCR, a small visible one a stamp added later); a page of
+/// decodable visible text with pictures is read from its text layer; a
+/// page that draws text no text layer decodes (outlines, fonts without a
+/// Unicode map) is rendered and OCR'd.
+fn read_pdf_page<E: OcrEngine + ?Sized>(
+    task: &PageTask,
+    file: &PdfFile,
+    index: usize,
+    engine: &E,
+    cfg: &Preprocess,
+    keep: bool,
+) -> Result<PageText> {
+    let k = ComposeParams::default();
+    let id = file.pages[index];
+    let text = textlayer::extract(&file.doc, id);
+    let text_page = |t: &textlayer::TextPage, verdict: Verdict| {
+        page_text(
+            task,
+            t.width,
+            t.height,
+            Some(textlayer::TEXT_LAYER_DPI),
+            TextOrigin::TextLayer,
+            verdict,
+            t.lines.clone(),
+        )
+    };
+    if let Ok(t) = &text {
+        if t.is_usable() && t.is_plain(k.max_plain_paints) {
+            return Ok(text_page(t, Verdict::Ok));
         }
     }
+    let Some(pdf) = file.hayro.as_ref() else {
+        // Without an interpreter, the page's largest image is all we can read.
+        return match pdf::page_image(&file.doc, id).map_err(|e| task.error(e))? {
+            Some(image) => ocr_page(task, image, engine, cfg),
+            None => match &text {
+                Ok(t) if t.is_usable() => Ok(text_page(t, Verdict::Ok)),
+                Ok(_) | Err(_) => Err(task.error(ErrorKind::EmptyPage)),
+            },
+        };
+    };
+    let survey = compose::survey(pdf, index).map_err(|e| task.error(e))?;
+    let coverage = survey.image_coverage();
+    let scan = coverage >= k.scan_coverage;
+    if let Ok(t) = &text {
+        if t.is_usable() && !scan && survey.visible_text > 0 {
+            return Ok(text_page(t, Verdict::Ok));
+        }
+    }
+    let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;
+    let kept = (keep && composed).then(|| crate::keep::png(&image.raster));
+    let mut page = ocr_page(task, image, engine, cfg)?;
+    match kept {
+        Some(Ok(img)) => page.image = Some(img),
+        Some(Err(e)) => page.image_error = Some(e.to_string()),
+        None => {}
+    }
+    if page.verdict == Verdict::Ok && !survey.images.is_empty() && coverage < k.partial_coverage {
+        if survey.visible_text == 0 && survey.paths == 0 {
+            page.verdict = Verdict::Suspect(format!(
+                "its images cover {:.0}% of the page: part of the scan may be missing",
+                coverage * 100.0
+            ));
+        }
+    }
+    Ok(page)
+}
+
+/// The image a PDF page is read from: a plain scan (one upright image
+/// covering the page, in an encoding we decode) as its own pixels, any other
+/// page painted as printed at its native scan resolution. The flag says
+/// whether it was composed.
+pub fn scan_image(
+    file: &PdfFile,
+    pdf: &hayro::hayro_syntax::Pdf,
+    index: usize,
+    survey: &compose::Survey,
+    k: &ComposeParams,
+) -> std::result::Result<(PageImage, bool), ErrorKind> {
+    let id = file.pages[index];
+    if pdf::is_plain_scan(&file.doc, id, survey, k) {
+        if let Some(image) = pdf::page_image(&file.doc, id)? {
+            return Ok((image, false));
+        }
+    }
+    let dpi = survey.native_dpi(k);
+    let t0 = std::time::Instant::now();
+    let raster = compose::render(pdf, index, dpi)?;
+    tracing::debug!(
+        page = index + 1,
+        dpi,
+        images = survey.images.len(),
+        ms = t0.elapsed().as_millis() as u64,
+        "composed"
+    );
+    // A page with images that comes out as bare paper may hide a scan the
+    // interpreter could not decode (it paints nothing for one): find out.
+    if !survey.images.is_empty() && raster.pixels.iter().all(|p| *p >= k.paper) {
+        let bad = compose::undecodable_images(pdf, index)?;
+        if !bad.is_empty() {
+            return Err(ErrorKind::Image(format!(
+                "cannot decode {} (corrupt, or an encoding no decoder here reads)",
+                bad.join(", ")
+            )));
+        }
+    }
+    Ok((
+        PageImage {
+            raster,
+            dpi: Some(dpi),
+        },
+        true,
+    ))
 }
 
 fn page_text(

@@ -365,7 +365,19 @@ struct IssueView {
     id: String,
     title: String,
     docs: Vec<(String, String, String, String)>,
-    pages: Vec<(String, u32)>,
+    /// Page id, printed number, and for a page not read as `ok` what the
+    /// reader concluded, in words, with its reason.
+    pages: Vec<(String, u32, String)>,
+}
+
+/// A page's verdict as the issue page shows it; empty for `ok`.
+fn verdict_note(v: &archive::Verdict) -> String {
+    match v {
+        archive::Verdict::Ok => String::new(),
+        archive::Verdict::Blank(_) => "空白页".into(),
+        archive::Verdict::Suspect(r) => format!("待核：{r}"),
+        archive::Verdict::Failed(r) => format!("未能读取：{r}"),
+    }
 }
 
 async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
@@ -396,7 +408,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<R
                 page: n as u16,
             };
             if let Some(p) = a.page(&pid, None)? {
-                pages.push((pid.to_string(), p.printed));
+                pages.push((pid.to_string(), p.printed, verdict_note(&p.verdict)));
             }
         }
         Ok(IssueView {

@@ -16,11 +16,20 @@ pub const TEXT_LAYER_DPI: f32 = 300.0;
 /// The most content-stream bytes we decompress for one page.
 const MAX_CONTENT: usize = 64 << 20;
 
-/// A page's text with its geometry, in pixels at [`TEXT_LAYER_DPI`].
+/// A page's text with its geometry, in pixels at [`TEXT_LAYER_DPI`], and
+/// what else its content stream draws.
 pub struct TextPage {
     pub width: u32,
     pub height: u32,
+    /// The visible text (render modes other than 3 and 7).
     pub lines: Vec<Line>,
+    /// Glyphs drawn invisibly (text render mode 3 or 7: the layer an OCR
+    /// tool leaves over a scan), not in `lines`.
+    pub invisible_glyphs: usize,
+    /// XObjects painted (`Do`: images or forms) and inline images (`BI`).
+    pub xobjects: usize,
+    /// Paths filled or stroked, and shadings painted.
+    pub paints: usize,
 }
 
 impl TextPage {
@@ -39,6 +48,13 @@ impl TextPage {
             }
         }
         total > 0 && bad * 20 <= total
+    }
+
+    /// Whether the page draws nothing but its visible text and a few
+    /// vector strokes (rules, a table's grid): a plain born-digital page,
+    /// read from its text layer without interpreting it further.
+    pub fn is_plain(&self, max_paints: usize) -> bool {
+        self.invisible_glyphs == 0 && self.xobjects == 0 && self.paints <= max_paints
     }
 }
 
@@ -225,6 +241,8 @@ struct GState {
     word_sp: f32,
     hscale: f32,
     rise: f32,
+    /// Text render mode (`Tr`).
+    render: i64,
 }
 
 impl Default for GState {
@@ -238,6 +256,7 @@ impl Default for GState {
             word_sp: 0.0,
             hscale: 1.0,
             rise: 0.0,
+            render: 0,
         }
     }
 }
@@ -267,6 +286,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
         .collect();
 
     let mut glyphs = Vec::new();
+    let (mut invisible_glyphs, mut xobjects, mut paints) = (0usize, 0usize, 0usize);
     let mut gs = GState::default();
     let mut stack: Vec<GState> = Vec::new();
     let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
@@ -294,6 +314,9 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                 gs.size = f(&a[1]);
             }
             "TL" if a.len() == 1 => gs.leading = f(&a[0]),
+            "Tr" if a.len() == 1 => gs.render = a[0].as_i64().unwrap_or(0),
+            "Do" | "BI" | "EI" => xobjects += 1,
+            "f" | "F" | "f*" | "S" | "s" | "B" | "B*" | "b" | "b*" | "sh" => paints += 1,
             "Tc" if a.len() == 1 => gs.char_sp = f(&a[0]),
             "Tw" if a.len() == 1 => gs.word_sp = f(&a[0]),
             "Tz" if a.len() == 1 => gs.hscale = f(&a[0]) / 100.0,
@@ -338,6 +361,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                 for item in items {
                     match item {
                         Object::String(bytes, _) => {
+                            let invisible = matches!(gs.render, 3 | 7);
                             for (code, text, w) in fnt.glyphs(bytes) {
                                 let trm = mul(
                                     &[size * hscale, 0.0, 0.0, size, 0.0, gs.rise],
@@ -352,15 +376,19 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                                         0.0
                                     };
                                 let tx = (w * size + spacing) * hscale;
-                                glyphs.push(Glyph {
-                                    text,
-                                    x: trm[4],
-                                    y: trm[5],
-                                    advance: w * sx,
-                                    size: scale,
-                                    ascent: fnt.ascent,
-                                    descent: fnt.descent,
-                                });
+                                if invisible {
+                                    invisible_glyphs += 1;
+                                } else {
+                                    glyphs.push(Glyph {
+                                        text,
+                                        x: trm[4],
+                                        y: trm[5],
+                                        advance: w * sx,
+                                        size: scale,
+                                        ascent: fnt.ascent,
+                                        descent: fnt.descent,
+                                    });
+                                }
                                 tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
                             }
                         }
@@ -385,6 +413,9 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
         width: (pw * k).round() as u32,
         height: (ph * k).round() as u32,
         lines,
+        invisible_glyphs,
+        xobjects,
+        paints,
     })
 }
 

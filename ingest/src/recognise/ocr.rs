@@ -3,8 +3,8 @@
 //! thread, created on first use and reused for every later page, followed
 //! by a second pass that mends Tesseract's layout analysis on gazette pages.
 
+use super::tess::{self, Api, TextLine};
 use crate::page::{BBox, Confidence, Line, Raster};
-use crate::tess::{self, Api, TextLine};
 use std::cell::RefCell;
 use std::ffi::CString;
 

@@ -9,10 +9,14 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// A loaded PDF and its pages in order.
+/// A loaded PDF and its pages in order: lopdf's objects (text layer,
+/// scans' image streams) and hayro's interpreter (composing pages as
+/// printed; `None` where hayro cannot load the file or sees another page
+/// count, and then only pages our own reading handles are read).
 pub struct PdfFile {
     pub doc: Document,
     pub pages: Vec<ObjectId>,
+    pub hayro: Option<hayro::hayro_syntax::Pdf>,
 }
 
 /// Loads a PDF and lists its pages; a file that yields no pages is an error
@@ -33,7 +37,26 @@ pub fn open(path: &Path) -> Result<PdfFile, ErrorKind> {
     if pages.is_empty() {
         return Err(ErrorKind::NoPages);
     }
-    Ok(PdfFile { doc, pages })
+    let hayro = match crate::compose::load(bytes) {
+        Ok(h) if h.pages().len() == pages.len() => Some(h),
+        Ok(h) => {
+            tracing::warn!(
+                "{}: hayro sees {} pages where the page tree has {}; pages are read without composing",
+                path.display(),
+                h.pages().len(),
+                pages.len()
+            );
+            None
+        }
+        Err(e) => {
+            tracing::warn!(
+                "{}: hayro cannot load the file ({e}); pages are read without composing",
+                path.display()
+            );
+            None
+        }
+    };
+    Ok(PdfFile { doc, pages, hayro })
 }
 
 /// Walks the page tree depth-first, in order. Unlike a bounded iterator this
@@ -164,6 +187,64 @@ pub fn page_jpeg(doc: &Document, page: ObjectId) -> Option<Vec<u8>> {
         && plain_colour
         && s.dict.get(b"Decode").is_err())
     .then(|| s.content.clone())
+}
+
+/// Whether the page is one plain scan: a single upright image with square
+/// pixels covering the page, drawn from the page's own resources, in an
+/// encoding and colour our decoder reads exactly (grey or RGB DCT, Flate or
+/// LZW, CCITT; no masks). Such a page is decoded as it is, pixel for pixel;
+/// any other is composed.
+pub fn is_plain_scan(
+    doc: &Document,
+    page: ObjectId,
+    survey: &crate::compose::Survey,
+    k: &crate::compose::ComposeParams,
+) -> bool {
+    let [img] = survey.images.as_slice() else {
+        return false;
+    };
+    let square = (img.dpi.0 - img.dpi.1).abs() <= img.dpi.0.max(img.dpi.1) * k.square_pixels;
+    if img.stencil || !img.upright || !square || survey.image_coverage() < k.plain_scan_coverage {
+        return false;
+    }
+    let Ok(Some(s)) = biggest_image(doc, page) else {
+        return false;
+    };
+    let d = &s.dict;
+    let int = |key: &[u8]| d.get(key).ok().and_then(|o| num(doc, o)).map(|v| v as u32);
+    if int(b"Width") != Some(img.width) || int(b"Height") != Some(img.height) {
+        // The image drawn is not the page's own XObject (a form's, inline).
+        return false;
+    }
+    let masked = d.has(b"SMask") || d.has(b"Mask") || d.has(b"ImageMask");
+    let fs = filters(doc, d);
+    let known = fs.iter().all(|f| {
+        matches!(
+            f.as_slice(),
+            b"FlateDecode"
+                | b"Fl"
+                | b"LZWDecode"
+                | b"LZW"
+                | b"CCITTFaxDecode"
+                | b"CCF"
+                | b"DCTDecode"
+                | b"DCT"
+        )
+    });
+    let dct = fs
+        .iter()
+        .any(|f| matches!(f.as_slice(), b"DCTDecode" | b"DCT"));
+    let space = d.get(b"ColorSpace").and_then(Object::as_name).ok();
+    let plain_colour = match space {
+        Some(b"DeviceGray") | Some(b"DeviceRGB") => true,
+        // CMYK, Lab, Indexed, ICC and the rest: painted by the interpreter,
+        // whose colour handling is complete.
+        None => fs
+            .iter()
+            .any(|f| matches!(f.as_slice(), b"CCITTFaxDecode" | b"CCF")),
+        _ => false,
+    };
+    !masked && known && plain_colour && !(dct && fs.len() > 1)
 }
 
 /// The page's largest image XObject, decoded; `Ok(None)` when it has none.

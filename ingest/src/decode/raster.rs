@@ -144,8 +144,32 @@ fn decode_with_image(
     // Room for an RGBA decode of the largest page we accept.
     limits.max_alloc = Some(MAX_PIXELS * 4 + (1 << 20));
     reader.limits(limits);
-    let img = reader.decode().map_err(img_err)?;
-    let gray = img.into_luma8();
+    let mut decoder = reader.into_decoder().map_err(img_err)?;
+    // A camera's JPEG is stored as the sensor lay and says in EXIF how to
+    // turn it upright.
+    let orientation = image::ImageDecoder::orientation(&mut decoder).ok();
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(img_err)?;
+    if let Some(o) = orientation {
+        img.apply_orientation(o);
+    }
+    let gray = if img.color().has_alpha() {
+        // Transparent pixels are paper, whatever colour they store.
+        let rgba = img.into_luma_alpha16();
+        let (w, h) = rgba.dimensions();
+        let pixels = rgba
+            .pixels()
+            .map(|p| {
+                let [l, a] = p.0;
+                let (l, a) = (l as u32, a as u32);
+                ((l * a + 65535 * (65535 - a)) / 65535 / 257) as u8
+            })
+            .collect();
+        image::GrayImage::from_raw(w, h, pixels)
+            .ok_or_else(|| ErrorKind::Image("alpha composite size mismatch".into()))?
+    } else {
+        // 16-bit and palette images are reduced to 8-bit grey here.
+        img.into_luma8()
+    };
     Ok(PageImage {
         raster: Raster {
             width: gray.width(),

@@ -1,0 +1,129 @@
+//! PDF pages as they are printed: every scanned-PDF structure (strips, MRC
+//! background and mask, rotation, Form XObjects, JBIG2) composed onto one
+//! page, checked pixel by pixel against poppler's rendering of the same
+//! page at the same resolution, and read.
+
+use crate::util::{self, data, Fake};
+use ingest::compose::{self, ComposeParams};
+use ingest::pipeline::scan_image;
+use ingest::Raster;
+use std::path::{Path, PathBuf};
+
+/// The committed fixtures: one page of the 2019 holiday notice, 150 dpi, as
+/// `render_gazette.py` writes each structure.
+const STRUCTURES: &[&str] = &[
+    "strips",
+    "mrc",
+    "mrc-colour",
+    "rot90",
+    "rot180",
+    "rot270",
+    "form",
+];
+
+fn shared_pdf(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/pdfs")
+        .join(name)
+}
+
+/// The image the pipeline reads page 1 from, and whether it was composed.
+fn page_image(path: &Path) -> (Raster, f32, bool) {
+    let file = ingest::pdf::open(path).unwrap();
+    let pdf = file.hayro.as_ref().expect("hayro loads the file");
+    let k = ComposeParams::default();
+    let survey = compose::survey(pdf, 0).unwrap();
+    let (image, composed) = scan_image(&file, pdf, 0, &survey, &k).unwrap();
+    (image.raster, image.dpi.unwrap(), composed)
+}
+
+/// Poppler's rendering of page 1 at `dpi`, grey (pdftocairo places images
+/// pixel for pixel; pdftoppm resamples them).
+fn poppler(path: &Path, dpi: f32) -> Raster {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page");
+    let st = std::process::Command::new("pdftocairo")
+        .args(["-png", "-gray", "-singlefile", "-f", "1", "-l", "1", "-r"])
+        .arg(format!("{dpi}"))
+        .arg(path)
+        .arg(&out)
+        .status()
+        .expect("pdftocairo (poppler-utils)");
+    assert!(st.success());
+    let img = image::open(out.with_extension("png")).unwrap().to_luma8();
+    Raster {
+        width: img.width(),
+        height: img.height(),
+        pixels: img.into_raw(),
+    }
+}
+
+/// The share of pixels on which two pages agree, ink or paper, thresholded
+/// at mid-grey, over the area both cover (sizes may differ by a pixel of
+/// rounding).
+fn agreement(a: &Raster, b: &Raster) -> f64 {
+    assert!(
+        a.width.abs_diff(b.width) <= 2 && a.height.abs_diff(b.height) <= 2,
+        "{}x{} against {}x{}",
+        a.width,
+        a.height,
+        b.width,
+        b.height
+    );
+    let (w, h) = (a.width.min(b.width), a.height.min(b.height));
+    let mut same = 0u64;
+    for y in 0..h {
+        for x in 0..w {
+            same += u64::from((a.get(x, y) < 128) == (b.get(x, y) < 128));
+        }
+    }
+    same as f64 / (w as u64 * h as u64) as f64
+}
+
+fn ink(r: &Raster) -> f64 {
+    r.pixels.iter().filter(|p| **p < 128).count() as f64 / r.pixels.len() as f64
+}
+
+#[test]
+fn composed_pages_match_poppler() {
+    let mut cases: Vec<PathBuf> = STRUCTURES
+        .iter()
+        .map(|s| data(&format!("pdf/{s}.pdf")))
+        .collect();
+    cases.push(shared_pdf("jbig2.pdf"));
+    cases.push(shared_pdf("jbig2_baddevicen.pdf"));
+    for path in cases {
+        let (ours, dpi, composed) = page_image(&path);
+        let theirs = poppler(&path, dpi);
+        let agree = agreement(&ours, &theirs);
+        eprintln!(
+            "{}: {}x{} at {dpi} dpi, composed {composed}, ink {:.2}%, agreement with poppler {:.4}%",
+            path.file_name().unwrap().to_string_lossy(),
+            ours.width,
+            ours.height,
+            ink(&ours) * 100.0,
+            agree * 100.0
+        );
+        assert!(ink(&ours) > 0.005, "{}: the page has ink", path.display());
+        assert!(agree >= 0.99, "{}: {:.4}", path.display(), agree);
+    }
+}
+
+#[test]
+fn every_structure_is_read_as_printed() {
+    // A strip or a background alone reads as nothing; the page as printed
+    // reads as the notice. The fake engine sees the composed page: its size
+    // is the page's, not a strip's.
+    for s in STRUCTURES {
+        let path = data(&format!("pdf/{s}.pdf"));
+        let (ours, dpi, _) = page_image(&path);
+        let inches = (ours.width as f32 / dpi, ours.height as f32 / dpi);
+        assert!(
+            (inches.0 - 8.27).abs() < 0.1 && (inches.1 - 11.69).abs() < 0.1,
+            "{s}: an upright A4 page, not {inches:?}"
+        );
+        let events = util::run(&[path.clone()], &Fake::default(), 1);
+        assert!(util::failures(&events).is_empty(), "{s}");
+        assert_eq!(util::page_texts(&events).len(), 1, "{s}");
+    }
+}
