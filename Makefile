@@ -1,7 +1,7 @@
 # gazette: the two commands of README.md, and the measurements.
 #   make demo   install what is needed, build, OCR the bundled sample issue
 #   make test   install what is needed, check formatting and lints, run every test
-#   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality (scripts/)
+#   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality, PDF structures (scripts/)
 #   make bench  benchmarks: decoding, preprocessing, segmentation, archive
 
 SHELL := /bin/bash
@@ -44,6 +44,8 @@ eval: eval-deps build
 	python3 scripts/measured.py eval-ocr < target/eval-ocr.txt
 	set -o pipefail; python3 scripts/eval_segment.py | tee target/eval-segment.txt
 	python3 scripts/measured.py eval-segment < target/eval-segment.txt
+	set -o pipefail; python3 scripts/eval_pdf.py | tee target/eval-pdf.txt
+	python3 scripts/measured.py eval-pdf < target/eval-pdf.txt
 
 bench: deps
 	mkdir -p target

@@ -53,6 +53,7 @@ fn provenance() -> Provenance {
         engine: "bench".into(),
         traineddata: String::new(),
         preprocess: String::new(),
+        replaced_text_layer: None,
         time: archive::now(),
     }
 }

@@ -343,6 +343,7 @@ fn read_page(ctx: &ReadContext, p: PageText, printed: u32, source_sha256: String
             },
             traineddata: by_ocr(&ctx.traineddata),
             preprocess: by_ocr(&ctx.preprocess),
+            replaced_text_layer: p.replaced_text_layer,
             time: ctx.time.clone(),
         },
     }
@@ -375,6 +376,7 @@ fn failed_page(
             engine: ctx.engine.clone(),
             traineddata: ctx.traineddata.clone(),
             preprocess: ctx.preprocess.clone(),
+            replaced_text_layer: None,
             time: ctx.time.clone(),
         },
     }

@@ -9,8 +9,12 @@ use ingest::pipeline::scan_image;
 use ingest::Raster;
 use std::path::{Path, PathBuf};
 
-/// The committed fixtures: one page of the 2019 holiday notice, 150 dpi, as
-/// `render_gazette.py` writes each structure.
+/// The committed fixtures (`tests/data/make_fixtures.py`): one page of the
+/// 2019 holiday notice, 150 dpi, as `render_gazette.py` writes each
+/// structure; page 2 of `small/text.pdf` with its text turned into paths by
+/// Ghostscript (outlines); and page 2 of `small/png` as a JPEG 2000 stream
+/// (jpx) and as an Adobe CMYK JPEG with its inverting /Decode (cmyk), both
+/// placed by img2pdf.
 const STRUCTURES: &[&str] = &[
     "strips",
     "mrc",
@@ -19,6 +23,9 @@ const STRUCTURES: &[&str] = &[
     "rot180",
     "rot270",
     "form",
+    "outlines",
+    "jpx",
+    "cmyk",
 ];
 
 fn shared_pdf(name: &str) -> PathBuf {
@@ -30,7 +37,7 @@ fn shared_pdf(name: &str) -> PathBuf {
 /// The image the pipeline reads page 1 from, and whether it was composed.
 fn page_image(path: &Path) -> (Raster, f32, bool) {
     let file = ingest::pdf::open(path).unwrap();
-    let pdf = file.hayro.as_ref().expect("hayro loads the file");
+    let pdf = file.hayro().expect("hayro loads the file");
     let k = ComposeParams::default();
     let survey = compose::survey(pdf, 0).unwrap();
     let (image, composed) = scan_image(&file, pdf, 0, &survey, &k).unwrap();
@@ -122,8 +129,113 @@ fn every_structure_is_read_as_printed() {
             (inches.0 - 8.27).abs() < 0.1 && (inches.1 - 11.69).abs() < 0.1,
             "{s}: an upright A4 page, not {inches:?}"
         );
-        let events = util::run(&[path.clone()], &Fake::default(), 1);
+        let events = util::run(std::slice::from_ref(&path), &Fake::default(), 1);
         assert!(util::failures(&events).is_empty(), "{s}");
-        assert_eq!(util::page_texts(&events).len(), 1, "{s}");
+        let pages = util::page_texts(&events);
+        assert_eq!(pages.len(), 1, "{s}");
+        assert_eq!(pages[0].origin, ingest::TextOrigin::Ocr, "{s}");
     }
+}
+
+/// `text.pdf` with every font's ToUnicode map removed: the page prints
+/// text that no text layer decodes.
+fn without_unicode_maps(to: &Path) {
+    let mut doc = lopdf::Document::load(data("small/text.pdf")).unwrap();
+    for (_, obj) in doc.objects.iter_mut() {
+        if let Ok(d) = obj.as_dict_mut() {
+            d.remove(b"ToUnicode");
+        }
+    }
+    doc.save(to).unwrap();
+}
+
+/// `scan-dct.pdf` with an invisible text layer (render mode 3, as OCR tools
+/// leave one) saying something the page does not print.
+fn with_invisible_layer(to: &Path) {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::load(data("small/scan-dct.pdf")).unwrap();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let layer = doc.add_object(Stream::new(
+        dictionary! {},
+        b"BT 3 Tr /Fx 12 Tf 72 700 Td (an earlier ocr said this) Tj ET".to_vec(),
+    ));
+    for (_, id) in doc.get_pages() {
+        let page = doc.get_object_mut(id).unwrap().as_dict_mut().unwrap();
+        let mut contents = match page.get(b"Contents").unwrap().clone() {
+            Object::Array(a) => a,
+            other => vec![other],
+        };
+        contents.push(layer.into());
+        page.set("Contents", contents);
+        // The font goes into the page's own resources.
+        let res_id = page.get(b"Resources").unwrap().as_reference().ok();
+        let fonts = dictionary! { "Fx" => font };
+        match res_id {
+            Some(r) => {
+                let res = doc.get_object_mut(r).unwrap().as_dict_mut().unwrap();
+                res.set("Font", fonts);
+            }
+            None => {
+                let page = doc.get_object_mut(id).unwrap().as_dict_mut().unwrap();
+                let res = page.get_mut(b"Resources").unwrap().as_dict_mut().unwrap();
+                res.set("Font", fonts);
+            }
+        }
+    }
+    doc.save(to).unwrap();
+}
+
+#[test]
+fn text_no_layer_decodes_and_invisible_layers_are_read_from_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Fonts without a Unicode map: the text layer is garbage, the page is
+    // rendered and OCR'd (the fake engine is called and sees ink).
+    let garbled = tmp.path().join("no-tounicode.pdf");
+    without_unicode_maps(&garbled);
+    let fake = Fake::default();
+    let events = util::run(std::slice::from_ref(&garbled), &fake, 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|p| p.origin == ingest::TextOrigin::Ocr));
+    let rasters = fake.rasters.lock().unwrap();
+    for p in &pages {
+        let r = &rasters[&p.lines[0].text];
+        eprintln!(
+            "page {}: {}x{}, ink {:.3}%",
+            p.page,
+            r.width,
+            r.height,
+            ink(r) * 100.0
+        );
+        assert!(
+            ink(r) > 0.001,
+            "the rendered page has its print: {:.4}%",
+            ink(r) * 100.0
+        );
+    }
+    drop(rasters);
+
+    // An invisible layer over a scan: the scan is OCR'd, the layer's words
+    // are not the page's text.
+    let layered = tmp.path().join("invisible.pdf");
+    with_invisible_layer(&layered);
+    let fake = Fake::default();
+    let events = util::run(&[layered], &fake, 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 2);
+    for p in pages {
+        assert_eq!(p.origin, ingest::TextOrigin::Ocr);
+        assert!(!p.text().contains("earlier ocr"));
+        // What the layer claimed is kept as provenance.
+        assert!(
+            p.replaced_text_layer
+                .as_deref()
+                .is_some_and(|t| t.contains("an earlier ocr said this")),
+            "{:?}",
+            p.replaced_text_layer
+        );
+    }
+    assert_eq!(fake.calls.load(std::sync::atomic::Ordering::SeqCst), 2);
 }

@@ -89,6 +89,11 @@ pub struct Provenance {
     pub traineddata: String,
     /// The preprocessing settings, as the ingest side describes them.
     pub preprocess: String,
+    /// The text of a text layer the page carried but was not read from (an
+    /// invisible layer of an earlier OCR, a little visible text over a
+    /// scan): what the file claimed, kept beside what was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_text_layer: Option<String>,
     pub time: String,
 }
 

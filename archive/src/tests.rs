@@ -71,6 +71,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                     engine: "tesseract 5.3.0".into(),
                     traineddata: "chi_sim".into(),
                     preprocess: "default".into(),
+                    replaced_text_layer: None,
                     time: now(),
                 },
             })

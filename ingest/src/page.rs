@@ -97,6 +97,11 @@ pub struct PageText {
     /// The page image, when the pipeline was asked to keep it.
     #[serde(skip)]
     pub image: Option<KeptImage>,
+    /// The text of a text layer the page had but was not read from (an
+    /// invisible layer an earlier OCR left, or a little visible text over a
+    /// scan), kept as provenance of what the file claimed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub replaced_text_layer: Option<String>,
     /// Why the image could not be kept (the text is kept all the same).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub image_error: Option<String>,

@@ -341,7 +341,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
             return Ok(text_page(t, Verdict::Ok));
         }
     }
-    let Some(pdf) = file.hayro.as_ref() else {
+    let Some(pdf) = file.hayro() else {
         // Without an interpreter, the page's largest image is all we can read.
         return match pdf::page_image(&file.doc, id).map_err(|e| task.error(e))? {
             Some(image) => ocr_page(task, image, engine, cfg),
@@ -352,6 +352,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
         };
     };
     let survey = compose::survey(pdf, index).map_err(|e| task.error(e))?;
+    tracing::debug!(file = %task.file.display(), page = task.page, images = survey.images.len(), visible_text = survey.visible_text, invisible_text = survey.invisible_text, paths = survey.paths, coverage = survey.image_coverage(), "surveyed");
     let coverage = survey.image_coverage();
     let scan = coverage >= k.scan_coverage;
     if let Ok(t) = &text {
@@ -362,18 +363,24 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;
     let kept = (keep && composed).then(|| crate::keep::png(&image.raster));
     let mut page = ocr_page(task, image, engine, cfg)?;
+    page.replaced_text_layer = match &text {
+        Ok(t) if !t.lines.is_empty() || t.invisible_glyphs > 0 => {
+            let layer = textlayer::all_text(&file.doc, id).unwrap_or_default();
+            (!layer.trim().is_empty()).then_some(layer)
+        }
+        _ => None,
+    };
     match kept {
         Some(Ok(img)) => page.image = Some(img),
         Some(Err(e)) => page.image_error = Some(e.to_string()),
         None => {}
     }
-    if page.verdict == Verdict::Ok && !survey.images.is_empty() && coverage < k.partial_coverage {
-        if survey.visible_text == 0 && survey.paths == 0 {
-            page.verdict = Verdict::Suspect(format!(
-                "its images cover {:.0}% of the page: part of the scan may be missing",
-                coverage * 100.0
-            ));
-        }
+    let partial = !survey.images.is_empty() && coverage < k.partial_coverage;
+    if page.verdict == Verdict::Ok && partial && survey.visible_text == 0 && survey.paths == 0 {
+        page.verdict = Verdict::Suspect(format!(
+            "its images cover {:.0}% of the page: part of the scan may be missing",
+            coverage * 100.0
+        ));
     }
     Ok(page)
 }
@@ -445,6 +452,7 @@ fn page_text(
         verdict,
         lines,
         image: None,
+        replaced_text_layer: None,
         image_error: None,
     }
 }

@@ -95,6 +95,7 @@ fn state() -> (tempfile::TempDir, AppState) {
             engine: "tesseract 5.3.0 chi_sim psm 4".into(),
             traineddata: "chi_sim".into(),
             preprocess: "{}".into(),
+            replaced_text_layer: None,
             time: archive::now(),
         },
     };

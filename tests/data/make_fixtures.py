@@ -16,6 +16,11 @@ corpus-issue/
     every corpus document in one born-digital issue, with its manifest: the
     segmentation check (issue.expected.jsonl is `gazette segment`'s output,
     checked against the manifest; regenerate with GAZETTE_UPDATE_GOLDEN=1).
+pdf/
+    scanned-PDF structures, one page each: strips, mrc, mrc-colour, rot90/180/270,
+    form (render_gazette.py), outlines (small/text.pdf page 2 through Ghostscript
+    with -dNoOutputFonts: text as paths), jpx and cmyk (small/png page 2 as a
+    JPEG 2000 and as an Adobe CMYK JPEG, through img2pdf); truth.txt.
 gap/
     a six-page issue of four documents (printed pages 31-36) as a folder of
     200-dpi G4 TIFF pages: the failed-page check (a test destroys page 3 and
@@ -90,6 +95,28 @@ def main():
            "--title-font", "wenkai-bold", "--seed", "1")
     shutil.copy(tmp / "corpus" / "issue.pdf", corpus / "issue.pdf")
     shutil.copy(tmp / "corpus" / "manifest.json", corpus / "manifest.json")
+    # Scanned-PDF structures, one page each.
+    pdfdir = HERE / "pdf"
+    shutil.rmtree(pdfdir, ignore_errors=True)
+    pdfdir.mkdir()
+    one = ["--font", "uming", "--title-font", "wenkai-bold", "--dpi", "150", "--no-contents", "--seed", "3"]
+    for name, args in [("strips", ["--format", "pdf-strips"]), ("mrc", ["--format", "pdf-mrc"]),
+                       ("mrc-colour", ["--format", "pdf-mrc", "--colour"]),
+                       ("rot90", ["--format", "pdf-scan", "--pdf-rotate", "90"]),
+                       ("rot180", ["--format", "pdf-scan", "--pdf-rotate", "180"]),
+                       ("rot270", ["--format", "pdf-scan", "--pdf-rotate", "270"]),
+                       ("form", ["--format", "pdf-scan", "--pdf-form-xobject"])]:
+        render(tmp / name, doc, *one, *args)
+        shutil.copy(tmp / name / "issue.pdf", pdfdir / f"{name}.pdf")
+    shutil.copy(tmp / "strips" / "truth" / "page-001.txt", pdfdir / "truth.txt")
+    subprocess.run(["gs", "-q", "-o", str(pdfdir / "outlines.pdf"), "-sDEVICE=pdfwrite", "-dNoOutputFonts",
+                    "-dFirstPage=2", "-dLastPage=2", str(small / "text.pdf")], check=True)
+    page = Image.open(small / "png" / m["files"][1]).convert("L")
+    at150 = img2pdf.get_fixed_dpi_layout_fun((150, 150))
+    page.save(tmp / "page.jp2", quality_mode="rates", quality_layers=[20])
+    (pdfdir / "jpx.pdf").write_bytes(img2pdf.convert([str(tmp / "page.jp2")], layout_fun=at150))
+    page.convert("CMYK").save(tmp / "page-cmyk.jpg", quality=85, dpi=(150, 150))
+    (pdfdir / "cmyk.pdf").write_bytes(img2pdf.convert([str(tmp / "page-cmyk.jpg")], layout_fun=at150))
     # An issue whose third page a test destroys.
     gap = HERE / "gap"
     shutil.rmtree(gap, ignore_errors=True)

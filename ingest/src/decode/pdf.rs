@@ -10,13 +10,48 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// A loaded PDF and its pages in order: lopdf's objects (text layer,
-/// scans' image streams) and hayro's interpreter (composing pages as
-/// printed; `None` where hayro cannot load the file or sees another page
-/// count, and then only pages our own reading handles are read).
+/// scans' image streams) and, loaded on first need, hayro's interpreter
+/// (composing pages as printed). A batch of born-digital issues never
+/// loads hayro.
 pub struct PdfFile {
+    pub path: std::path::PathBuf,
     pub doc: Document,
     pub pages: Vec<ObjectId>,
-    pub hayro: Option<hayro::hayro_syntax::Pdf>,
+    hayro: std::sync::OnceLock<Option<hayro::hayro_syntax::Pdf>>,
+}
+
+impl PdfFile {
+    /// hayro's view of the file; `None` where hayro cannot load it or sees
+    /// another page count than the page tree (then only pages our own
+    /// reading handles are read).
+    pub fn hayro(&self) -> Option<&hayro::hayro_syntax::Pdf> {
+        self.hayro
+            .get_or_init(|| {
+                let loaded = std::fs::read(&self.path)
+                    .map_err(ErrorKind::from)
+                    .and_then(crate::compose::load);
+                match loaded {
+                    Ok(h) if h.pages().len() == self.pages.len() => Some(h),
+                    Ok(h) => {
+                        tracing::warn!(
+                            "{}: hayro sees {} pages where the page tree has {}; pages are read without composing",
+                            self.path.display(),
+                            h.pages().len(),
+                            self.pages.len()
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        tracing::warn!(
+                            "{}: hayro cannot load the file ({e}); pages are read without composing",
+                            self.path.display()
+                        );
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
 }
 
 /// Loads a PDF and lists its pages; a file that yields no pages is an error
@@ -37,26 +72,12 @@ pub fn open(path: &Path) -> Result<PdfFile, ErrorKind> {
     if pages.is_empty() {
         return Err(ErrorKind::NoPages);
     }
-    let hayro = match crate::compose::load(bytes) {
-        Ok(h) if h.pages().len() == pages.len() => Some(h),
-        Ok(h) => {
-            tracing::warn!(
-                "{}: hayro sees {} pages where the page tree has {}; pages are read without composing",
-                path.display(),
-                h.pages().len(),
-                pages.len()
-            );
-            None
-        }
-        Err(e) => {
-            tracing::warn!(
-                "{}: hayro cannot load the file ({e}); pages are read without composing",
-                path.display()
-            );
-            None
-        }
-    };
-    Ok(PdfFile { doc, pages, hayro })
+    Ok(PdfFile {
+        path: path.to_path_buf(),
+        doc,
+        pages,
+        hayro: std::sync::OnceLock::new(),
+    })
 }
 
 /// Walks the page tree depth-first, in order. Unlike a bounded iterator this

@@ -88,7 +88,20 @@ impl<'a> Font<'a> {
         } else {
             None
         };
-        let fallback = if cmap.is_none() && !type0 {
+        // Without a ToUnicode map, a simple font's codes mean characters
+        // only through a standard encoding of a whole font. A subset font
+        // (BaseFont ABCDEF+Name) numbers the glyphs it keeps as it likes,
+        // and a Type 3 font's glyphs are drawings: their codes decode to
+        // plausible-looking nonsense, so they are taken as undecodable and
+        // the page is OCR'd.
+        let subset = dict
+            .get(b"BaseFont")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| {
+                n.len() > 7 && n[6] == b'+' && n[..6].iter().all(u8::is_ascii_uppercase)
+            });
+        let type3 = dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type3");
+        let fallback = if cmap.is_none() && !type0 && !subset && !type3 {
             dict.get_font_encoding(doc).ok()
         } else {
             None
@@ -270,6 +283,54 @@ struct Glyph {
     size: f32,
     ascent: f32,
     descent: f32,
+}
+
+/// Every character of a page's text layer, visible or not, in drawing
+/// order: what the file claims the page says (kept as provenance when the
+/// page is read by OCR instead).
+pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
+    let content = doc
+        .get_page_content_with_limit(page, MAX_CONTENT)
+        .map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
+    let content =
+        Content::decode(&content).map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
+    let fonts: BTreeMap<Vec<u8>, Font> = doc
+        .get_page_fonts(page)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, d)| (name, Font::load(doc, d)))
+        .collect();
+    let mut out = String::new();
+    let mut font: Option<Vec<u8>> = None;
+    for op in &content.operations {
+        let a = &op.operands;
+        match op.operator.as_str() {
+            "Tf" if a.len() == 2 => font = a[0].as_name().ok().map(<[u8]>::to_vec),
+            "ET" => out.push('\n'),
+            "Tj" | "'" | "\"" | "TJ" => {
+                let Some(f) = font.as_ref().and_then(|n| fonts.get(n)) else {
+                    continue;
+                };
+                let items: Vec<&Object> = match op.operator.as_str() {
+                    "TJ" => a
+                        .first()
+                        .and_then(|o| o.as_array().ok())
+                        .map(|v| v.iter().collect())
+                        .unwrap_or_default(),
+                    _ => a.last().into_iter().collect(),
+                };
+                for item in items {
+                    if let Object::String(bytes, _) = item {
+                        for (_, text, _) in f.glyphs(bytes) {
+                            out.push_str(&text);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out.trim().to_string())
 }
 
 /// Reads the text layer of one page.
