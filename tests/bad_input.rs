@@ -51,33 +51,14 @@ fn page_tree_loop_pdf(path: &Path) {
 }
 
 fn jbig2_pdf(path: &Path) {
-    let mut doc = Document::with_version("1.5");
-    let pages = doc.new_object_id();
-    let image = doc.add_object(Stream::new(
+    let image = Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image", "Width" => 100, "Height" => 100,
             "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray", "Filter" => "JBIG2Decode",
         },
         vec![0u8; 64],
-    ));
-    let content = doc.add_object(Stream::new(
-        dictionary! {},
-        b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
-    ));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages, "Contents" => content,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
-    });
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", catalog);
-    doc.save(path).unwrap();
+    util::one_image_pdf(path, image, b"q 595 0 0 842 0 0 cm /Im0 Do Q");
 }
 
 /// A folder of every kind of broken file, plus one good issue.

@@ -170,6 +170,30 @@ pub fn failures(events: &[Event]) -> Vec<&ingest::Error> {
         .collect()
 }
 
+/// Writes a one-page A4 PDF that draws one image XObject (`image`, its
+/// dictionary and data) as `Im0` with the content stream `content`.
+pub fn one_image_pdf(path: &Path, image: lopdf::Stream, content: &[u8]) {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages = doc.new_object_id();
+    let image = doc.add_object(image);
+    let content = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
+    });
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    doc.save(path).unwrap();
+}
+
 /// A free port on the loopback interface.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

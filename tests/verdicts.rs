@@ -5,7 +5,7 @@
 
 use crate::util::{self, data, Fake};
 use ingest::Verdict;
-use lopdf::{dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Stream};
 use std::path::Path;
 
 fn verdicts(path: &Path, engine: &Fake) -> Vec<Verdict> {
@@ -31,34 +31,14 @@ fn third_of_a_page(path: &Path) {
             }
         }
     }
-    let mut doc = Document::with_version("1.5");
-    let pages = doc.new_object_id();
-    let image = doc.add_object(Stream::new(
+    let image = Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
             "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
         },
         pixels,
-    ));
-    let content = doc.add_object(Stream::new(
-        dictionary! {},
-        b"q 595 0 0 280 0 562 cm /Im0 Do Q".to_vec(),
-    ));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
-        "Contents" => content,
-    });
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", catalog);
-    doc.save(path).unwrap();
+    util::one_image_pdf(path, image, b"q 595 0 0 280 0 562 cm /Im0 Do Q");
 }
 
 #[test]
@@ -95,5 +75,64 @@ fn blank_unreadable_partial_and_ok_pages() {
     assert!(
         matches!(&v[..], [Verdict::Suspect(r)] if r.contains("cover 33% of the page")),
         "{v:?}"
+    );
+}
+
+/// A born-digital page whose text layer says one word while a picture of
+/// print fills two fifths of the page: the layer does not account for the
+/// ink, and the page is suspect.
+#[test]
+fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("layer.pdf");
+    let (w, h) = (600u32, 400u32);
+    let mut pixels = vec![255u8; (w * h) as usize];
+    for y in 0..h {
+        for x in 40..560 {
+            // Dense rows of "print".
+            if y % 20 < 8 && x % 16 < 12 {
+                pixels[(y * w + x) as usize] = 0;
+            }
+        }
+    }
+    let image = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
+        },
+        pixels,
+    );
+    util::one_image_pdf(
+        &path,
+        image,
+        b"q 595 0 0 330 0 400 cm /Im0 Do Q BT /F1 14 Tf 72 100 Td (Notice) Tj ET",
+    );
+    // The page's resources need the font too.
+    let mut doc = lopdf::Document::load(&path).unwrap();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let page = *doc.get_pages().values().next().unwrap();
+    let res = doc
+        .get_object_mut(page)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .get_mut(b"Resources")
+        .unwrap()
+        .as_dict_mut()
+        .unwrap();
+    res.set("Font", dictionary! { "F1" => font });
+    doc.save(&path).unwrap();
+
+    let events = util::run(&[path], &Fake::default(), 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].origin, ingest::TextOrigin::TextLayer);
+    assert!(pages[0].text().contains("Notice"));
+    assert!(
+        matches!(&pages[0].verdict, Verdict::Suspect(r) if r.contains("does not match the page's ink")),
+        "{:?}",
+        pages[0].verdict
     );
 }

@@ -357,7 +357,23 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     let scan = coverage >= k.scan_coverage;
     if let Ok(t) = &text {
         if t.is_usable() && !scan && survey.visible_text > 0 {
-            return Ok(text_page(t, Verdict::Ok));
+            // A page drawn with more than its text: its text layer is
+            // checked against the page's ink, rendered coarsely.
+            let verdict = match compose::render(pdf, index, k.check_dpi) {
+                Ok(r) => {
+                    let share = verdict::ink_share(&r, preprocess::ink_threshold(&r));
+                    verdict::judge_text_layer(
+                        &VerdictParams::default(),
+                        r.width,
+                        r.height,
+                        k.check_dpi,
+                        share,
+                        &t.lines,
+                    )
+                }
+                Err(_) => Verdict::Ok,
+            };
+            return Ok(text_page(t, verdict));
         }
     }
     let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;

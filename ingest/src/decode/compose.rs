@@ -56,6 +56,10 @@ pub struct ComposeParams {
     pub plain_scan_coverage: f64,
     /// Its two resolutions agree within this share.
     pub square_pixels: f32,
+    /// A born-digital page that draws more than its text is rendered at
+    /// this resolution to check its text layer against its ink: coarse is
+    /// enough to count ink, and cheap (a few milliseconds).
+    pub check_dpi: f32,
     /// A composed page with no pixel darker than this is bare paper: its
     /// images are then checked for ones that could not be decoded.
     pub paper: u8,
@@ -79,6 +83,7 @@ impl Default for ComposeParams {
             plain_scan_coverage: 0.97,
             square_pixels: 0.02,
             paper: 250,
+            check_dpi: 100.0,
             max_plain_paints: 200,
         }
     }

@@ -279,6 +279,15 @@ pub fn page_image(doc: &Document, page: ObjectId) -> Result<Option<PageImage>, E
     Ok(Some(PageImage { raster, dpi }))
 }
 
+/// Whether an image's /Decode array inverts its first component (1 0).
+fn decode_inverted(doc: &Document, d: &Dictionary) -> bool {
+    d.get(b"Decode")
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|a| a.first().and_then(|o| num(doc, o)))
+        .is_some_and(|v| v > 0.5)
+}
+
 fn filters(doc: &Document, dict: &Dictionary) -> Vec<Vec<u8>> {
     match dict.get(b"Filter").map(|o| doc.dereference(o)) {
         Ok(Ok((_, Object::Name(n)))) => vec![n.clone()],
@@ -363,12 +372,7 @@ fn decode_image_stream(doc: &Document, s: &lopdf::Stream) -> Result<Raster, Erro
     } else {
         color_space(doc, d)?
     };
-    let inverted = d
-        .get(b"Decode")
-        .and_then(Object::as_array)
-        .ok()
-        .and_then(|a| a.first().and_then(|o| num(doc, o)))
-        .is_some_and(|v| v > 0.5);
+    let inverted = decode_inverted(doc, d);
     let (w, h) = (width as usize, height as usize);
     let stride = (w * components * bpc as usize).div_ceil(8);
     if data.len() < stride * h {
@@ -553,12 +557,7 @@ fn decode_ccitt(
             );
         }
     };
-    let inverted = d
-        .get(b"Decode")
-        .and_then(Object::as_array)
-        .ok()
-        .and_then(|a| a.first().and_then(|o| num(doc, o)))
-        .is_some_and(|v| v > 0.5);
+    let inverted = decode_inverted(doc, d);
     // The decoder labels runs black or white; the filter writes a black run
     // as 0 bits unless BlackIs1, and the colour space then reads a 1 bit as
     // white unless the Decode array flips it.

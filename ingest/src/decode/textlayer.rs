@@ -285,21 +285,44 @@ struct Glyph {
     descent: f32,
 }
 
-/// Every character of a page's text layer, visible or not, in drawing
-/// order: what the file claims the page says (kept as provenance when the
-/// page is read by OCR instead).
-pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
+/// A page's content stream, decoded, and its fonts by resource name.
+fn content_and_fonts(
+    doc: &Document,
+    page: ObjectId,
+) -> Result<(Content, BTreeMap<Vec<u8>, Font<'_>>), ErrorKind> {
     let content = doc
         .get_page_content_with_limit(page, MAX_CONTENT)
         .map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
     let content =
         Content::decode(&content).map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
-    let fonts: BTreeMap<Vec<u8>, Font> = doc
+    let fonts = doc
         .get_page_fonts(page)
         .unwrap_or_default()
         .into_iter()
         .map(|(name, d)| (name, Font::load(doc, d)))
         .collect();
+    Ok((content, fonts))
+}
+
+/// The strings (and, in a TJ array, the spacing numbers) a text-showing
+/// operator shows.
+fn shown(op: &lopdf::content::Operation) -> Vec<&Object> {
+    match op.operator.as_str() {
+        "TJ" => op
+            .operands
+            .first()
+            .and_then(|o| o.as_array().ok())
+            .map(|v| v.iter().collect())
+            .unwrap_or_default(),
+        _ => op.operands.last().into_iter().collect(),
+    }
+}
+
+/// Every character of a page's text layer, visible or not, in drawing
+/// order: what the file claims the page says (kept as provenance when the
+/// page is read by OCR instead).
+pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
+    let (content, fonts) = content_and_fonts(doc, page)?;
     let mut out = String::new();
     let mut font: Option<Vec<u8>> = None;
     for op in &content.operations {
@@ -311,14 +334,7 @@ pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
                 let Some(f) = font.as_ref().and_then(|n| fonts.get(n)) else {
                     continue;
                 };
-                let items: Vec<&Object> = match op.operator.as_str() {
-                    "TJ" => a
-                        .first()
-                        .and_then(|o| o.as_array().ok())
-                        .map(|v| v.iter().collect())
-                        .unwrap_or_default(),
-                    _ => a.last().into_iter().collect(),
-                };
+                let items = shown(op);
                 for item in items {
                     if let Object::String(bytes, _) = item {
                         for (_, text, _) in f.glyphs(bytes) {
@@ -335,16 +351,7 @@ pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
 
 /// Reads the text layer of one page.
 pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
-    let content = doc
-        .get_page_content_with_limit(page, MAX_CONTENT)
-        .map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
-    let content =
-        Content::decode(&content).map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
-    let font_dicts = doc.get_page_fonts(page).unwrap_or_default();
-    let fonts: BTreeMap<Vec<u8>, Font> = font_dicts
-        .into_iter()
-        .map(|(name, d)| (name, Font::load(doc, d)))
-        .collect();
+    let (content, fonts) = content_and_fonts(doc, page)?;
 
     let mut glyphs = Vec::new();
     let (mut invisible_glyphs, mut xobjects, mut paints) = (0usize, 0usize, 0usize);
@@ -410,14 +417,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                 let Some(fnt) = gs.font.as_ref().and_then(|n| fonts.get(n)) else {
                     continue;
                 };
-                let items: Vec<&Object> = match op.operator.as_str() {
-                    "TJ" => a
-                        .first()
-                        .and_then(|o| o.as_array().ok())
-                        .map(|v| v.iter().collect())
-                        .unwrap_or_default(),
-                    _ => a.last().into_iter().collect(),
-                };
+                let items = shown(op);
                 let (size, hscale) = (gs.size, gs.hscale);
                 for item in items {
                     match item {

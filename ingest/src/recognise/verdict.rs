@@ -80,6 +80,26 @@ pub fn judge_ocr(
     Verdict::Ok
 }
 
+/// The verdict on a page read from its text layer: `suspect` when the
+/// page's ink (rendered at `dpi`, `share` of its pixels dark) would print
+/// far more than the layer holds (a layer of another text, or covering
+/// part of the page); `ok` otherwise.
+pub fn judge_text_layer(
+    p: &VerdictParams,
+    width: u32,
+    height: u32,
+    dpi: f32,
+    share: f64,
+    lines: &[Line],
+) -> Verdict {
+    match judge_ocr(p, width, height, dpi, share, lines) {
+        Verdict::Suspect(why) => Verdict::Suspect(format!(
+            "the text layer does not match the page's ink: {why}"
+        )),
+        _ => Verdict::Ok,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -572,7 +572,11 @@ fn build(
     let pages = title_lines.iter().chain(rest.iter()).map(|p| p.printed);
     let start_page = title_lines.first().map(|p| p.printed).unwrap_or(0);
     let end_page = pages.max().unwrap_or(start_page);
-    let citation = if start_page == end_page {
+    // A citation is made only from a whole identity: never 《》0年第0期.
+    let known = !id.gazette.is_empty() && id.year > 0 && id.issue > 0 && start_page > 0;
+    let citation = if !known {
+        String::new()
+    } else if start_page == end_page {
         format!(
             "《{}》{}年第{}期第{}页",
             id.gazette, id.year, id.issue, start_page
@@ -943,5 +947,36 @@ mod tests {
             "{placed:?}"
         );
         assert!(placed.iter().all(|(page, printed)| printed - page == 30));
+    }
+
+    #[test]
+    fn no_citation_is_made_from_a_missing_identity() {
+        // No running head, no options, a file name without a year.
+        let pages = [page(
+            1,
+            &[
+                ("关于某事的通告", 900, 400, 1580),
+                (
+                    "为加强管理，现通告如下：本通告自发布之日起施行。",
+                    410,
+                    560,
+                    2170,
+                ),
+                (
+                    "第二行的正文继续写在这里，直到本行结束为止，共二十四个字。",
+                    310,
+                    640,
+                    2070,
+                ),
+            ],
+        )];
+        let hints = Hints {
+            name: Some("scans".into()),
+            ..Hints::default()
+        };
+        let (id, docs) = segment(&pages.iter().collect::<Vec<_>>(), &hints);
+        assert_eq!((id.year, id.issue), (0, 0));
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].fields.citation, "", "withheld, not 《》0年第0期");
     }
 }
