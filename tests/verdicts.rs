@@ -17,27 +17,30 @@ fn verdicts(path: &Path, engine: &Fake) -> Vec<Verdict> {
         .collect()
 }
 
-/// A one-page PDF (A4) holding a 600×400 grey image of sparse dark bars
-/// (about as much ink as the fake engine's reading accounts for), drawn
-/// over the top third of the page.
-fn third_of_a_page(path: &Path) {
-    let (w, h) = (600u32, 400u32);
-    let mut pixels = vec![255u8; (w * h) as usize];
-    for y in 0..h {
-        for x in 0..w {
-            // Sparse rows of "print": bars 4 px high every 60 px.
-            if y % 60 < 4 && x % 80 < 40 && (40..560).contains(&x) {
-                pixels[(y * w + x) as usize] = 0;
-            }
-        }
-    }
-    let image = Stream::new(
+/// A w×h grey image XObject, black where `ink` says, white elsewhere.
+fn bars(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> Stream {
+    let pixels = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .map(|(x, y)| if ink(x, y) { 0u8 } else { 255 })
+        .collect();
+    Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
             "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
         },
         pixels,
-    );
+    )
+}
+
+/// A one-page PDF (A4) holding a 600×400 grey image of sparse dark bars
+/// (about as much ink as the fake engine's reading accounts for), drawn
+/// over the top third of the page.
+fn third_of_a_page(path: &Path) {
+    let (w, h) = (600u32, 400u32);
+    // Sparse rows of "print": bars 4 px high every 60 px.
+    let image = bars(w, h, |x, y| {
+        y % 60 < 4 && x % 80 < 40 && (40..560).contains(&x)
+    });
     util::one_image_pdf(path, image, b"q 595 0 0 280 0 562 cm /Im0 Do Q");
 }
 
@@ -86,22 +89,10 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("layer.pdf");
     let (w, h) = (600u32, 400u32);
-    let mut pixels = vec![255u8; (w * h) as usize];
-    for y in 0..h {
-        for x in 40..560 {
-            // Dense rows of "print".
-            if y % 20 < 8 && x % 16 < 12 {
-                pixels[(y * w + x) as usize] = 0;
-            }
-        }
-    }
-    let image = Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
-            "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
-        },
-        pixels,
-    );
+    // Dense rows of "print".
+    let image = bars(w, h, |x, y| {
+        (40..560).contains(&x) && y % 20 < 8 && x % 16 < 12
+    });
     util::one_image_pdf(
         &path,
         image,

@@ -362,14 +362,14 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
             let verdict = match compose::render(pdf, index, k.check_dpi) {
                 Ok(r) => {
                     let share = verdict::ink_share(&r, preprocess::ink_threshold(&r));
-                    verdict::judge_text_layer(
+                    verdict::judge_text_layer(verdict::judge_ocr(
                         &VerdictParams::default(),
                         r.width,
                         r.height,
                         k.check_dpi,
                         share,
                         &t.lines,
-                    )
+                    ))
                 }
                 Err(_) => Verdict::Ok,
             };

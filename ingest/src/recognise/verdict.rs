@@ -80,19 +80,12 @@ pub fn judge_ocr(
     Verdict::Ok
 }
 
-/// The verdict on a page read from its text layer: `suspect` when the
-/// page's ink (rendered at `dpi`, `share` of its pixels dark) would print
-/// far more than the layer holds (a layer of another text, or covering
-/// part of the page); `ok` otherwise.
-pub fn judge_text_layer(
-    p: &VerdictParams,
-    width: u32,
-    height: u32,
-    dpi: f32,
-    share: f64,
-    lines: &[Line],
-) -> Verdict {
-    match judge_ocr(p, width, height, dpi, share, lines) {
+/// The verdict on a page read from its text layer, given [`judge_ocr`]'s
+/// verdict on the layer's lines against the page's ink: `suspect` when the
+/// ink would print far more than the layer holds (a layer of another text,
+/// or covering part of the page); `ok` otherwise.
+pub fn judge_text_layer(against_ink: Verdict) -> Verdict {
+    match against_ink {
         Verdict::Suspect(why) => Verdict::Suspect(format!(
             "the text layer does not match the page's ink: {why}"
         )),
