@@ -439,6 +439,19 @@ async fn web_pages() {
     assert!(page.contains("<p id=\"citation\">《云南省人民政府公报》2017年第5期第1—2页</p>"));
     assert!(page.contains("/pages/yn-2017-05-p01?doc=yn-2017-05-01&#38;v=1&#38;p=2"));
     assert!(page.contains("机器识别"));
+    // Citation meta tags, as Zotero and Google Scholar read them.
+    for tag in [
+        "<meta name=\"citation_title\" content=\"云南省人民政府办公厅关于做好政务公开工作的通知\">",
+        "<meta name=\"citation_journal_title\" content=\"云南省人民政府公报\">",
+        "<meta name=\"citation_publisher\" content=\"云南省人民政府\">",
+        "<meta name=\"citation_issue\" content=\"5\">",
+        "<meta name=\"citation_firstpage\" content=\"1\">",
+        "<meta name=\"citation_lastpage\" content=\"2\">",
+        "<meta name=\"citation_public_url\" content=\"/documents/yn-2017-05-01/v/1\">",
+    ] {
+        assert!(page.contains(tag), "{tag} missing");
+    }
+    assert!(page.contains("<meta name=\"citation_date\" content=\"2017/03/01\">"));
     let (_, _, body) = get(&s, "/pages/yn-2017-05-p01?doc=yn-2017-05-01&v=1&p=2").await;
     let view = html(body);
     assert_eq!(view.matches("<rect class=\"anchor\"").count(), 1);

@@ -224,9 +224,27 @@ struct DocView {
     versions: Vec<(u32, &'static str, String, String, bool)>,
     current: u32,
     issue_id: String,
+    /// `http://host` of the request (for the citation meta tags' URLs),
+    /// empty when the request named no host.
+    site: String,
+    /// The date as reference managers read it (yyyy/mm/dd), or empty.
+    citation_date: String,
+    /// The government a gazette is the gazette of (云南省人民政府 for
+    /// 云南省人民政府公报), its publisher; empty when the name does not say.
+    publisher: String,
 }
 
-fn doc_view(v: Version, head: archive::Document) -> DocView {
+/// `http://host` from the request's Host header; empty without one.
+fn site(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_default()
+}
+
+fn doc_view(v: Version, head: archive::Document, site: String) -> DocView {
     let paragraphs = v
         .paragraphs
         .iter()
@@ -264,6 +282,14 @@ fn doc_view(v: Version, head: archive::Document) -> DocView {
         })
         .collect();
     DocView {
+        citation_date: v.fields.date_iso.replace('-', "/"),
+        publisher: v
+            .fields
+            .gazette
+            .strip_suffix("公报")
+            .unwrap_or_default()
+            .to_string(),
+        site,
         status: v.status.as_str(),
         citation_plain: plain_citation(&v),
         paragraphs,
@@ -276,10 +302,7 @@ fn doc_view(v: Version, head: archive::Document) -> DocView {
 
 /// The standard text as plain UTF-8, headed by citation, permalink and hash.
 fn text_response(v: &Version, headers: &HeaderMap) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
+    let site = site(headers);
     let permalink = format!("/documents/{}/v/{}", v.id, v.version);
     let body = format!(
         "{}\n{}\n{}\n版本 {}（{}）\n永久链接 {}{}\nSHA-256 {}\n\n{}\n",
@@ -288,11 +311,7 @@ fn text_response(v: &Version, headers: &HeaderMap) -> Response {
         v.fields.citation,
         v.version,
         v.status.as_str(),
-        if host.is_empty() {
-            String::new()
-        } else {
-            format!("http://{host}")
-        },
+        site,
         permalink,
         v.fields.sha256,
         v.fields.text
@@ -323,7 +342,7 @@ async fn show_document(
     let r = if txt {
         text_response(&v, headers)
     } else {
-        page_html(doc_view(v, head))?
+        page_html(doc_view(v, head, site(headers)))?
     };
     Ok(cached(r, &etag, txt && n.is_some()))
 }
