@@ -239,3 +239,19 @@ fn text_no_layer_decodes_and_invisible_layers_are_read_from_the_page() {
     }
     assert_eq!(fake.calls.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+/// A PDF set in a non-embedded Chinese font through a predefined Unicode
+/// CMap (UniGB-UCS2-H, no ToUnicode), as reportlab's STSong-Light writes
+/// it and many government PDFs are made: the codes are the characters, so
+/// the text layer is read, not OCR'd.
+#[test]
+fn unicode_cmaps_without_tounicode_are_read_from_the_text_layer() {
+    let pages = util::read_pages(&data("pdf/ucs2.pdf"));
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].origin, ingest::TextOrigin::TextLayer);
+    let text = pages[0].text();
+    assert!(
+        text.contains("国务院办公厅关于调整国家教材委员会组成人员的通知"),
+        "{text}"
+    );
+}

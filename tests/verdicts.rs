@@ -127,3 +127,73 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
         pages[0].verdict
     );
 }
+
+/// A page drawn in a Chinese font that is neither embedded nor mapped to
+/// Unicode (Identity-H, no ToUnicode): no text layer decodes it and no
+/// renderer here has the font, so its rendering holds none of its text.
+/// OCR of it reads next to nothing, and the page says so.
+#[test]
+fn text_in_a_font_nobody_has_is_suspect_not_ok() {
+    use lopdf::{Document, Object};
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("missing-font.pdf");
+    let mut doc = Document::with_version("1.5");
+    let pages = doc.new_object_id();
+    let descriptor = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "SimSun", "Flags" => 6,
+        "FontBBox" => vec![0.into(), (-141).into(), 996.into(), 855.into()],
+        "ItalicAngle" => 0, "Ascent" => 859, "Descent" => -141, "CapHeight" => 683, "StemV" => 80,
+    });
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("GB1"),
+            "Supplement" => 2,
+        },
+        "FontDescriptor" => descriptor, "DW" => 1000,
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    let mut content = String::new();
+    for row in 0..10 {
+        let codes: String = (0..30)
+            .map(|i| format!("{:04X}", 1000 + row * 30 + i))
+            .collect();
+        content.push_str(&format!(
+            "BT /F1 16 Tf 60 {} Td <{codes}> Tj ET\n",
+            760 - row * 30
+        ));
+    }
+    let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+    });
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    doc.save(&path).unwrap();
+
+    let silent = Fake {
+        silent: true,
+        ..Fake::default()
+    };
+    let events = util::run(&[path], &silent, 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].origin, ingest::TextOrigin::Ocr);
+    assert!(
+        matches!(&pages[0].verdict, Verdict::Suspect(r) if r.contains("draws 300 characters")),
+        "{:?}",
+        pages[0].verdict
+    );
+}

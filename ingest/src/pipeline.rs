@@ -391,6 +391,29 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
         Some(Err(e)) => page.image_error = Some(e.to_string()),
         None => {}
     }
+    // Text the page draws but no layer decodes was rendered for OCR; if the
+    // renderer lacked its font, the render holds little of it. The glyphs
+    // drawn say how much there was.
+    if let Ok(t) = &text {
+        let drawn: usize = t
+            .lines
+            .iter()
+            .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        let read: usize = page
+            .lines
+            .iter()
+            .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        if !scan
+            && drawn >= k.min_drawn_glyphs
+            && (read as f32) < drawn as f32 * k.min_read_of_drawn
+        {
+            page.verdict = Verdict::Suspect(format!(
+                "the page draws {drawn} characters in fonts no text layer decodes; OCR of its rendering read {read} (a font the renderer lacks?)"
+            ));
+        }
+    }
     let partial = !survey.images.is_empty() && coverage < k.partial_coverage;
     if page.verdict == Verdict::Ok && partial && survey.visible_text == 0 && survey.paths == 0 {
         page.verdict = Verdict::Suspect(format!(

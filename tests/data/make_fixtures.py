@@ -20,7 +20,8 @@ pdf/
     scanned-PDF structures, one page each: strips, mrc, mrc-colour, rot90/180/270,
     form (render_gazette.py), outlines (small/text.pdf page 2 through Ghostscript
     with -dNoOutputFonts: text as paths), jpx and cmyk (small/png page 2 as a
-    JPEG 2000 and as an Adobe CMYK JPEG, through img2pdf); truth.txt.
+    JPEG 2000 and as an Adobe CMYK JPEG, through img2pdf); ucs2 (a page in
+    reportlab's non-embedded STSong-Light, UniGB-UCS2-H, no ToUnicode); truth.txt.
 gap/
     a six-page issue of four documents (printed pages 31-36) as a folder of
     200-dpi G4 TIFF pages: the failed-page check (a test destroys page 3 and
@@ -117,6 +118,19 @@ def main():
     (pdfdir / "jpx.pdf").write_bytes(img2pdf.convert([str(tmp / "page.jp2")], layout_fun=at150))
     page.convert("CMYK").save(tmp / "page-cmyk.jpg", quality=85, dpi=(150, 150))
     (pdfdir / "cmyk.pdf").write_bytes(img2pdf.convert([str(tmp / "page-cmyk.jpg")], layout_fun=at150))
+    # A page set in a non-embedded CJK font through UniGB-UCS2-H (no ToUnicode).
+    from reportlab.pdfgen import canvas
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(pdfdir / "ucs2.pdf"), pagesize=(595, 842))
+    c.setFont("STSong-Light", 16)
+    for i, line in enumerate(["国务院办公厅关于调整国家教材委员会组成人员的通知",
+                              "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+                              "经国务院批准，现将有关事项通知如下。", "一、国家教材委员会负责指导和统筹全国教材工作。",
+                              "二、各地区、各部门要认真贯彻执行。"]):
+        c.drawString(60, 760 - 30 * i, line)
+    c.save()
     # An issue whose third page a test destroys.
     gap = HERE / "gap"
     shutil.rmtree(gap, ignore_errors=True)

@@ -60,6 +60,12 @@ pub struct ComposeParams {
     /// this resolution to check its text layer against its ink: coarse is
     /// enough to count ink, and cheap (a few milliseconds).
     pub check_dpi: f32,
+    /// A page rendered because no text layer decodes its text is suspect
+    /// when OCR reads less than this share of the characters it draws
+    /// (counted from the content stream)…
+    pub min_read_of_drawn: f32,
+    /// …once it draws at least this many.
+    pub min_drawn_glyphs: usize,
     /// A composed page with no pixel darker than this is bare paper: its
     /// images are then checked for ones that could not be decoded.
     pub paper: u8,
@@ -84,6 +90,8 @@ impl Default for ComposeParams {
             square_pixels: 0.02,
             paper: 250,
             check_dpi: 100.0,
+            min_read_of_drawn: 0.5,
+            min_drawn_glyphs: 20,
             max_plain_paints: 200,
         }
     }

@@ -66,6 +66,11 @@ struct Font<'a> {
     /// map's type, so it travels inside its enum.
     cmap: Option<Encoding<'a>>,
     fallback: Option<Encoding<'a>>,
+    /// A composite font without a ToUnicode map whose predefined CMap
+    /// numbers characters by Unicode (UniGB-UCS2-H, UniCNS-UTF16-H…, as
+    /// PDFs made with non-embedded Chinese fonts use): each code is the
+    /// character.
+    unicode_codes: bool,
     widths: BTreeMap<u32, f32>,
     default_width: f32,
     ascent: f32,
@@ -156,10 +161,22 @@ impl<'a> Font<'a> {
         };
         let ascent = metric(b"Ascent").filter(|a| *a > 0.0).unwrap_or(880.0) / 1000.0;
         let descent = metric(b"Descent").filter(|d| *d < 0.0).unwrap_or(-120.0) / 1000.0;
+        let unicode_codes = type0
+            && cmap.is_none()
+            && dict
+                .get(b"Encoding")
+                .and_then(Object::as_name)
+                .is_ok_and(|n| {
+                    n.starts_with(b"Uni")
+                        && (n.windows(4).any(|w| w == b"UCS2")
+                            || n.windows(5).any(|w| w == b"UTF16"))
+                        && n.ends_with(b"-H")
+                });
         Font {
             code_len: if type0 { 2 } else { 1 },
             cmap,
             fallback,
+            unicode_codes,
             widths,
             default_width,
             ascent,
@@ -183,6 +200,9 @@ impl<'a> Font<'a> {
                         .unwrap_or_else(|| '\u{FFFD}'.to_string()),
                     (None, Some(enc)) => {
                         Document::decode_text(enc, c).unwrap_or_else(|_| '\u{FFFD}'.to_string())
+                    }
+                    (None, None) if self.unicode_codes => {
+                        char::from_u32(code).map_or('\u{FFFD}'.to_string(), String::from)
                     }
                     _ => '\u{FFFD}'.to_string(),
                 };
