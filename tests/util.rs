@@ -170,18 +170,23 @@ pub fn failures(events: &[Event]) -> Vec<&ingest::Error> {
         .collect()
 }
 
-/// Writes a one-page A4 PDF that draws one image XObject (`image`, its
-/// dictionary and data) as `Im0` with the content stream `content`.
-pub fn one_image_pdf(path: &Path, image: lopdf::Stream, content: &[u8]) {
+/// Writes a one-page A4 PDF whose page has the resources `resources`
+/// (given the document, to add their objects to) and the content stream
+/// `content`.
+pub fn one_page_pdf(
+    path: &Path,
+    resources: impl FnOnce(&mut lopdf::Document) -> lopdf::Dictionary,
+    content: &[u8],
+) {
     use lopdf::{dictionary, Document, Object, Stream};
     let mut doc = Document::with_version("1.5");
     let pages = doc.new_object_id();
-    let image = doc.add_object(image);
+    let resources = resources(&mut doc);
     let content = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
     let page = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages, "Contents" => content,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
+        "Resources" => resources,
     });
     doc.objects.insert(
         pages,
@@ -192,6 +197,19 @@ pub fn one_image_pdf(path: &Path, image: lopdf::Stream, content: &[u8]) {
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
     doc.save(path).unwrap();
+}
+
+/// Writes a one-page A4 PDF that draws one image XObject (`image`, its
+/// dictionary and data) as `Im0` with the content stream `content`.
+pub fn one_image_pdf(path: &Path, image: lopdf::Stream, content: &[u8]) {
+    one_page_pdf(
+        path,
+        |doc| {
+            let image = doc.add_object(image);
+            lopdf::dictionary! { "XObject" => lopdf::dictionary! { "Im0" => image } }
+        },
+        content,
+    );
 }
 
 /// A free port on the loopback interface.

@@ -134,29 +134,9 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
 /// OCR of it reads next to nothing, and the page says so.
 #[test]
 fn text_in_a_font_nobody_has_is_suspect_not_ok() {
-    use lopdf::{Document, Object};
+    use lopdf::Object;
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("missing-font.pdf");
-    let mut doc = Document::with_version("1.5");
-    let pages = doc.new_object_id();
-    let descriptor = doc.add_object(dictionary! {
-        "Type" => "FontDescriptor", "FontName" => "SimSun", "Flags" => 6,
-        "FontBBox" => vec![0.into(), (-141).into(), 996.into(), 855.into()],
-        "ItalicAngle" => 0, "Ascent" => 859, "Descent" => -141, "CapHeight" => 683, "StemV" => 80,
-    });
-    let cid = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
-        "CIDSystemInfo" => dictionary! {
-            "Registry" => Object::string_literal("Adobe"),
-            "Ordering" => Object::string_literal("GB1"),
-            "Supplement" => 2,
-        },
-        "FontDescriptor" => descriptor, "DW" => 1000,
-    });
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
-        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
-    });
     let mut content = String::new();
     for row in 0..10 {
         let codes: String = (0..30)
@@ -167,21 +147,31 @@ fn text_in_a_font_nobody_has_is_suspect_not_ok() {
             760 - row * 30
         ));
     }
-    let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages, "Contents" => content,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-    });
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
+    util::one_page_pdf(
+        &path,
+        |doc| {
+            let descriptor = doc.add_object(dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "SimSun", "Flags" => 6,
+                "FontBBox" => vec![0.into(), (-141).into(), 996.into(), 855.into()],
+                "ItalicAngle" => 0, "Ascent" => 859, "Descent" => -141, "CapHeight" => 683, "StemV" => 80,
+            });
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+                "CIDSystemInfo" => dictionary! {
+                    "Registry" => Object::string_literal("Adobe"),
+                    "Ordering" => Object::string_literal("GB1"),
+                    "Supplement" => 2,
+                },
+                "FontDescriptor" => descriptor, "DW" => 1000,
+            });
+            let font = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+            });
+            dictionary! { "Font" => dictionary! { "F1" => font } }
+        },
+        content.as_bytes(),
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", catalog);
-    doc.save(&path).unwrap();
 
     let silent = Fake {
         silent: true,
