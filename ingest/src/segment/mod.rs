@@ -544,6 +544,7 @@ fn build(
     let signs = |p: &Placed| {
         right(p)
             && p.line.text.chars().count() <= k.max_issuer_chars
+            && parse::looks_like_issuer(&p.line.text)
             && !parse::is_date_line(&p.line.text)
             && !p.line.text.trim_end().ends_with(['。', '；', '：', '，'])
     };

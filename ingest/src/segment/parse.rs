@@ -251,9 +251,43 @@ pub fn is_date_line(s: &str) -> bool {
     date_iso(s).is_some()
 }
 
+/// Whether a signature line has the shape of an issuer, an organ's name
+/// (云南省人民政府办公厅, 国务院): Chinese characters (and the odd
+/// bracket or interpunct), no digits, and not a date, so that a damaged
+/// date (2018年12月？7有日) is never taken for an issuer.
+pub fn looks_like_issuer(s: &str) -> bool {
+    let t: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let cjk = t.iter().filter(|c| crate::textfix::is_cjk(**c)).count();
+    let digits = t
+        .iter()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(c));
+    let dated = t.contains(&'年') && (t.contains(&'月') || t.contains(&'日'));
+    t.len() >= 2 && !digits && !dated && cjk * 10 >= t.len() * 8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issuers_have_the_shape_of_an_organ() {
+        for ok in [
+            "云南省人民政府办公厅",
+            "国务院",
+            "中华人民共和国国家发展和改革委员会",
+        ] {
+            assert!(looks_like_issuer(ok), "{ok}");
+        }
+        for bad in [
+            "2018年12月？7有日",
+            "二〇一八年十二月四日",
+            "（2018年12月4日）",
+            "-3-",
+            "A",
+        ] {
+            assert!(!looks_like_issuer(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn doc_numbers_in_their_variants() {
