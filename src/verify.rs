@@ -26,16 +26,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // either, but each is a page a person should look at.
     let mut flagged = 0;
     for issue in archive.issues()? {
-        for n in 1..=issue.current().pages {
-            let id = archive::PageId {
-                issue: issue.id.clone(),
-                page: n as u16,
-            };
-            if let Some(p) = archive.page(&id, None)? {
-                if p.verdict != archive::Verdict::Ok {
-                    flagged += 1;
-                    eprintln!("page {id}: {}: {}", p.verdict.name(), p.verdict.reason());
-                }
+        for p in archive.current_pages(&issue)? {
+            if p.verdict != archive::Verdict::Ok {
+                flagged += 1;
+                eprintln!(
+                    "page {}: {}: {}",
+                    p.id,
+                    p.verdict.name(),
+                    p.verdict.reason()
+                );
             }
         }
     }

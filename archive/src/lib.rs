@@ -471,6 +471,19 @@ impl Archive {
         self.store.page(&id.issue, version, id.page as u32)
     }
 
+    /// The pages of an issue's current version, in order (a page record
+    /// that is missing is left out; `verify` reports it).
+    pub fn current_pages(&self, issue: &Issue) -> Result<Vec<Page>> {
+        let v = issue.current();
+        let mut pages = Vec::with_capacity(v.pages as usize);
+        for n in 1..=v.pages {
+            if let Some(p) = self.store.page(&issue.id, v.version, n)? {
+                pages.push(p);
+            }
+        }
+        Ok(pages)
+    }
+
     /// The page a single-page source file of this name (without its
     /// extension) became, e.g. a scan `yn-2017-05-003.png`.
     pub fn page_named(&self, name: &str) -> Result<Option<PageId>> {

@@ -352,25 +352,22 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
         };
     };
     let survey = compose::survey(pdf, index).map_err(|e| task.error(e))?;
-    tracing::debug!(file = %task.file.display(), page = task.page, images = survey.images.len(), visible_text = survey.visible_text, invisible_text = survey.invisible_text, paths = survey.paths, coverage = survey.image_coverage(), "surveyed");
     let coverage = survey.image_coverage();
+    tracing::debug!(file = %task.file.display(), page = task.page, images = survey.images.len(), visible_text = survey.visible_text, invisible_text = survey.invisible_text, paths = survey.paths, coverage, "surveyed");
     let scan = coverage >= k.scan_coverage;
     if let Ok(t) = &text {
         if t.is_usable() && !scan && survey.visible_text > 0 {
             // A page drawn with more than its text: its text layer is
             // checked against the page's ink, rendered coarsely.
             let verdict = match compose::render(pdf, index, k.check_dpi) {
-                Ok(r) => {
-                    let share = verdict::ink_share(&r, preprocess::ink_threshold(&r));
-                    verdict::judge_text_layer(verdict::judge_ocr(
-                        &VerdictParams::default(),
-                        r.width,
-                        r.height,
-                        k.check_dpi,
-                        share,
-                        &t.lines,
-                    ))
-                }
+                Ok(r) => verdict::judge_text_layer(verdict::judge_ocr(
+                    &VerdictParams::default(),
+                    r.width,
+                    r.height,
+                    k.check_dpi,
+                    verdict::ink_share(&r),
+                    &t.lines,
+                )),
                 Err(_) => Verdict::Ok,
             };
             return Ok(text_page(t, verdict));
@@ -379,13 +376,11 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;
     let kept = (keep && composed).then(|| crate::keep::png(&image.raster));
     let mut page = ocr_page(task, image, engine, cfg)?;
-    page.replaced_text_layer = match &text {
-        Ok(t) if !t.lines.is_empty() || t.invisible_glyphs > 0 => {
-            let layer = textlayer::all_text(&file.doc, id).unwrap_or_default();
-            (!layer.trim().is_empty()).then_some(layer)
-        }
-        _ => None,
-    };
+    page.replaced_text_layer = text
+        .as_ref()
+        .ok()
+        .map(|t| t.claimed.clone())
+        .filter(|c| !c.is_empty());
     match kept {
         Some(Ok(img)) => page.image = Some(img),
         Some(Err(e)) => page.image_error = Some(e.to_string()),
@@ -395,16 +390,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     // renderer lacked its font, the render holds little of it. The glyphs
     // drawn say how much there was.
     if let Ok(t) = &text {
-        let drawn: usize = t
-            .lines
-            .iter()
-            .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
-            .sum();
-        let read: usize = page
-            .lines
-            .iter()
-            .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
-            .sum();
+        let (drawn, read) = (verdict::chars(&t.lines), verdict::chars(&page.lines));
         if !scan
             && drawn >= k.min_drawn_glyphs
             && (read as f32) < drawn as f32 * k.min_read_of_drawn
@@ -522,10 +508,7 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     let raw = engine
         .recognize(&prepared.raster, prepared.dpi.round() as u32)
         .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
-    let ink = verdict::ink_share(
-        &prepared.raster,
-        preprocess::ink_threshold(&prepared.raster),
-    );
+    let ink = verdict::ink_share(&prepared.raster);
     let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     drop(prepared.raster);
     let mut texts: Vec<String> = raw.iter().map(|l| l.text.clone()).collect();

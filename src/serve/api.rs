@@ -336,16 +336,13 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
                     "end_page": v.fields.end_page, "url": format!("/api/documents/{d}")}));
             }
         }
-        let mut pages = Vec::new();
-        for n in 1..=cur.pages {
-            let pid = archive::PageId { issue: id.clone(), page: n as u16 };
-            if let Some(p) = a.page(&pid, None)? {
-                pages.push(json!({"id": pid.to_string(), "printed": p.printed,
-                    "width": p.width, "height": p.height, "error": p.error,
-                    "iiif": format!("/iiif/{pid}/info.json"),
-                    "alto": format!("/api/pages/{pid}/alto")}));
-            }
-        }
+        let pages: Vec<Value> = a.current_pages(&issue)?.into_iter().map(|p| {
+            let pid = &p.id;
+            json!({"id": pid.to_string(), "printed": p.printed,
+                "width": p.width, "height": p.height, "error": p.error,
+                "iiif": format!("/iiif/{pid}/info.json"),
+                "alto": format!("/api/pages/{pid}/alto")})
+        }).collect();
         let versions: Vec<Value> = issue
             .versions
             .iter()

@@ -420,16 +420,11 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<R
                 docs.push((d.to_string(), v.fields.title, v.fields.doc_number, pages));
             }
         }
-        let mut pages = Vec::new();
-        for n in 1..=cur.pages {
-            let pid = PageId {
-                issue: id.clone(),
-                page: n as u16,
-            };
-            if let Some(p) = a.page(&pid, None)? {
-                pages.push((pid.to_string(), p.printed, verdict_note(&p.verdict)));
-            }
-        }
+        let pages = a
+            .current_pages(&issue)?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.printed, verdict_note(&p.verdict)))
+            .collect();
         Ok(IssueView {
             title: format!("《{}》{}年第{}期", issue.gazette, issue.year, issue.number),
             id: id.to_string(),

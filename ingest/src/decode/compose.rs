@@ -23,6 +23,7 @@ use hayro::hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image,
     ImageDrawProps, InterpreterCache, InterpreterSettings, SoftMask, TransformExt,
 };
+use hayro::hayro_syntax::page::Page;
 use hayro::hayro_syntax::Pdf;
 use hayro::kurbo::{Affine, BezPath, Rect};
 use hayro::vello_cpu::color::palette::css::WHITE;
@@ -181,39 +182,50 @@ fn settings() -> InterpreterSettings {
     InterpreterSettings::default()
 }
 
-/// Lists what page `index` (0-based) draws.
-pub fn survey(pdf: &Pdf, index: usize) -> Result<Survey, ErrorKind> {
-    let page = pdf
-        .pages()
+/// Page `index` (0-based) of `pdf`.
+fn page(pdf: &Pdf, index: usize) -> Result<&Page<'_>, ErrorKind> {
+    pdf.pages()
         .get(index)
-        .ok_or_else(|| ErrorKind::Pdf(format!("no page {}", index + 1)))?;
+        .ok_or_else(|| ErrorKind::Pdf(format!("no page {}", index + 1)))
+}
+
+/// Interprets page `index` into `device` in points of the page as
+/// displayed, painting nothing; returns the page's size in points.
+fn interpret<'a>(
+    pdf: &'a Pdf,
+    index: usize,
+    device: &mut impl Device<'a>,
+) -> Result<(f64, f64), ErrorKind> {
+    let page = page(pdf, index)?;
     let (w, h) = page.render_dimensions();
-    let transform = page.initial_transform(true).to_kurbo();
     let cache = InterpreterCache::new();
     let mut ctx = Context::new(
-        transform,
+        page.initial_transform(true).to_kurbo(),
         Rect::new(0.0, 0.0, w as f64, h as f64),
         &cache,
         page.xref(),
         settings(),
     );
+    interpret_page(page, &mut ctx, device);
+    Ok((w as f64, h as f64))
+}
+
+/// Lists what page `index` (0-based) draws.
+pub fn survey(pdf: &Pdf, index: usize) -> Result<Survey, ErrorKind> {
     let mut device = Surveyor {
-        survey: Survey {
-            width: w as f64,
-            height: h as f64,
-            ..Survey::default()
-        },
+        survey: Survey::default(),
     };
-    interpret_page(page, &mut ctx, &mut device);
-    Ok(device.survey)
+    let (width, height) = interpret(pdf, index, &mut device)?;
+    Ok(Survey {
+        width,
+        height,
+        ..device.survey
+    })
 }
 
 /// Paints page `index` (0-based) onto a grey canvas at `dpi`, white paper.
 pub fn render(pdf: &Pdf, index: usize, dpi: f32) -> Result<Raster, ErrorKind> {
-    let page = pdf
-        .pages()
-        .get(index)
-        .ok_or_else(|| ErrorKind::Pdf(format!("no page {}", index + 1)))?;
+    let page = page(pdf, index)?;
     let (w, h) = page.render_dimensions();
     let scale = dpi / 72.0;
     let (pw, ph) = ((w * scale) as u64, (h * scale) as u64);
@@ -259,21 +271,8 @@ pub fn render(pdf: &Pdf, index: usize, dpi: f32) -> Result<Raster, ErrorKind> {
 /// cannot decode, so a composed page that comes out blank is checked here:
 /// a page is never taken for blank paper when its scan is unreadable.
 pub fn undecodable_images(pdf: &Pdf, index: usize) -> Result<Vec<String>, ErrorKind> {
-    let page = pdf
-        .pages()
-        .get(index)
-        .ok_or_else(|| ErrorKind::Pdf(format!("no page {}", index + 1)))?;
-    let (w, h) = page.render_dimensions();
-    let cache = InterpreterCache::new();
-    let mut ctx = Context::new(
-        page.initial_transform(true).to_kurbo(),
-        Rect::new(0.0, 0.0, w as f64, h as f64),
-        &cache,
-        page.xref(),
-        settings(),
-    );
     let mut device = DecodeCheck { bad: Vec::new() };
-    interpret_page(page, &mut ctx, &mut device);
+    interpret(pdf, index, &mut device)?;
     Ok(device.bad)
 }
 

@@ -30,6 +30,10 @@ pub struct TextPage {
     pub xobjects: usize,
     /// Paths filled or stroked, and shadings painted.
     pub paints: usize,
+    /// Every character of the layer, visible or not, in drawing order, a
+    /// line per text object: what the file claims the page says (kept as
+    /// provenance when the page is read by OCR instead).
+    pub claimed: String,
 }
 
 impl TextPage {
@@ -305,25 +309,6 @@ struct Glyph {
     descent: f32,
 }
 
-/// A page's content stream, decoded, and its fonts by resource name.
-fn content_and_fonts(
-    doc: &Document,
-    page: ObjectId,
-) -> Result<(Content, BTreeMap<Vec<u8>, Font<'_>>), ErrorKind> {
-    let content = doc
-        .get_page_content_with_limit(page, MAX_CONTENT)
-        .map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
-    let content =
-        Content::decode(&content).map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
-    let fonts = doc
-        .get_page_fonts(page)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, d)| (name, Font::load(doc, d)))
-        .collect();
-    Ok((content, fonts))
-}
-
 /// The strings (and, in a TJ array, the spacing numbers) a text-showing
 /// operator shows.
 fn shown(op: &lopdf::content::Operation) -> Vec<&Object> {
@@ -338,40 +323,20 @@ fn shown(op: &lopdf::content::Operation) -> Vec<&Object> {
     }
 }
 
-/// Every character of a page's text layer, visible or not, in drawing
-/// order: what the file claims the page says (kept as provenance when the
-/// page is read by OCR instead).
-pub fn all_text(doc: &Document, page: ObjectId) -> Result<String, ErrorKind> {
-    let (content, fonts) = content_and_fonts(doc, page)?;
-    let mut out = String::new();
-    let mut font: Option<Vec<u8>> = None;
-    for op in &content.operations {
-        let a = &op.operands;
-        match op.operator.as_str() {
-            "Tf" if a.len() == 2 => font = a[0].as_name().ok().map(<[u8]>::to_vec),
-            "ET" => out.push('\n'),
-            "Tj" | "'" | "\"" | "TJ" => {
-                let Some(f) = font.as_ref().and_then(|n| fonts.get(n)) else {
-                    continue;
-                };
-                let items = shown(op);
-                for item in items {
-                    if let Object::String(bytes, _) = item {
-                        for (_, text, _) in f.glyphs(bytes) {
-                            out.push_str(&text);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(out.trim().to_string())
-}
-
 /// Reads the text layer of one page.
 pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
-    let (content, fonts) = content_and_fonts(doc, page)?;
+    let content = doc
+        .get_page_content_with_limit(page, MAX_CONTENT)
+        .map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
+    let content =
+        Content::decode(&content).map_err(|e| ErrorKind::Pdf(format!("page content: {e}")))?;
+    let fonts: BTreeMap<Vec<u8>, Font> = doc
+        .get_page_fonts(page)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, d)| (name, Font::load(doc, d)))
+        .collect();
+    let mut claimed = String::new();
 
     let mut glyphs = Vec::new();
     let (mut invisible_glyphs, mut xobjects, mut paints) = (0usize, 0usize, 0usize);
@@ -393,6 +358,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                 let m = [f(&a[0]), f(&a[1]), f(&a[2]), f(&a[3]), f(&a[4]), f(&a[5])];
                 gs.ctm = mul(&m, &gs.ctm);
             }
+            "ET" => claimed.push('\n'),
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
@@ -457,6 +423,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
                                         0.0
                                     };
                                 let tx = (w * size + spacing) * hscale;
+                                claimed.push_str(&text);
                                 if invisible {
                                     invisible_glyphs += 1;
                                 } else {
@@ -497,6 +464,7 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
         invisible_glyphs,
         xobjects,
         paints,
+        claimed: claimed.trim().to_string(),
     })
 }
 

@@ -41,13 +41,23 @@ impl Default for VerdictParams {
     }
 }
 
-/// The share of a raster's pixels at or below `threshold` (ink).
-pub fn ink_share(r: &Raster, threshold: u8) -> f64 {
+/// The share of a raster's pixels that are ink (at or below the page's
+/// own ink threshold, [`crate::preprocess::ink_threshold`]).
+pub fn ink_share(r: &Raster) -> f64 {
     if r.pixels.is_empty() {
         return 0.0;
     }
+    let threshold = crate::preprocess::ink_threshold(r);
     let dark = r.pixels.iter().filter(|p| **p <= threshold).count();
     dark as f64 / r.pixels.len() as f64
+}
+
+/// The characters of some lines, spaces not counted.
+pub fn chars(lines: &[Line]) -> usize {
+    lines
+        .iter()
+        .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
+        .sum()
 }
 
 /// The verdict on a page recognised from its image: `raster` as the engine
@@ -60,10 +70,7 @@ pub fn judge_ocr(
     share: f64,
     lines: &[Line],
 ) -> Verdict {
-    let chars: usize = lines
-        .iter()
-        .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
-        .sum();
+    let chars = chars(lines);
     let pixels = width as f64 * height as f64;
     let scale = (dpi as f64 / 300.0).powi(2).max(1e-6);
     let expected = share * pixels / (p.ink_per_char_300dpi * scale);
