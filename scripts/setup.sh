@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing gazette needs on Debian: Tesseract with
 # the chi_sim model, the headers its Rust bindings build against, a C
-# toolchain, poppler's pdftoppm (page images of born-digital PDFs), and
-# Rust (through rustup) when cargo is missing.
+# toolchain, poppler's pdftoppm (page images of born-digital PDFs), Rust
+# (through rustup) when cargo is missing, and the second recogniser
+# (PP-OCRv4 and ONNX Runtime, from PyPI: scripts/fetch_models.sh).
 set -euo pipefail
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 packages=(build-essential make curl ca-certificates pkg-config clang libclang-dev
-  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev poppler-utils)
+  tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev libleptonica-dev poppler-utils unzip)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -19,3 +20,4 @@ if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "installing the Rust toolchain (rustup)"
   curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component clippy,rustfmt
 fi
+bash "$(dirname "$0")/fetch_models.sh"

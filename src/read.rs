@@ -29,6 +29,14 @@ pub struct ReadArgs {
     /// accuracy on all but the worst scans.
     #[arg(long)]
     binarize: bool,
+    /// The second recogniser (PP-OCRv4, installed by scripts/setup.sh) for
+    /// the lines Tesseract is unsure of: auto (when installed), off.
+    #[arg(long, value_enum, default_value_t = SecondArg::Auto)]
+    second_reader: SecondArg,
+    /// Lines Tesseract reads at or above this confidence (0–1) are not
+    /// read a second time; above 1, every line is.
+    #[arg(long)]
+    reread_below: Option<f32>,
     /// Smooth crisp pages before OCR: auto (when measured sharp), on, off.
     #[arg(long, value_enum, default_value_t = SwitchArg::Auto)]
     smooth: SwitchArg,
@@ -42,6 +50,12 @@ pub struct ReadArgs {
 enum SwitchArg {
     Auto,
     On,
+    Off,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SecondArg {
+    Auto,
     Off,
 }
 
@@ -90,9 +104,35 @@ pub struct Reader {
 
 impl ReadArgs {
     pub fn reader(&self) -> Result<Reader> {
-        let engine = Tesseract::new(&self.lang)
+        let mut engine = Tesseract::new(&self.lang)
             .context("starting the ocr engine")?
             .with_psm(self.psm);
+        if self.second_reader == SecondArg::Auto {
+            // A tuning aid for the eval's sweeps: the parameters as JSON.
+            let mut choice: ingest::choose::ChoiceParams = match std::env::var("GAZETTE_CHOICE") {
+                Ok(j) => serde_json::from_str(&j).context("GAZETTE_CHOICE")?,
+                Err(_) => Default::default(),
+            };
+            if let Some(r) = self.reread_below {
+                choice.reread_below = r;
+            }
+            // Never fail a batch for the second recogniser: say once why
+            // it is not in use and read with Tesseract alone.
+            match ingest::ppocr::PpOcr::locate() {
+                Ok(Some(p)) => engine = engine.with_second(std::sync::Arc::new(p), choice),
+                Ok(None) => eprintln!(
+                    "note: the second recogniser (PP-OCRv4) is not installed in {}; reading with Tesseract alone (bash scripts/fetch_models.sh installs it)",
+                    ingest::ppocr::model_dirs()
+                        .iter()
+                        .map(|d| d.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+                Err(e) => eprintln!(
+                    "warning: the second recogniser (PP-OCRv4) does not load ({e}); reading with Tesseract alone"
+                ),
+            }
+        }
         let mut preprocess = if self.no_preprocess {
             Preprocess::none()
         } else {

@@ -72,6 +72,7 @@ impl OcrEngine for Fake {
             text: d,
             bbox: BBox([0, 0, raster.width, raster.height]),
             confidence: Confidence::CERTAIN,
+            ..Default::default()
         }])
     }
 

@@ -62,6 +62,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                     text: "一行".into(),
                     bbox: BBox([1, 2, 30, 12]),
                     confidence: Confidence::new(0.91),
+                    ..Default::default()
                 }],
                 error: None,
                 provenance: Provenance {

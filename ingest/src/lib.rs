@@ -25,7 +25,7 @@ pub mod source;
 // knows them.
 pub use decode::{compose, keep, pdf, raster, textlayer};
 pub use prepare::preprocess;
-pub use recognise::{folio, ocr, textfix, verdict};
+pub use recognise::{choose, folio, ocr, ppocr, textfix, verdict};
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;

@@ -2,7 +2,7 @@
 //! read page. Boxes, lines, confidence, text origin and verdicts are the
 //! shared model's (`gazette_model`), re-exported here.
 
-pub use gazette_model::{BBox, Confidence, Line, TextOrigin, Verdict};
+pub use gazette_model::{BBox, Confidence, Line, Reading, TextOrigin, Verdict};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

@@ -521,6 +521,8 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             text,
             bbox: prepared.transform.to_original(l.bbox),
             confidence: l.confidence,
+            engine: l.engine,
+            readings: l.readings,
         })
         .collect::<Vec<_>>();
     let verdict = verdict::judge_ocr(&VerdictParams::default(), pw, ph, prepared.dpi, ink, &lines);

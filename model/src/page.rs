@@ -93,10 +93,29 @@ impl<'de> Deserialize<'de> for Confidence {
 
 /// One printed line: its text, where it is on the page, and how sure the
 /// reader was.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub text: String,
     pub bbox: BBox,
+    pub confidence: Confidence,
+    /// The recogniser whose reading `text` is (`tesseract`, `ppocr`), when
+    /// the line was recognised; absent for a text layer and in records
+    /// written before recognisers were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Every recogniser's reading of the line as it came out of the engine
+    /// (before the page's text fixes), when more than one read it: the
+    /// provenance of the chosen text and what a proofreader compares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
+}
+
+/// One recogniser's reading of a line.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub engine: String,
+    pub text: String,
+    /// The recogniser's own confidence in the reading.
     pub confidence: Confidence,
 }
 
@@ -181,6 +200,7 @@ mod tests {
             text: "第一条".into(),
             bbox: BBox([1, 2, 3, 4]),
             confidence: Confidence::new(0.25),
+            ..Default::default()
         };
         let s = serde_json::to_string(&l).unwrap();
         assert_eq!(s, r#"{"text":"第一条","bbox":[1,2,3,4],"confidence":0.25}"#);

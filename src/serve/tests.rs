@@ -86,6 +86,7 @@ fn state() -> (tempfile::TempDir, AppState) {
             text: "为做好政务公开工作，<现将>&“通知”".into(),
             bbox: BBox([100, 200, 700, 260]),
             confidence: Confidence::new(0.935),
+            ..Default::default()
         }],
         error: None,
         provenance: Provenance {

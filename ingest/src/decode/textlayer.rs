@@ -525,6 +525,7 @@ fn group_lines(mut glyphs: Vec<Glyph>, to_px: impl Fn(f32, f32) -> (f32, f32)) -
                 py1.max(0.0).round() as u32,
             ]),
             confidence: crate::page::Confidence::CERTAIN,
+            ..Default::default()
         });
     }
     lines

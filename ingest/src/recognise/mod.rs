@@ -3,8 +3,10 @@
 //! the text fixes that restore print as printed, folios, and each page's
 //! verdict.
 
+pub mod choose;
 pub mod folio;
 pub mod ocr;
+pub mod ppocr;
 mod tess;
 pub mod textfix;
 pub mod verdict;

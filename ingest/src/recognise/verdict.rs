@@ -110,6 +110,7 @@ mod tests {
             text: "字".repeat(n),
             bbox: BBox([0, 0, 10, 10]),
             confidence: Confidence::new(0.9),
+            ..Default::default()
         }
     }
 

@@ -720,6 +720,7 @@ mod tests {
                     text: t.to_string(),
                     bbox: BBox([*x0, *y0, *x1, y0 + 48]),
                     confidence: crate::page::Confidence::CERTAIN,
+                    ..Default::default()
                 })
                 .collect(),
             ..Default::default()
@@ -922,6 +923,7 @@ mod tests {
                 text: "关于某事的通告".into(),
                 bbox: BBox([900, 400, 1580, 448]),
                 confidence: crate::page::Confidence::CERTAIN,
+                ..Default::default()
             },
         );
         // Page 3 could not be read: the list holds positions 1, 2, 4, 5.

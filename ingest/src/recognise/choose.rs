@@ -1,0 +1,280 @@
+//! Two readings of a line and the choice between them: Tesseract finds the
+//! lines and reads them; where its reading is unsure, the second recogniser
+//! ([`LineRecogniser`], PP-OCRv4) reads the same line box, and the line
+//! keeps the reading the rule prefers. Both readings are kept on the line
+//! (`Line::readings`) with the chosen engine (`Line::engine`): the
+//! provenance of the standard text.
+
+use super::ocr::TESSERACT;
+use super::ppocr::{LineReading, LineRecogniser};
+use crate::page::{Confidence, Line, Raster, Reading};
+
+/// The name a line read by PP-OCRv4 records as its engine.
+pub const PPOCR: &str = "ppocr";
+
+/// The numbers of the second reading. Measured with `make eval`
+/// (scripts/eval_ocr.py, `--choice` sweep) on the rendered sets of the
+/// tuning documents only; the held-back documents' figures are in
+/// MEASURED.md.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ChoiceParams {
+    /// Lines Tesseract reads at or above this confidence keep its reading
+    /// unread by the second recogniser: on clean print both agree and the
+    /// second reading would only cost time.
+    pub reread_below: f32,
+    /// A row belongs to the line's band of ink when it holds at least this
+    /// share of the inkiest row's ink: the rows of a line of print all
+    /// cross some stroke, the gap to the next line holds only specks.
+    pub band_share: f32,
+    /// Padding added around the line's band of ink before the crop is read,
+    /// as shares of the line's height: the model was trained on detector
+    /// boxes that leave a margin round the ink, and Tesseract's boxes are
+    /// tight.
+    pub pad_x: f32,
+    pub pad_y: f32,
+    /// The second reading is taken when its mean character confidence is
+    /// at least this …
+    pub min_second_confidence: f32,
+    /// … and it is not more than this many times longer or shorter than
+    /// Tesseract's (a crop that caught part of the next line, or lost
+    /// half of its own, reads at a very different length).
+    pub max_length_ratio: f32,
+    /// A row Tesseract missed, read by the second recogniser alone, is kept
+    /// when its mean character confidence is at least this (a row of
+    /// specks or show-through reads as a few unsure characters).
+    pub min_row_confidence: f32,
+}
+
+impl Default for ChoiceParams {
+    fn default() -> Self {
+        Self {
+            reread_below: 0.95,
+            band_share: 0.05,
+            pad_x: 0.3,
+            pad_y: 0.15,
+            min_second_confidence: 0.5,
+            max_length_ratio: 1.6,
+            min_row_confidence: 0.6,
+        }
+    }
+}
+
+/// Reads the unsure lines a second time and keeps the preferred reading.
+/// Lines holding table cells (tabs between the cells Tesseract found) keep
+/// Tesseract's reading: one crop across the cells would lose them.
+/// A failure of the second recogniser on a line leaves Tesseract's reading.
+pub fn second_reading(
+    raster: &Raster,
+    threshold: u8,
+    lines: &mut [Line],
+    second: &dyn LineRecogniser,
+    k: &ChoiceParams,
+) -> usize {
+    let mut read = 0;
+    for line in lines.iter_mut() {
+        let done = line.engine.as_deref() == Some(PPOCR);
+        if done || line.confidence.get() >= k.reread_below || line.text.contains('\t') {
+            continue;
+        }
+        let Some(crop) = crop_line(raster, threshold, line, k) else {
+            continue;
+        };
+        if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
+            // A tuning aid: each crop as the second recogniser gets it.
+            let b = line.bbox;
+            let path = std::path::Path::new(&dir).join(format!("line-{}-{}.png", b.y0(), b.x0()));
+            if let Some(img) =
+                image::GrayImage::from_raw(crop.width, crop.height, crop.pixels.clone())
+            {
+                let _ = img.save(path);
+            }
+        }
+        let reading = match second.read_line(&crop) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(error = %e, "second recogniser failed on a line");
+                continue;
+            }
+        };
+        read += 1;
+        choose(line, reading, k);
+    }
+    read
+}
+
+/// Reads a row of ink Tesseract missed (found by the repair pass) with the
+/// second recogniser alone: a line in the row's box, or nothing when it
+/// reads nothing or too unsure to keep.
+pub fn read_row(
+    raster: &Raster,
+    threshold: u8,
+    ink_box: crate::page::BBox,
+    second: &dyn LineRecogniser,
+    k: &ChoiceParams,
+) -> Option<Line> {
+    let probe = Line {
+        bbox: ink_box,
+        ..Default::default()
+    };
+    let crop = crop_line(raster, threshold, &probe, k)?;
+    let r = match second.read_line(&crop) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::debug!(error = %e, "second recogniser failed on a row");
+            return None;
+        }
+    };
+    let conf = r.mean_confidence();
+    if r.text.trim().is_empty() || conf < k.min_row_confidence {
+        return None;
+    }
+    Some(Line {
+        text: r.text.clone(),
+        bbox: ink_box,
+        confidence: Confidence::new(conf),
+        engine: Some(PPOCR.to_string()),
+        readings: vec![Reading {
+            engine: PPOCR.to_string(),
+            text: r.text,
+            confidence: Confidence::new(conf),
+        }],
+    })
+}
+
+/// The line's crop: Tesseract's box narrowed to the band of rows that
+/// holds the line's ink (its boxes on damaged pages take in specks and the
+/// edges of the lines above and below, which the model then reads), then
+/// padded and clipped to the page.
+fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> Option<Raster> {
+    let b = line.bbox;
+    if b.width() == 0 || b.height() == 0 || b.x1() > raster.width || b.y1() > raster.height {
+        return None;
+    }
+    let rows: Vec<u32> = (b.y0()..b.y1())
+        .map(|y| {
+            (b.x0()..b.x1())
+                .filter(|&x| raster.get(x, y) < threshold)
+                .count() as u32
+        })
+        .collect();
+    let (y0, y1) = ink_band(&rows, k.band_share).map_or((b.y0(), b.y1()), |(a, z)| {
+        (b.y0() + a as u32, b.y0() + z as u32)
+    });
+    let h = (y1 - y0) as f32;
+    let (px, py) = ((h * k.pad_x).round() as u32, (h * k.pad_y).round() as u32);
+    let x0 = b.x0().saturating_sub(px);
+    let y0 = y0.saturating_sub(py);
+    let x1 = (b.x1() + px).min(raster.width);
+    let y1 = (y1 + py).min(raster.height);
+    (x1 > x0 && y1 > y0).then(|| raster.crop(x0, y0, x1 - x0, y1 - y0))
+}
+
+/// The run of rows around the inkiest row whose ink is at least `share`
+/// of that row's: `(first, end)` in the slice's indices.
+fn ink_band(rows: &[u32], share: f32) -> Option<(usize, usize)> {
+    let (peak, &max) = rows.iter().enumerate().max_by_key(|(_, &v)| v)?;
+    if max == 0 {
+        return None;
+    }
+    let floor = (max as f32 * share).ceil() as u32;
+    let mut a = peak;
+    while a > 0 && rows[a - 1] >= floor {
+        a -= 1;
+    }
+    let mut z = peak + 1;
+    while z < rows.len() && rows[z] >= floor {
+        z += 1;
+    }
+    Some((a, z))
+}
+
+/// Keeps both readings on the line and takes the second where the rule
+/// prefers it.
+pub fn choose(line: &mut Line, second: LineReading, k: &ChoiceParams) {
+    let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count() as f32;
+    let (n1, n2) = (count(&line.text), count(&second.text));
+    let conf2 = second.mean_confidence();
+    let ratio = if n1.min(n2) > 0.0 {
+        n1.max(n2) / n1.min(n2)
+    } else {
+        f32::INFINITY
+    };
+    let take = n2 > 0.0 && conf2 >= k.min_second_confidence && ratio <= k.max_length_ratio;
+    line.readings = vec![
+        Reading {
+            engine: line.engine.clone().unwrap_or_else(|| TESSERACT.to_string()),
+            text: line.text.clone(),
+            confidence: line.confidence,
+        },
+        Reading {
+            engine: PPOCR.to_string(),
+            text: second.text.clone(),
+            confidence: Confidence::new(conf2),
+        },
+    ];
+    if take {
+        line.text = second.text;
+        line.confidence = Confidence::new(conf2);
+        line.engine = Some(PPOCR.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::BBox;
+
+    fn line(text: &str, conf: f32) -> Line {
+        Line {
+            text: text.into(),
+            bbox: BBox([10, 10, 200, 40]),
+            confidence: Confidence::new(conf),
+            engine: Some(TESSERACT.into()),
+            readings: vec![],
+        }
+    }
+
+    fn reading(text: &str, conf: f32) -> LineReading {
+        LineReading {
+            text: text.into(),
+            char_confidence: vec![conf; text.chars().count()],
+        }
+    }
+
+    #[test]
+    fn the_ink_band_is_the_run_of_inked_rows_round_the_inkiest() {
+        // speck, gap, the line's rows, gap, the next line's edge
+        let rows = [3, 0, 0, 40, 90, 100, 80, 30, 0, 0, 60];
+        assert_eq!(ink_band(&rows, 0.05), Some((3, 8)));
+        assert_eq!(ink_band(&[0, 0], 0.05), None);
+    }
+
+    #[test]
+    fn a_confident_second_reading_of_like_length_is_taken_and_both_kept() {
+        let k = ChoiceParams::default();
+        let mut l = line("引发'C19773] 10号", 0.6);
+        choose(&mut l, reading("中发〔1977〕10号", 0.97), &k);
+        assert_eq!(l.text, "中发〔1977〕10号");
+        assert_eq!(l.engine.as_deref(), Some(PPOCR));
+        assert_eq!(l.readings.len(), 2);
+        assert_eq!(l.readings[0].text, "引发'C19773] 10号");
+        assert_eq!(l.readings[0].engine, TESSERACT);
+    }
+
+    #[test]
+    fn an_unsure_empty_or_misfit_second_reading_leaves_tesseract() {
+        let k = ChoiceParams::default();
+        for (second, conf) in [
+            ("", 0.99),
+            ("通知", 0.2),
+            ("关于印发某某办法的通知关于印发某某办法的通知", 0.99),
+        ] {
+            let mut l = line("关于印发某某办法的通知", 0.7);
+            choose(&mut l, reading(second, conf), &k);
+            assert_eq!(l.text, "关于印发某某办法的通知", "{second}");
+            assert_eq!(l.engine.as_deref(), Some(TESSERACT));
+            assert_eq!(l.readings[1].text, second);
+        }
+    }
+}
