@@ -1,7 +1,7 @@
 # gazette: the two commands of README.md, and the measurements.
 #   make demo   install what is needed, build, OCR the bundled sample issue
 #   make test   install what is needed, check formatting and lints, run every test
-#   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality, PDF structures (scripts/)
+#   make eval   OCR fidelity and throughput against bare Tesseract, segmentation quality, PDF structures, hard print beside PP-OCRv4 (scripts/)
 #   make bench  benchmarks: decoding, preprocessing, segmentation, archive
 
 SHELL := /bin/bash
@@ -34,8 +34,8 @@ eval-deps: deps
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz" 2>/dev/null || \
-		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz
+	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz, rapidocr_onnxruntime" 2>/dev/null || \
+		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz rapidocr-onnxruntime==1.4.4
 
 # Each measurement is printed and recorded in its section of MEASURED.md.
 eval: eval-deps build
@@ -46,6 +46,8 @@ eval: eval-deps build
 	python3 scripts/measured.py eval-segment < target/eval-segment.txt
 	set -o pipefail; python3 scripts/eval_pdf.py | tee target/eval-pdf.txt
 	python3 scripts/measured.py eval-pdf < target/eval-pdf.txt
+	set -o pipefail; python3 scripts/eval_print.py | tee target/eval-print.txt
+	python3 scripts/measured.py eval-print < target/eval-print.txt
 
 bench: deps
 	mkdir -p target

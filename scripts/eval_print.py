@@ -12,7 +12,7 @@ whitespace ignored) and CPU seconds per page of each reader (children's user
 + system time, two workers where the reader has them).
 
 usage: scripts/eval_print.py [--gazette target/release/gazette] [--work DIR]
-    [--split tune|held|both] [--sets NAME,...] [--no-rapid] [--choice JSON]
+    [--split tune|held|both] [--sets NAME,...] [--no-rapid] [--no-bare] [--no-before] [--choice JSON]
 Needs what scripts/eval_ocr.py needs, plus rapidocr-onnxruntime==1.4.4 for
 the RapidOCR column (make eval-deps installs it).
 """
@@ -116,6 +116,7 @@ def main():
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--no-rapid", action="store_true")
     ap.add_argument("--no-bare", action="store_true")
+    ap.add_argument("--no-before", action="store_true", help="skip the Tesseract-alone column")
     ap.add_argument("--choice", default=None, help="ChoiceParams as JSON (GAZETTE_CHOICE) for a sweep")
     a = ap.parse_args()
     work = Path(a.work or tempfile.mkdtemp(prefix="gazette-eval-print-"))
@@ -147,8 +148,9 @@ def main():
             res = {}
             texts, t = run_gazette(a.gazette, images, [], env)
             res["gazette"] = (*score(out, m, texts), t)
-            texts, t = run_gazette(a.gazette, images, ["--second-reader", "off"], env)
-            res["tesseract-only"] = (*score(out, m, texts), t)
+            if not a.no_before:
+                texts, t = run_gazette(a.gazette, images, ["--second-reader", "off"], env)
+                res["tesseract-only"] = (*score(out, m, texts), t)
             if not a.no_bare:
                 texts, t = run_bare(images)
                 res["bare"] = (*score(out, m, texts), t)

@@ -40,6 +40,14 @@ pub struct ChoiceParams {
     /// Tesseract's (a crop that caught part of the next line, or lost
     /// half of its own, reads at a very different length).
     pub max_length_ratio: f32,
+    /// Lines of a page read by both readers first, spread over the page …
+    pub sample_lines: usize,
+    /// … and when their mean disagreement (edit distance per character)
+    /// is above this, the page is hard and every line is read again.
+    pub hard_page_disagreement: f32,
+    /// Tesseract only finds the lines (its layout analysis, no
+    /// recognition) and the second recogniser reads every one.
+    pub layout_only: bool,
     /// A row Tesseract missed, read by the second recogniser alone, is kept
     /// when its mean character confidence is at least this (a row of
     /// specks or show-through reads as a few unsure characters).
@@ -56,6 +64,9 @@ impl Default for ChoiceParams {
             min_second_confidence: 0.5,
             max_length_ratio: 1.6,
             min_row_confidence: 0.6,
+            layout_only: false,
+            sample_lines: 6,
+            hard_page_disagreement: 0.03,
         }
     }
 }
@@ -71,36 +82,66 @@ pub fn second_reading(
     second: &dyn LineRecogniser,
     k: &ChoiceParams,
 ) -> usize {
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let l = &lines[i];
+            l.engine.as_deref() != Some(PPOCR) && !l.text.contains('\t')
+        })
+        .collect();
     let mut read = 0;
-    for line in lines.iter_mut() {
-        let done = line.engine.as_deref() == Some(PPOCR);
-        if done || line.confidence.get() >= k.reread_below || line.text.contains('\t') {
-            continue;
-        }
-        let Some(crop) = crop_line(raster, threshold, line, k) else {
-            continue;
-        };
-        if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
-            // A tuning aid: each crop as the second recogniser gets it.
-            let b = line.bbox;
-            let path = std::path::Path::new(&dir).join(format!("line-{}-{}.png", b.y0(), b.x0()));
-            if let Some(img) =
-                image::GrayImage::from_raw(crop.width, crop.height, crop.pixels.clone())
-            {
-                let _ = img.save(path);
-            }
-        }
+    let mut read_one = |line: &mut Line| -> Option<f32> {
+        let crop = crop_line(raster, threshold, line, k)?;
         let reading = match second.read_line(&crop) {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(error = %e, "second recogniser failed on a line");
-                continue;
+                return None;
             }
         };
         read += 1;
+        let d = disagreement(&line.text, &reading.text);
         choose(line, reading, k);
+        Some(d)
+    };
+    // A sample of lines spread over the page, read by both: where the two
+    // readers disagree the print is hard and every line is read again;
+    // where they agree, only the lines Tesseract itself doubts.
+    let step = (candidates.len() / k.sample_lines.max(1)).max(1);
+    let sample: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .step_by(step)
+        .take(k.sample_lines)
+        .collect();
+    let mut d = Vec::new();
+    for &i in &sample {
+        if let Some(x) = read_one(&mut lines[i]) {
+            d.push(x);
+        }
     }
+    let hard = d.is_empty() || d.iter().sum::<f32>() / d.len() as f32 > k.hard_page_disagreement;
+    for &i in &candidates {
+        if sample.contains(&i) {
+            continue;
+        }
+        if hard || lines[i].confidence.get() < k.reread_below {
+            read_one(&mut lines[i]);
+        }
+    }
+    tracing::debug!(hard, sampled = d.len(), read, "second reading");
     read
+}
+
+/// How far two readings of a line differ: edit distance over the longer
+/// one's characters, whitespace ignored; 1 when one is empty.
+pub fn disagreement(a: &str, b: &str) -> f32 {
+    let a: String = a.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = a.chars().count().max(b.chars().count());
+    if n == 0 {
+        return 0.0;
+    }
+    strsim::levenshtein(&a, &b) as f32 / n as f32
 }
 
 /// Reads a row of ink Tesseract missed (found by the repair pass) with the
@@ -167,7 +208,16 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
     let y0 = y0.saturating_sub(py);
     let x1 = (b.x1() + px).min(raster.width);
     let y1 = (y1 + py).min(raster.height);
-    (x1 > x0 && y1 > y0).then(|| raster.crop(x0, y0, x1 - x0, y1 - y0))
+    let crop = (x1 > x0 && y1 > y0).then(|| raster.crop(x0, y0, x1 - x0, y1 - y0))?;
+    if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
+        // A tuning aid: each crop as the second recogniser gets it.
+        let path = std::path::Path::new(&dir).join(format!("line-{y0}-{x0}.png"));
+        if let Some(img) = image::GrayImage::from_raw(crop.width, crop.height, crop.pixels.clone())
+        {
+            let _ = img.save(path);
+        }
+    }
+    Some(crop)
 }
 
 /// The run of rows around the inkiest row whose ink is at least `share`
@@ -192,6 +242,23 @@ fn ink_band(rows: &[u32], share: f32) -> Option<(usize, usize)> {
 /// Keeps both readings on the line and takes the second where the rule
 /// prefers it.
 pub fn choose(line: &mut Line, second: LineReading, k: &ChoiceParams) {
+    if line.engine.is_none() && line.text.is_empty() {
+        // A line found by layout analysis alone: the second reading is
+        // the only one; too unsure a reading leaves the line empty, and
+        // the page drops it.
+        let conf = second.mean_confidence();
+        line.readings = vec![Reading {
+            engine: PPOCR.to_string(),
+            text: second.text.clone(),
+            confidence: Confidence::new(conf),
+        }];
+        if conf >= k.min_row_confidence {
+            line.text = second.text;
+            line.confidence = Confidence::new(conf);
+            line.engine = Some(PPOCR.to_string());
+        }
+        return;
+    }
     let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count() as f32;
     let (n1, n2) = (count(&line.text), count(&second.text));
     let conf2 = second.mean_confidence();

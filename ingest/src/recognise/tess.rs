@@ -84,6 +84,45 @@ impl Api {
         Ok(self.lines())
     }
 
+    /// Tesseract's layout analysis alone, no recognition: the boxes of the
+    /// page's text lines in reading order.
+    pub fn layout(&mut self, r: &Raster, dpi: u32) -> Result<Vec<BBox>, OcrError> {
+        let (w, h) = (r.width as c_int, r.height as c_int);
+        if w <= 0 || h <= 0 || r.pixels.len() < r.width as usize * r.height as usize {
+            return Err(OcrError::Raster(r.width, r.height));
+        }
+        let handle = self.0.as_ptr();
+        let mut boxes = Vec::new();
+        // SAFETY: as in `recognize` for the image; the page iterator
+        // AnalyseLayout returns is ours until TessPageIteratorDelete.
+        unsafe {
+            sys::TessBaseAPISetImage(handle, r.pixels.as_ptr(), w, h, 1, w);
+            sys::TessBaseAPISetSourceResolution(handle, dpi as c_int);
+            let pi = sys::TessBaseAPIAnalyseLayout(handle);
+            if pi.is_null() {
+                return Ok(boxes);
+            }
+            let line = sys::TessPageIteratorLevel_RIL_TEXTLINE;
+            loop {
+                let (mut l, mut t, mut rr, mut b) = (0, 0, 0, 0);
+                if sys::TessPageIteratorBoundingBox(pi, line, &mut l, &mut t, &mut rr, &mut b) != 0
+                {
+                    boxes.push(BBox([
+                        l.max(0) as u32,
+                        t.max(0) as u32,
+                        rr.max(0) as u32,
+                        b.max(0) as u32,
+                    ]));
+                }
+                if sys::TessPageIteratorNext(pi, line) == 0 {
+                    break;
+                }
+            }
+            sys::TessPageIteratorDelete(pi);
+        }
+        Ok(boxes)
+    }
+
     fn lines(&mut self) -> Vec<TextLine> {
         use sys::{
             TessPageIteratorLevel_RIL_SYMBOL as SYMBOL, TessPageIteratorLevel_RIL_TEXTLINE as LINE,
