@@ -66,9 +66,9 @@ pub struct RepairParams {
     pub max_rereads: usize,
     /// A pixel row belongs to a row of ink when it holds more than this
     /// share of a full text row's ink (the 90th-percentile row): on aged
-    /// paper every row has specks. Set on the `old` set of
-    /// scripts/eval_print.py (tuning documents): 0 (any two pixels, as
-    /// before) merges a whole foxed page into one band.
+    /// paper specks in every gap merge a page's lines into one band. Rows
+    /// of any ink apart from those still count (a folio's thin rows). Set
+    /// on the `old` set of scripts/eval_print.py (tuning documents).
     pub row_noise_share: f32,
     /// A row is text only if its ink covers at least this share of its
     /// box (a slanted rule or a lone mark covers less).
@@ -679,7 +679,7 @@ fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
 
 /// Rows of ink on a page: maximal runs of rows holding ink, allowing
 /// gaps of two pixel rows, as (top, bottom exclusive).
-fn ink_rows(r: &Raster, threshold: u8, noise_share: f32) -> Vec<(usize, usize)> {
+fn ink_rows(r: &Raster, threshold: u8, noise_share: f32, max_h: usize) -> Vec<(usize, usize)> {
     let (w, h) = (r.width as usize, r.height as usize);
     let row_ink: Vec<usize> = (0..h)
         .map(|y| {
@@ -689,17 +689,42 @@ fn ink_rows(r: &Raster, threshold: u8, noise_share: f32) -> Vec<(usize, usize)> 
                 .count()
         })
         .collect();
-    // The gaps between lines of aged or damaged paper are not empty: specks
-    // and show-through put a little ink in every row. A row counts as inked
-    // when it holds more than that floor, a share of a full text row's ink
-    // (the 90th percentile row).
+    // The gaps between lines of aged or damaged paper are not empty:
+    // specks and show-through put a little ink in every row and merge a
+    // page's lines into one band. Rows of ink are taken where rows hold
+    // more than a share of a full text row's ink (the 90th-percentile
+    // row) …
     let mut sorted = row_ink.clone();
     sorted.sort_unstable();
-    let full = sorted.get(h * 9 / 10).copied().unwrap_or(0);
-    let floor = ((full as f32 * noise_share) as usize).max(2);
+    let full = sorted.get(h * 9 / 10).copied().unwrap_or(0) as f32;
+    let floor = ((full * noise_share) as usize).max(2);
+    let mut bands = runs(&row_ink, 0, h, floor);
+    // … but a run of rows holding any ink, no taller than a line, stands
+    // for the pieces the floor cut it into: a folio's rows (— 2 —) hold
+    // less than the floor but for the dashes' few.
+    if floor > 2 {
+        for (a, z) in runs(&row_ink, 0, h, 2) {
+            let inside = |&(b0, b1): &(usize, usize)| b0 < z && b1 > a;
+            let small = bands
+                .iter()
+                .filter(|b| inside(b))
+                .all(|&(b0, b1)| (b1 - b0) * 2 < z - a);
+            if z - a <= max_h && small {
+                bands.retain(|b| !inside(b));
+                bands.push((a, z));
+            }
+        }
+        bands.sort_unstable();
+    }
+    bands
+}
+
+/// Runs of rows in `y0..y1` holding at least `floor` ink, bridging gaps of
+/// up to two rows.
+fn runs(row_ink: &[usize], y0: usize, y1: usize, floor: usize) -> Vec<(usize, usize)> {
     let mut bands = Vec::new();
-    let mut y = 0;
-    while y < h {
+    let mut y = y0;
+    while y < y1 {
         if row_ink[y] < floor {
             y += 1;
             continue;
@@ -707,7 +732,7 @@ fn ink_rows(r: &Raster, threshold: u8, noise_share: f32) -> Vec<(usize, usize)> 
         let start = y;
         let mut end = y;
         let mut gap = 0;
-        while y < h && gap <= 2 {
+        while y < y1 && gap <= 2 {
             if row_ink[y] >= floor {
                 end = y;
                 gap = 0;
@@ -799,7 +824,7 @@ pub fn repair_lines(
     let (w, h) = (r.width as usize, r.height as usize);
     let min_h = (dpi * k.min_row_in) as usize;
     let max_h = (dpi * k.max_row_in) as usize;
-    let bands: Vec<(usize, usize)> = ink_rows(r, threshold, k.row_noise_share)
+    let bands: Vec<(usize, usize)> = ink_rows(r, threshold, k.row_noise_share, max_h)
         .into_iter()
         .filter(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)))
         .collect();
@@ -941,8 +966,8 @@ mod tests {
         let r = foxed();
         let k = RepairParams::default();
         // Before the noise floor, specks in every row made one band.
-        assert_eq!(ink_rows(&r, 128, 0.0).len(), 1);
-        let bands = ink_rows(&r, 128, k.row_noise_share);
+        assert_eq!(ink_rows(&r, 128, 0.0, 40).len(), 1);
+        let bands = ink_rows(&r, 128, k.row_noise_share, 40);
         assert_eq!(bands, vec![(10, 30), (50, 70), (90, 110)]);
         // The short row's print is its own, not stretched to the edge.
         assert_eq!(ink_extent(&r, 128, 50, 70, k.min_row_ink), Some((50, 108)));

@@ -86,6 +86,9 @@ pub fn fix_line(line: &str) -> String {
                 '!' => '！',
                 '(' => '（',
                 ')' => '）',
+                // PP-OCR reads the enumeration comma as the radical 丶,
+                // which no document prints.
+                '丶' => '、',
                 'O' | 'o' if digit_both => '0',
                 'l' | 'I' if digit_both => '1',
                 _ => c,
@@ -422,6 +425,11 @@ mod tests {
         assert_eq!(fix_line("云 南 省 人 民 政 府"), "云南省人民政府");
         assert_eq!(fix_line("2017 年底前"), "2017年底前");
         assert_eq!(fix_line("PP-OCR v4 model"), "PP-OCR v4 model");
+    }
+
+    #[test]
+    fn the_radical_read_for_an_enumeration_comma_is_the_comma() {
+        assert_eq!(fix_line("各地区丶各部门"), "各地区、各部门");
     }
 
     #[test]
