@@ -133,7 +133,8 @@ pub fn second_reading(
 }
 
 /// How far two readings of a line differ: edit distance over the longer
-/// one's characters, whitespace ignored; 1 when one is empty.
+/// one's characters, whitespace ignored; 1 when only one is empty, 0 when
+/// both are.
 pub fn disagreement(a: &str, b: &str) -> f32 {
     let a: String = a.chars().filter(|c| !c.is_whitespace()).collect();
     let b: String = b.chars().filter(|c| !c.is_whitespace()).collect();
@@ -166,21 +167,26 @@ pub fn read_row(
             return None;
         }
     };
-    let conf = r.mean_confidence();
-    if r.text.trim().is_empty() || conf < k.min_row_confidence {
-        return None;
+    let mut line = probe;
+    only_reading(&mut line, r, k);
+    (!line.text.trim().is_empty()).then_some(line)
+}
+
+/// A line the second recogniser alone read: its reading is the line's
+/// only one, and its text when confident enough; otherwise the text stays
+/// empty and the line is dropped.
+fn only_reading(line: &mut Line, second: LineReading, k: &ChoiceParams) {
+    let conf = Confidence::new(second.mean_confidence());
+    line.readings = vec![Reading {
+        engine: PPOCR.to_string(),
+        text: second.text.clone(),
+        confidence: conf,
+    }];
+    if conf.get() >= k.min_row_confidence {
+        line.text = second.text;
+        line.confidence = conf;
+        line.engine = Some(PPOCR.to_string());
     }
-    Some(Line {
-        text: r.text.clone(),
-        bbox: ink_box,
-        confidence: Confidence::new(conf),
-        engine: Some(PPOCR.to_string()),
-        readings: vec![Reading {
-            engine: PPOCR.to_string(),
-            text: r.text,
-            confidence: Confidence::new(conf),
-        }],
-    })
 }
 
 /// The line's crop: Tesseract's box narrowed to the band of rows that
@@ -243,20 +249,8 @@ fn ink_band(rows: &[u32], share: f32) -> Option<(usize, usize)> {
 /// prefers it.
 pub fn choose(line: &mut Line, second: LineReading, k: &ChoiceParams) {
     if line.engine.is_none() && line.text.is_empty() {
-        // A line found by layout analysis alone: the second reading is
-        // the only one; too unsure a reading leaves the line empty, and
-        // the page drops it.
-        let conf = second.mean_confidence();
-        line.readings = vec![Reading {
-            engine: PPOCR.to_string(),
-            text: second.text.clone(),
-            confidence: Confidence::new(conf),
-        }];
-        if conf >= k.min_row_confidence {
-            line.text = second.text;
-            line.confidence = Confidence::new(conf);
-            line.engine = Some(PPOCR.to_string());
-        }
+        // A line found by layout analysis alone.
+        only_reading(line, second, k);
         return;
     }
     let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count() as f32;

@@ -10,3 +10,20 @@ pub mod ppocr;
 mod tess;
 pub mod textfix;
 pub mod verdict;
+
+/// The value a thread keeps in `slot` for `key` (an engine for its
+/// language, a session for its model), made by `make` on first use or when
+/// the key changed.
+pub(crate) fn keyed<'a, K: PartialEq + Clone, V, E>(
+    slot: &'a mut Option<(K, V)>,
+    key: &K,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<&'a mut V, E> {
+    if slot.as_ref().is_none_or(|(k, _)| k != key) {
+        *slot = None;
+    }
+    Ok(match slot {
+        Some((_, v)) => v,
+        None => &mut slot.insert((key.clone(), make()?)).1,
+    })
+}

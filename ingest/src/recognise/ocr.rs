@@ -198,11 +198,6 @@ impl Tesseract {
         self
     }
 
-    /// Whether a second recogniser is in use.
-    pub fn has_second(&self) -> bool {
-        self.second.is_some()
-    }
-
     /// Overrides the page segmentation mode (see `tesseract --help-psm`).
     pub fn with_psm(mut self, psm: i32) -> Self {
         self.psm = psm;
@@ -235,37 +230,17 @@ impl Tesseract {
         psm: i32,
         marks: &[BBox],
     ) -> Result<Vec<Line>, OcrError> {
-        API.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.as_ref().is_none_or(|(lang, _)| *lang != self.lang) {
-                *slot = Some((self.lang.clone(), self.create_api()?));
-            }
-            let Some((_, api)) = slot.as_mut() else {
-                return Err(OcrError::Engine(
-                    "tesseract engine missing after creation".into(),
-                ));
-            };
+        self.with_api(|api| {
             api.set_page_seg_mode(psm);
             let result = api.recognize(raster, dpi);
             api.set_page_seg_mode(self.psm);
             Ok(assemble(result?, marks))
         })
     }
-}
 
-impl Tesseract {
     /// Line boxes from Tesseract's layout analysis, each an unread line.
     fn layout(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
-        API.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.as_ref().is_none_or(|(lang, _)| *lang != self.lang) {
-                *slot = Some((self.lang.clone(), self.create_api()?));
-            }
-            let Some((_, api)) = slot.as_mut() else {
-                return Err(OcrError::Engine(
-                    "tesseract engine missing after creation".into(),
-                ));
-            };
+        self.with_api(|api| {
             Ok(api
                 .layout(raster, dpi)?
                 .into_iter()
@@ -275,6 +250,14 @@ impl Tesseract {
                     ..Default::default()
                 })
                 .collect())
+        })
+    }
+
+    /// Runs `f` with the calling thread's engine, made on first use.
+    fn with_api<T>(&self, f: impl FnOnce(&mut Api) -> Result<T, OcrError>) -> Result<T, OcrError> {
+        API.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            f(super::keyed(&mut slot, &self.lang, || self.create_api())?)
         })
     }
 }
@@ -407,9 +390,12 @@ impl OcrEngine for Tesseract {
         );
         match &self.second {
             Some(s) => format!(
-                "{first}; lines below confidence {} re-read by {}",
+                "{first}; second reading by {} ({} sample lines a page, every line where they \
+                 disagree over {}, else lines below confidence {})",
+                s.describe(),
+                self.choice.sample_lines,
+                self.choice.hard_page_disagreement,
                 self.choice.reread_below,
-                s.describe()
             ),
             None => first,
         }
@@ -698,12 +684,12 @@ fn ink_rows(r: &Raster, threshold: u8, noise_share: f32, max_h: usize) -> Vec<(u
     sorted.sort_unstable();
     let full = sorted.get(h * 9 / 10).copied().unwrap_or(0) as f32;
     let floor = ((full * noise_share) as usize).max(2);
-    let mut bands = runs(&row_ink, 0, h, floor);
+    let mut bands = runs(&row_ink, floor);
     // … but a run of rows holding any ink, no taller than a line, stands
     // for the pieces the floor cut it into: a folio's rows (— 2 —) hold
     // less than the floor but for the dashes' few.
     if floor > 2 {
-        for (a, z) in runs(&row_ink, 0, h, 2) {
+        for (a, z) in runs(&row_ink, 2) {
             let inside = |&(b0, b1): &(usize, usize)| b0 < z && b1 > a;
             let small = bands
                 .iter()
@@ -719,12 +705,13 @@ fn ink_rows(r: &Raster, threshold: u8, noise_share: f32, max_h: usize) -> Vec<(u
     bands
 }
 
-/// Runs of rows in `y0..y1` holding at least `floor` ink, bridging gaps of
-/// up to two rows.
-fn runs(row_ink: &[usize], y0: usize, y1: usize, floor: usize) -> Vec<(usize, usize)> {
+/// Runs of rows holding at least `floor` ink, bridging gaps of up to two
+/// rows.
+fn runs(row_ink: &[usize], floor: usize) -> Vec<(usize, usize)> {
+    let h = row_ink.len();
     let mut bands = Vec::new();
-    let mut y = y0;
-    while y < y1 {
+    let mut y = 0;
+    while y < h {
         if row_ink[y] < floor {
             y += 1;
             continue;
@@ -732,7 +719,7 @@ fn runs(row_ink: &[usize], y0: usize, y1: usize, floor: usize) -> Vec<(usize, us
         let start = y;
         let mut end = y;
         let mut gap = 0;
-        while y < y1 && gap <= 2 {
+        while y < h && gap <= 2 {
             if row_ink[y] >= floor {
                 end = y;
                 gap = 0;
@@ -746,20 +733,23 @@ fn runs(row_ink: &[usize], y0: usize, y1: usize, floor: usize) -> Vec<(usize, us
     bands
 }
 
-/// The first and last column of a row's print. The row's inked columns
-/// are cut into pieces at gaps wider than three row heights; a piece is
-/// print when it is at least half a row height wide and its ink is at text
-/// density (twice the least a whole row of text has, as a piece has no
-/// gaps between words to thin it), not solid dark, and does not run off the image. Specks, a foxing spot or the dark edge of the scan far along
-/// the row are not print, so they do not stretch a short line (轮采。)
-/// across the page, where its ink would look too thin to be text.
+/// The first and last column of a row's print, and the row's ink between
+/// them. The row's inked columns are cut into pieces at gaps wider than
+/// three row heights; a piece is print when it is at least half a row
+/// height wide, its ink is at text density (twice the least a whole row of
+/// text has, as a piece has no gaps between words to thin it) and it is not
+/// solid dark. Columns with a speck's pixel or two of ink, and those within
+/// a row height of the image's sides (the scan's dark edge), are not looked
+/// at. So specks, a foxing spot or the edge far along the row do not
+/// stretch a short line (轮采。) across the page, where its ink would look
+/// too thin to be text.
 fn ink_extent(
     r: &Raster,
     threshold: u8,
     y0: usize,
     y1: usize,
     density: f32,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, usize)> {
     let w = r.width as usize;
     let bh = (y1 - y0).max(1);
     let cols: Vec<usize> = (0..w)
@@ -798,7 +788,8 @@ fn ink_extent(
             !solid && z - a + 1 >= bh / 2 && *ink as f32 >= area * 2.0 * density
         })
         .collect();
-    Some((print.first()?.0, print.last()?.1))
+    let (x0, x1) = (print.first()?.0, print.last()?.1);
+    Some((x0, x1, cols[x0..=x1].iter().sum()))
 }
 
 fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
@@ -868,17 +859,9 @@ pub fn repair_lines(
     *lines = kept;
     for (y0, y1) in redo {
         let bh = y1 - y0;
-        let Some((x0, x1)) = ink_extent(r, threshold, y0, y1, k.min_row_ink) else {
+        let Some((x0, x1, ink)) = ink_extent(r, threshold, y0, y1, k.min_row_ink) else {
             continue;
         };
-        let ink: usize = (y0..y1)
-            .map(|yy| {
-                r.pixels[yy * w + x0..=yy * w + x1]
-                    .iter()
-                    .filter(|p| **p <= threshold)
-                    .count()
-            })
-            .sum();
         // Text is dense ink; a slanted rule or a lone mark is not.
         if x1 - x0 < bh / 2 || (ink as f32) < ((x1 - x0 + 1) * bh) as f32 * k.min_row_ink {
             tracing::trace!(y0, y1, x0, x1, ink, "row not text");
@@ -970,8 +953,9 @@ mod tests {
         let bands = ink_rows(&r, 128, k.row_noise_share, 40);
         assert_eq!(bands, vec![(10, 30), (50, 70), (90, 110)]);
         // The short row's print is its own, not stretched to the edge.
-        assert_eq!(ink_extent(&r, 128, 50, 70, k.min_row_ink), Some((50, 108)));
-        assert_eq!(ink_extent(&r, 128, 10, 30, k.min_row_ink), Some((50, 548)));
+        let extent = |y0, y1| ink_extent(&r, 128, y0, y1, k.min_row_ink).map(|e| (e.0, e.1));
+        assert_eq!(extent(50, 70), Some((50, 108)));
+        assert_eq!(extent(10, 30), Some((50, 548)));
     }
 
     /// Draws a box of side `n` at (x, y), with its diagonals if `cross`.

@@ -49,15 +49,6 @@ impl LineReading {
             self.char_confidence.iter().sum::<f32>() / self.char_confidence.len() as f32
         }
     }
-
-    /// The lowest character confidence; 0 for an empty reading.
-    pub fn min_confidence(&self) -> f32 {
-        self.char_confidence
-            .iter()
-            .copied()
-            .fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.min(c))))
-            .unwrap_or(0.0)
-    }
 }
 
 /// File names as `scripts/fetch_models.sh` installs them.
@@ -164,8 +155,8 @@ impl PpOcr {
         Ok(None)
     }
 
-    /// Loads the runtime library and the model (on the calling thread, to
-    /// read its character list and fail early).
+    /// Loads the runtime library and the model once, to read its
+    /// character list and fail early.
     pub fn new(model: &Path, runtime: &Path) -> Result<PpOcr, OcrError> {
         let env = environment(runtime)?;
         let s = session(env, model)?;
@@ -190,8 +181,10 @@ impl PpOcr {
                     .collect()
             })
             .unwrap_or_default();
+        // The session served only to read the metadata: the workers each
+        // make their own on first use.
         drop(meta);
-        SESSION.with(|c| *c.borrow_mut() = Some((model.to_path_buf(), s)));
+        drop(s);
         Ok(PpOcr {
             model: model.to_path_buf(),
             runtime: runtime.to_path_buf(),
@@ -204,14 +197,7 @@ impl PpOcr {
         let env = environment(&self.runtime)?;
         SESSION.with(|cell| {
             let mut slot = cell.borrow_mut();
-            if slot.as_ref().is_none_or(|(m, _)| *m != self.model) {
-                *slot = Some((self.model.clone(), session(env, &self.model)?));
-            }
-            let Some((_, s)) = slot.as_mut() else {
-                return Err(OcrError::Engine(
-                    "PP-OCR session missing after creation".into(),
-                ));
-            };
+            let s = super::keyed(&mut slot, &self.model, || session(env, &self.model))?;
             let fail = |e: ort::Error| OcrError::Engine(format!("PP-OCR: {e}"));
             let shape = [1usize, 3, INPUT_HEIGHT as usize, width as usize];
             let tensor = Tensor::from_array((shape, input)).map_err(fail)?;
