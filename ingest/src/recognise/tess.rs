@@ -67,38 +67,38 @@ impl Api {
 
     /// Recognises a raster and returns its lines.
     pub fn recognize(&mut self, r: &Raster, dpi: u32) -> Result<Vec<TextLine>, OcrError> {
+        self.set_image(r, dpi)?;
+        // SAFETY: live handle with an image set.
+        if unsafe { sys::TessBaseAPIRecognize(self.0.as_ptr(), std::ptr::null_mut()) } != 0 {
+            return Err(OcrError::Recognition);
+        }
+        Ok(self.lines())
+    }
+
+    /// Gives Tesseract the raster and its resolution.
+    fn set_image(&mut self, r: &Raster, dpi: u32) -> Result<(), OcrError> {
         let (w, h) = (r.width as c_int, r.height as c_int);
         if w <= 0 || h <= 0 || r.pixels.len() < r.width as usize * r.height as usize {
             return Err(OcrError::Raster(r.width, r.height));
         }
-        let handle = self.0.as_ptr();
         // SAFETY: the buffer holds width*height bytes (checked above) and
         // Tesseract copies it into its own image during SetImage.
         unsafe {
-            sys::TessBaseAPISetImage(handle, r.pixels.as_ptr(), w, h, 1, w);
-            sys::TessBaseAPISetSourceResolution(handle, dpi as c_int);
-            if sys::TessBaseAPIRecognize(handle, std::ptr::null_mut()) != 0 {
-                return Err(OcrError::Recognition);
-            }
+            sys::TessBaseAPISetImage(self.0.as_ptr(), r.pixels.as_ptr(), w, h, 1, w);
+            sys::TessBaseAPISetSourceResolution(self.0.as_ptr(), dpi as c_int);
         }
-        Ok(self.lines())
+        Ok(())
     }
 
     /// Tesseract's layout analysis alone, no recognition: the boxes of the
     /// page's text lines in reading order.
     pub fn layout(&mut self, r: &Raster, dpi: u32) -> Result<Vec<BBox>, OcrError> {
-        let (w, h) = (r.width as c_int, r.height as c_int);
-        if w <= 0 || h <= 0 || r.pixels.len() < r.width as usize * r.height as usize {
-            return Err(OcrError::Raster(r.width, r.height));
-        }
-        let handle = self.0.as_ptr();
+        self.set_image(r, dpi)?;
         let mut boxes = Vec::new();
-        // SAFETY: as in `recognize` for the image; the page iterator
+        // SAFETY: live handle with an image set; the page iterator
         // AnalyseLayout returns is ours until TessPageIteratorDelete.
         unsafe {
-            sys::TessBaseAPISetImage(handle, r.pixels.as_ptr(), w, h, 1, w);
-            sys::TessBaseAPISetSourceResolution(handle, dpi as c_int);
-            let pi = sys::TessBaseAPIAnalyseLayout(handle);
+            let pi = sys::TessBaseAPIAnalyseLayout(self.0.as_ptr());
             if pi.is_null() {
                 return Ok(boxes);
             }
