@@ -512,7 +512,11 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     drop(prepared.raster);
     let mut texts: Vec<String> = raw.iter().map(|l| l.text.clone()).collect();
-    textfix::fix_page(&mut texts);
+    let widths_seen: Vec<bool> = raw
+        .iter()
+        .map(|l| l.engine.as_deref() == Some(crate::choose::PPOCR))
+        .collect();
+    textfix::fix_page_read(&mut texts, &widths_seen);
     let lines = raw
         .into_iter()
         .zip(texts)

@@ -30,6 +30,11 @@ impl Switch {
 /// ARCHITECTURE.md for the figures).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preprocess {
+    /// Cut the page out of a camera photo and undo its perspective. Auto:
+    /// when the image shows one bright quadrilateral on a darker ground
+    /// (see [`super::pagefind::PageFindParams`]).
+    #[serde(default = "auto")]
+    pub find_page: Switch,
     /// Remove isolated dust specks, replacing them with paper colour.
     /// Auto: when the page has more specks than a clean print shows.
     pub despeckle: Switch,
@@ -56,9 +61,14 @@ pub struct Preprocess {
     pub downscale_above: f32,
 }
 
+fn auto() -> Switch {
+    Switch::Auto
+}
+
 impl Default for Preprocess {
     fn default() -> Self {
         Self {
+            find_page: Switch::Auto,
             despeckle: Switch::Auto,
             flatten: Switch::Auto,
             deskew: Switch::Auto,
@@ -76,6 +86,7 @@ impl Preprocess {
     /// Everything off: the image goes to the engine as decoded.
     pub fn none() -> Self {
         Self {
+            find_page: Switch::Off,
             despeckle: Switch::Off,
             flatten: Switch::Off,
             deskew: Switch::Off,
@@ -100,9 +111,13 @@ pub struct Transform {
     /// Size of the prepared image.
     pub width: u32,
     pub height: u32,
-    /// Size of the original image.
+    /// Size of the image before scaling: the original, or the page cut
+    /// out of a photo.
     pub orig_width: u32,
     pub orig_height: u32,
+    /// When the page was cut out of a photo: the homography from the
+    /// flattened page to the photo, and the photo's size.
+    pub page: Option<([f64; 8], u32, u32)>,
 }
 
 impl Transform {
@@ -114,6 +129,7 @@ impl Transform {
             height: h,
             orig_width: w,
             orig_height: h,
+            page: None,
         }
     }
 
@@ -139,11 +155,36 @@ impl Transform {
         }
         let k = 1.0 / self.scale;
         let clamp = |v: f32, max: u32| (v * k).round().clamp(0.0, max as f32) as u32;
-        BBox([
+        let b = BBox([
             clamp(x0, self.orig_width),
             clamp(y0, self.orig_height),
             clamp(x1, self.orig_width),
             clamp(y1, self.orig_height),
+        ]);
+        let Some((hm, pw, ph)) = &self.page else {
+            return b;
+        };
+        // Through the perspective back into the photo: the enclosing box
+        // of the corners' images.
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for (x, y) in [
+            (b.x0(), b.y0()),
+            (b.x1(), b.y0()),
+            (b.x0(), b.y1()),
+            (b.x1(), b.y1()),
+        ] {
+            let (u, v) = super::pagefind::apply(hm, x as f64, y as f64);
+            x0 = x0.min(u);
+            y0 = y0.min(v);
+            x1 = x1.max(u);
+            y1 = y1.max(v);
+        }
+        let clamp = |v: f64, max: u32| v.round().clamp(0.0, max as f64) as u32;
+        BBox([
+            clamp(x0, *pw),
+            clamp(y0, *ph),
+            clamp(x1, *pw),
+            clamp(y1, *ph),
         ])
     }
 }
@@ -151,6 +192,9 @@ impl Transform {
 /// What preprocessing measured and did, for provenance and tuning.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The page's corners in the photo it was cut out of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_corners: Option<[(f32, f32); 4]>,
     pub specks: usize,
     pub despeckled: bool,
     pub flattened: bool,
@@ -180,14 +224,29 @@ const A4_WIDTH_IN: f32 = 8.27;
 /// Runs the configured steps on a decoded page.
 pub fn prepare(page: PageImage, cfg: &Preprocess) -> Prepared {
     let PageImage { raster, dpi } = page;
-    let (ow, oh) = (raster.width, raster.height);
-    let dpi_in = dpi.unwrap_or_else(|| (ow.min(oh) as f32 / A4_WIDTH_IN).max(50.0));
-    let mut transform = Transform::identity(ow, oh);
     let mut report = Report {
         scale: 1.0,
         ..Report::default()
     };
     let mut raster = raster;
+    let mut page_map = None;
+    if cfg.find_page != Switch::Off {
+        let k = super::pagefind::PageFindParams::default();
+        if let Some(quad) = super::pagefind::find_page(&raster, &k) {
+            if let Some((flat, hm)) = super::pagefind::flatten_page(&raster, &quad, 255) {
+                page_map = Some((hm, raster.width, raster.height));
+                report.page_corners = Some(quad);
+                raster = flat;
+            }
+        }
+    }
+    let (ow, oh) = (raster.width, raster.height);
+    // A photo's resolution is the page's, guessed from its size (a
+    // camera's 72 dpi says nothing); a scan's stated resolution holds.
+    let dpi = if page_map.is_some() { None } else { dpi };
+    let dpi_in = dpi.unwrap_or_else(|| (ow.min(oh) as f32 / A4_WIDTH_IN).max(50.0));
+    let mut transform = Transform::identity(ow, oh);
+    transform.page = page_map;
     let mut out_dpi = dpi_in;
     if dpi_in < cfg.upscale_below || dpi_in > cfg.downscale_above {
         let k = cfg.target_dpi / dpi_in;
@@ -858,6 +917,7 @@ mod tests {
             height: 200,
             orig_width: 100,
             orig_height: 100,
+            page: None,
         };
         assert_eq!(
             t.to_original(BBox([20, 40, 60, 80])),

@@ -37,11 +37,21 @@ fn is_chinese_line(chars: &[char]) -> bool {
 /// Fixes one line on its own: spacing, ASCII look-alikes, 文号 brackets,
 /// page-number footers.
 pub fn fix_line(line: &str) -> String {
+    fix_line_read(line, false)
+}
+
+/// [`fix_line`] for a line whose recogniser tells a half-width parenthesis
+/// from a full-width one by its glyph (`widths_seen`: PP-OCR does, trained
+/// on both; Tesseract's chi_sim reads both as ASCII). Such a line keeps the
+/// parentheses it read, as printed: sources of the 1950s print (一) half-width
+/// as often as （一）. Only a pair read half one way and half the other is
+/// made full-width, the Chinese norm.
+pub fn fix_line_read(line: &str, widths_seen: bool) -> String {
     // Table cells are fixed one by one and stay tab-separated.
     if line.contains('\t') {
         return line
             .split('\t')
-            .map(fix_line)
+            .map(|cell| fix_line_read(cell, widths_seen))
             .collect::<Vec<_>>()
             .join("\t");
     }
@@ -84,8 +94,8 @@ pub fn fix_line(line: &str) -> String {
                 ';' => '；',
                 '?' => '？',
                 '!' => '！',
-                '(' => '（',
-                ')' => '）',
+                '(' if !widths_seen => '（',
+                ')' if !widths_seen => '）',
                 // PP-OCR reads the enumeration comma as the radical 丶,
                 // which no document prints.
                 '丶' => '、',
@@ -99,6 +109,9 @@ pub fn fix_line(line: &str) -> String {
         out.push(fixed);
     }
     if chinese {
+        if widths_seen {
+            mixed_parentheses(&mut out);
+        }
         known_misreadings(&mut out);
         numbered_item_paren(&mut out);
         bars_in_dates(&mut out);
@@ -106,6 +119,26 @@ pub fn fix_line(line: &str) -> String {
         times_signs(&mut out);
     }
     out.into_iter().collect()
+}
+
+/// A parenthesis pair read with one half-width and one full-width mark
+/// (PP-OCR's `(1）`) is one misread: both become full-width.
+fn mixed_parentheses(chars: &mut [char]) {
+    let mut open: Option<usize> = None;
+    for i in 0..chars.len() {
+        match chars[i] {
+            '(' | '（' => open = Some(i),
+            ')' | '）' => {
+                if let Some(o) = open.take() {
+                    if (chars[o] == '(') != (chars[i] == ')') {
+                        chars[o] = '（';
+                        chars[i] = '）';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Item numbers （一）（二）… are often read with the opening parenthesis
@@ -324,8 +357,15 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
 /// nesting across lines (a title in 《》 often wraps). Where a closing mark
 /// shows what an opening one must have been, the opener is corrected too.
 pub fn fix_page(lines: &mut [String]) {
-    for l in lines.iter_mut() {
-        *l = fix_line(l);
+    fix_page_read(lines, &[]);
+}
+
+/// [`fix_page`] where `widths_seen[i]` says line `i` was read by a
+/// recogniser that tells half- from full-width parentheses (see
+/// [`fix_line_read`]); lines beyond the slice are taken as not.
+pub fn fix_page_read(lines: &mut [String], widths_seen: &[bool]) {
+    for (i, l) in lines.iter_mut().enumerate() {
+        *l = fix_line_read(l, widths_seen.get(i).copied().unwrap_or(false));
     }
     let mut page: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
     // Open marks: (line, position, mark as now written).
@@ -459,6 +499,26 @@ mod tests {
         assert_eq!(fix_line("云政办发（2017]】22号"), "云政办发〔2017〕22号");
         assert_eq!(fix_line("2019年]月16日"), "2019年1月16日");
         assert_eq!(fix_line("国务院办公打"), "国务院办公厅");
+    }
+
+    #[test]
+    fn parentheses_read_by_glyph_stay_as_printed() {
+        assert_eq!(
+            fix_line_read("(一)凡人民中历史清楚", true),
+            "(一)凡人民中历史清楚"
+        );
+        assert_eq!(fix_line_read("（一）凡人民", true), "（一）凡人民");
+        assert_eq!(
+            fix_line_read("规定：(1）在航行中", true),
+            "规定：（1）在航行中"
+        );
+        assert_eq!(
+            fix_line_read("(一)凡人民中历史清楚", false),
+            "（一）凡人民中历史清楚"
+        );
+        let mut v = vec!["(一)凡人民".to_string(), "(二)治安".to_string()];
+        fix_page_read(&mut v, &[true]);
+        assert_eq!(v, ["(一)凡人民", "（二）治安"]);
     }
 
     #[test]
