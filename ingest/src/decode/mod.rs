@@ -6,4 +6,5 @@ pub mod compose;
 pub mod keep;
 pub mod pdf;
 pub mod raster;
+pub mod seal;
 pub mod textlayer;

@@ -166,6 +166,16 @@ fn decode_with_image(
             .collect();
         image::GrayImage::from_raw(w, h, pixels)
             .ok_or_else(|| ErrorKind::Image("alpha composite size mismatch".into()))?
+    } else if img.color().has_color() {
+        // Red seals stamped over the signature are faded out of the text
+        // (see seal.rs); the kept page image is the file, seal included.
+        let rgb = img.to_rgb8();
+        let mut grey = img.into_luma8();
+        let seals = super::seal::fade_seals(&rgb, &mut grey, &super::seal::SealParams::default());
+        if !seals.is_empty() {
+            tracing::debug!(?seals, "red seals faded");
+        }
+        grey
     } else {
         // 16-bit and palette images are reduced to 8-bit grey here.
         img.into_luma8()
