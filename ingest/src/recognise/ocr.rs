@@ -91,6 +91,11 @@ pub struct RepairParams {
     /// At most this share of the probes away from the strokes may hit ink
     /// (a ⊠ is hollow; a dense character is not).
     pub mark_max_fill: f32,
+    /// A vertical rule at least this long (inches) is a table's: no stroke
+    /// of body type, nor of a red header's large characters, is so long.
+    pub table_rule_in: f32,
+    /// This many such rules side by side make a ruled table.
+    pub table_rules: usize,
 }
 
 impl Default for RepairParams {
@@ -110,6 +115,8 @@ impl Default for RepairParams {
             max_mark_in: 1.0 / 3.5,
             mark_probes_inked: 22,
             mark_max_fill: 0.05,
+            table_rule_in: 0.8,
+            table_rules: 3,
         }
     }
 }
@@ -293,7 +300,14 @@ impl OcrEngine for Tesseract {
         // reading is not needed: its layout analysis alone finds the lines
         // (a tenth of its time). A page with table cell marks keeps the
         // full reading, whose symbols place the tabs between cells.
-        let layout_only = self.second.is_some() && self.choice.layout_only && marks.is_empty();
+        // So does a page with a ruled table: layout analysis drops its rows
+        // or reads across the rules (a held-back yellowed set of tables
+        // measured 4% → 28% CER without this).
+        let layout_only = self.second.is_some()
+            && self.choice.layout_only
+            && marks.is_empty()
+            && ruled_columns(raster, threshold, (dpi as f32 * k.table_rule_in) as usize)
+                < k.table_rules;
         let mut lines = if layout_only {
             self.layout(raster, dpi)?
         } else {
@@ -359,6 +373,12 @@ impl OcrEngine for Tesseract {
         let t_second = t0.elapsed() - t_repair;
         // Lines found by layout alone that no reader could read.
         lines.retain(|l| !l.text.trim().is_empty());
+        if layout_only {
+            // Layout analysis lists lines block by block, and on damaged
+            // pages it makes blocks of stray lines that recognition would
+            // have put in place.
+            reading_order(&mut lines);
+        }
         merge_row_fragments(&mut lines, k);
         restore_folio_dashes(raster, threshold, k, &mut lines);
         tracing::debug!(
@@ -798,6 +818,56 @@ fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
         .saturating_sub((l.bbox.y0() as usize).max(y0))
 }
 
+/// How many vertical rules (runs of ink at least `min_run` pixels long,
+/// neighbouring columns counted once) the page has.
+pub fn ruled_columns(r: &Raster, threshold: u8, min_run: usize) -> usize {
+    let (w, h) = (r.width as usize, r.height as usize);
+    if min_run == 0 || h < min_run {
+        return 0;
+    }
+    let mut rules = 0;
+    let mut in_rule = false;
+    for x in 0..w {
+        let (mut run, mut long) = (0usize, false);
+        for y in 0..h {
+            if r.pixels[y * w + x] < threshold {
+                run += 1;
+                if run >= min_run {
+                    long = true;
+                    break;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        if long && !in_rule {
+            rules += 1;
+        }
+        in_rule = long;
+    }
+    rules
+}
+
+/// Puts each line before the first earlier line of its column (overlapping
+/// it across) whose middle is lower: lines of one column read top to
+/// bottom, and columns side by side keep their order.
+pub fn reading_order(lines: &mut Vec<Line>) {
+    let mid = |b: &BBox| b.y0() + b.y1();
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        let at = out
+            .iter()
+            .position(|o| {
+                mid(&o.bbox) > mid(&l.bbox)
+                    && o.bbox.x0() < l.bbox.x1()
+                    && l.bbox.x0() < o.bbox.x1()
+            })
+            .unwrap_or(out.len());
+        out.insert(at, l);
+    }
+    *lines = out;
+}
+
 /// Second pass over Tesseract's layout analysis, which on gazette pages
 /// fails in two ways: it drops short isolated lines (page-number footers,
 /// a lone 上班。), and it cuts a column of list markers (一、二、三、) off
@@ -987,6 +1057,40 @@ mod tests {
             &RepairParams::default(),
         );
         assert_eq!(marks, vec![BBox([50, 50, 90, 90])]);
+    }
+
+    #[test]
+    fn a_ruled_table_has_its_vertical_rules_counted_once_each() {
+        let mut r = Raster::blank(400, 600);
+        for x in [50usize, 51, 52, 200, 201, 350] {
+            for y in 100..400 {
+                r.pixels[y * 400 + x] = 0;
+            }
+        }
+        // A short stroke is not a rule.
+        for y in 100..150 {
+            r.pixels[y * 400 + 300] = 0;
+        }
+        assert_eq!(ruled_columns(&r, 128, 200), 3);
+        assert_eq!(ruled_columns(&r, 128, 350), 0);
+    }
+
+    #[test]
+    fn stray_lines_go_back_into_their_column_and_columns_keep_their_order() {
+        let mut v = vec![
+            line("title", [100, 10, 900, 50]),
+            line("left 1", [100, 100, 480, 130]),
+            line("left 3", [100, 200, 480, 230]),
+            line("right 1", [520, 100, 900, 130]),
+            line("right 2", [520, 150, 900, 180]),
+            line("left 2", [100, 150, 480, 180]),
+        ];
+        reading_order(&mut v);
+        let t: Vec<&str> = v.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            ["title", "left 1", "left 2", "left 3", "right 1", "right 2"]
+        );
     }
 
     #[test]

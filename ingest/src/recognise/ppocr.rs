@@ -38,6 +38,10 @@ pub trait LineRecogniser: Sync + Send {
 pub struct LineReading {
     pub text: String,
     pub char_confidence: Vec<f32>,
+    /// Where each `char` of `text` was read along the line, in the model's
+    /// time steps (the middle of its run of frames); empty when the
+    /// recogniser does not say.
+    pub char_position: Vec<f32>,
 }
 
 impl LineReading {
@@ -294,6 +298,9 @@ fn resize_bilinear(r: &Raster, w: u32, h: u32) -> Vec<u8> {
 pub fn ctc_greedy(probs: &[f32], steps: usize, classes: usize, names: &[String]) -> LineReading {
     let mut out = LineReading::default();
     let mut prev = 0usize;
+    // First frame of the current character's run, and how many chars it
+    // added (a class name may hold more than one).
+    let mut run = (0usize, 0usize);
     for t in 0..steps {
         let row = &probs[t * classes..(t + 1) * classes];
         let (best, p) =
@@ -304,13 +311,77 @@ pub fn ctc_greedy(probs: &[f32], steps: usize, classes: usize, names: &[String])
         if best != 0 && best != prev {
             if let Some(c) = names.get(best) {
                 out.text.push_str(c);
-                out.char_confidence
-                    .extend(std::iter::repeat_n(p, c.chars().count()));
+                let n = c.chars().count();
+                out.char_confidence.extend(std::iter::repeat_n(p, n));
+                out.char_position.extend(std::iter::repeat_n(t as f32, n));
+                run = (t, n);
             }
+        } else if best != 0 && best == prev && run.1 > 0 {
+            // The run goes on: its characters sit at its middle.
+            let len = out.char_position.len();
+            let mid = (run.0 + t) as f32 / 2.0;
+            for v in &mut out.char_position[len - run.1..] {
+                *v = mid;
+            }
+        }
+        if best == 0 {
+            run = (0, 0);
         }
         prev = best;
     }
+    parenthesis_widths(&mut out);
     out
+}
+
+/// Spacing that tells a half-width parenthesis from a full-width one: the
+/// distance from the character before an opening mark (or after a closing
+/// one) to the mark, in ideograph pitches of the same line. A full-width
+/// （ stands at the far side of an em box (about 1.25 pitches from the
+/// character before it), a half-width ( in a third of one (about 0.67).
+/// Measured on rendered lines of Noto Serif and AR PL UMing, both widths.
+pub const PAREN_FULL_AT: f32 = 0.95;
+
+/// PP-OCR reads both widths of parenthesis, but leans to the ASCII form on
+/// full-width marks; the spacing decides instead where the line has enough
+/// ideographs to know its pitch and the mark an ideograph beside it on its
+/// outer side. Otherwise (a line's first mark, one after ：) the mark is
+/// made full-width, the Chinese norm.
+fn parenthesis_widths(r: &mut LineReading) {
+    let chars: Vec<char> = r.text.chars().collect();
+    if chars.len() != r.char_position.len() || !chars.iter().any(|c| "()（）".contains(*c)) {
+        return;
+    }
+    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let mut gaps: Vec<f32> = (1..chars.len())
+        .filter(|&i| han(chars[i]) && han(chars[i - 1]))
+        .map(|i| r.char_position[i] - r.char_position[i - 1])
+        .filter(|g| *g > 0.0)
+        .collect();
+    gaps.sort_by(f32::total_cmp);
+    let pitch = (gaps.len() >= 3).then(|| gaps[gaps.len() / 2]);
+    let mut out = chars.clone();
+    for (i, &c) in chars.iter().enumerate() {
+        let (open, full_form, half_form) = match c {
+            '(' | '（' => (true, '（', '('),
+            ')' | '）' => (false, '）', ')'),
+            _ => continue,
+        };
+        let neighbour = if open {
+            i.checked_sub(1)
+        } else {
+            (i + 1 < chars.len()).then_some(i + 1)
+        };
+        let full = match (pitch, neighbour) {
+            // An ideograph neighbour only: full-width punctuation (：，)
+            // carries its own blank half and would look like a wide gap.
+            (Some(p), Some(j)) if han(chars[j]) => {
+                (r.char_position[i] - r.char_position[j]).abs() / p >= PAREN_FULL_AT
+            }
+            _ => true,
+        };
+        out[i] = if full { full_form } else { half_form };
+    }
+    r.text = out.into_iter().collect();
 }
 
 #[cfg(test)]
@@ -328,6 +399,38 @@ mod tests {
         let r = ctc_greedy(&probs, 6, 3, &names);
         assert_eq!(r.text, "甲甲乙");
         assert_eq!(r.char_confidence, vec![0.8, 0.6, 0.8]);
+        assert_eq!(r.char_position, vec![0.5, 3.0, 4.5]);
+    }
+
+    #[test]
+    fn parenthesis_width_follows_the_spacing() {
+        let reading = |text: &str, pos: &[f32]| {
+            let mut r = LineReading {
+                text: text.into(),
+                char_confidence: vec![0.9; pos.len()],
+                char_position: pos.to_vec(),
+            };
+            parenthesis_widths(&mut r);
+            r.text
+        };
+        // Pitch 4 steps; the marks 2.7 steps from 丁 and 戊: half-width.
+        assert_eq!(
+            reading(
+                "甲乙丙丁(一)戊",
+                &[0.0, 4.0, 8.0, 12.0, 14.7, 17.4, 20.1, 22.8]
+            ),
+            "甲乙丙丁(一)戊"
+        );
+        // The mark 5 steps after 丁: full-width, whatever was read.
+        assert_eq!(
+            reading(
+                "甲乙丙丁(一)戊",
+                &[0.0, 4.0, 8.0, 12.0, 17.0, 21.0, 24.0, 29.0]
+            ),
+            "甲乙丙丁（一）戊"
+        );
+        // Line start, too few ideographs to know the pitch: the norm.
+        assert_eq!(reading("(一)", &[0.0, 3.0, 6.0]), "（一）");
     }
 
     #[test]
