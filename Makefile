@@ -48,6 +48,8 @@ eval: eval-deps build
 	python3 scripts/measured.py eval-pdf < target/eval-pdf.txt
 	set -o pipefail; python3 scripts/eval_print.py | tee target/eval-print.txt
 	python3 scripts/measured.py eval-print < target/eval-print.txt
+	set -o pipefail; python3 scripts/calibrate.py | tee target/calibrate.txt
+	python3 scripts/measured.py calibrate < target/calibrate.txt
 
 bench: deps
 	mkdir -p target

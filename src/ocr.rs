@@ -34,6 +34,9 @@ struct JsonPage<'a> {
     dpi: Option<f32>,
     origin: ingest::TextOrigin,
     verdict: &'a ingest::Verdict,
+    /// The page's quality for proofreading (gazette_model::page_quality).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quality: Option<f32>,
     lines: &'a [ingest::Line],
 }
 
@@ -73,6 +76,7 @@ fn write_failed(
                 dpi: None,
                 origin: ingest::TextOrigin::Ocr,
                 verdict: &ingest::Verdict::Failed(e.to_string()),
+                quality: None,
                 lines: &[],
             };
             serde_json::to_writer(&mut *out, &j)?;
@@ -100,6 +104,7 @@ fn write_page(out: &mut impl Write, p: &PageText, format: Format) -> std::io::Re
                 dpi: p.dpi,
                 origin: p.origin,
                 verdict: &p.verdict,
+                quality: gazette_model::page_quality(&p.lines),
                 lines: &p.lines,
             };
             serde_json::to_writer(&mut *out, &j)?;

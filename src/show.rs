@@ -57,7 +57,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if args.json {
             println!("{}", serde_json::to_string(&p)?);
         } else {
-            println!("{id} (printed page {}): {}", p.printed, p.verdict.name());
+            let quality = gazette_model::page_quality(&p.lines)
+                .map(|q| format!(", quality {q:.2}"))
+                .unwrap_or_default();
+            println!(
+                "{id} (printed page {}): {}{quality}",
+                p.printed,
+                p.verdict.name()
+            );
             if !p.verdict.reason().is_empty() {
                 println!("{}", p.verdict.reason());
             }

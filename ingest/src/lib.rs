@@ -23,9 +23,9 @@ pub mod source;
 
 // The stages' modules by their own names, as the rest of the workspace
 // knows them.
-pub use decode::{compose, keep, pdf, raster, textlayer};
-pub use prepare::preprocess;
-pub use recognise::{choose, folio, ocr, ppocr, textfix, verdict};
+pub use decode::{compose, keep, pdf, raster, seal, textlayer};
+pub use prepare::{pagefind, preprocess};
+pub use recognise::{calibrate, choose, folio, ocr, ppocr, textfix, verdict};
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;

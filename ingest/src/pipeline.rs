@@ -517,6 +517,7 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
         .map(|l| l.engine.as_deref() == Some(crate::choose::PPOCR))
         .collect();
     textfix::fix_page_read(&mut texts, &widths_seen);
+    let calibration = crate::calibrate::CalibrationParams::default();
     let lines = raw
         .into_iter()
         .zip(texts)
@@ -525,6 +526,7 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             text,
             bbox: prepared.transform.to_original(l.bbox),
             confidence: l.confidence,
+            calibrated: calibration.line(l.engine.as_deref(), l.confidence),
             engine: l.engine,
             readings: l.readings,
         })

@@ -11,4 +11,4 @@ mod document;
 mod page;
 
 pub use document::{Anchor, Fields, Paragraph};
-pub use page::{BBox, Confidence, Line, Reading, TextOrigin, Verdict};
+pub use page::{page_quality, BBox, Confidence, Line, Reading, TextOrigin, Verdict};

@@ -47,9 +47,14 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
         esc(&p.provenance.traineddata),
         esc(&format!("gazette {} / {}", env!("CARGO_PKG_VERSION"), p.provenance.engine)),
     );
+    // ALTO's page confidence: the page's quality, when its lines are
+    // calibrated.
+    let pc = gazette_model::page_quality(&p.lines)
+        .map(|q| format!(" PC=\"{q:.3}\""))
+        .unwrap_or_default();
     let _ = writeln!(
         x,
-        "<Page ID=\"{id}\" PHYSICAL_IMG_NR=\"{}\" PRINTED_IMG_NR=\"{}\" WIDTH=\"{}\" HEIGHT=\"{}\">",
+        "<Page ID=\"{id}\" PHYSICAL_IMG_NR=\"{}\" PRINTED_IMG_NR=\"{}\" WIDTH=\"{}\" HEIGHT=\"{}\"{pc}>",
         id.page, p.printed, p.width, p.height
     );
     let _ = writeln!(
@@ -74,8 +79,10 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
         for (i, l) in p.lines.iter().enumerate() {
             let [a, b, c, d] = l.bbox.0;
             let (w, h) = (c.saturating_sub(a), d.saturating_sub(b));
-            // ALTO's WC and our confidence share the 0–1 scale.
-            let wc = l.confidence.get();
+            // ALTO's WC and our confidence share the 0–1 scale; the
+            // calibrated figure, where there is one, means the same for
+            // every recogniser.
+            let wc = l.calibrated.unwrap_or(l.confidence).get();
             let _ = writeln!(
                 x,
                 "<TextLine ID=\"{id}-l{n}\" HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\">\

@@ -340,6 +340,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
             let pid = &p.id;
             json!({"id": pid.to_string(), "printed": p.printed,
                 "width": p.width, "height": p.height, "error": p.error,
+                "verdict": p.verdict.name(), "quality": gazette_model::page_quality(&p.lines),
                 "iiif": format!("/iiif/{pid}/info.json"),
                 "alto": format!("/api/pages/{pid}/alto")})
         }).collect();
@@ -377,7 +378,7 @@ async fn openapi() -> Json<Value> {
             "/api/documents/{id}/versions/{n}": {"get": {"summary": "Any version of a document", "parameters": [id("document id"), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": ok("the version")}},
             "/api/lookup": {"get": {"summary": "Documents by 文号, in any bracket or width form", "parameters": [q("doc_number", "string", "e.g. 云政办发[2017]22号")], "responses": ok("documents")}},
             "/api/issues": {"get": {"summary": "Issues, by year", "parameters": [q("year", "integer", "")], "responses": ok("issues")}},
-            "/api/issues/{id}": {"get": {"summary": "An issue's contents and pages", "parameters": [id("e.g. yn-2017-05")], "responses": ok("the issue")}},
+            "/api/issues/{id}": {"get": {"summary": "An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest)", "parameters": [id("e.g. yn-2017-05")], "responses": ok("the issue")}},
             "/api/pages/{id}/alto": {"get": {"summary": "A page's OCR as ALTO 4.4 XML", "parameters": [id("e.g. yn-2017-05-p03")], "responses": {"200": {"description": "ALTO", "content": {"application/xml": {}}}}}},
             "/documents/{id}.txt": {"get": {"summary": "The standard text as plain UTF-8, headed by citation, permalink and sha256", "parameters": [id("document id")], "responses": {"200": {"description": "text", "content": {"text/plain": {}}}}}},
             "/iiif/{id}/info.json": {"get": {"summary": "IIIF Image API 3.0 (level 1) information for a page image", "parameters": [id("page id")], "responses": ok("image information")}},
