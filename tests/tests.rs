@@ -10,6 +10,7 @@ mod compose;
 mod formats;
 mod ocr_quality;
 mod pipeline;
+mod print;
 mod recogniser;
 mod seam;
 mod segment;

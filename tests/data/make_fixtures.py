@@ -26,6 +26,12 @@ gap/
     a six-page issue of four documents (printed pages 31-36) as a folder of
     200-dpi G4 TIFF pages: the failed-page check (a test destroys page 3 and
     the pages, citations and anchors after it must keep their numbers).
+print/
+    hard print from documents held back from tuning (scripts/eval_print.py):
+    photo.jpg, a camera photo of a page (--photo) scaled to 60%; red.jpg, a
+    page printed all in red (--colour --ink-red-all --degrade light) and
+    redhead.jpg, the first page of a red-header document with a seal
+    (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
 issues/
     four small born-digital issues of different years and numbers: the archive's
     ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
@@ -137,6 +143,21 @@ def main():
     render(gap, ["2018-gbfmd-15.txt", "2018-gf-43.txt", "1999-yjjl-10.txt", "2018-gbf-109.txt"], "--format",
            "tiff-g4", "--font", "uming", "--title-font", "wenkai-bold", "--dpi", "200", "--year", "2018",
            "--issue", "9", "--first-page", "31", "--seed", "4")
+    # Hard print: a photo, red ink, a red header with a seal.
+    hard = HERE / "print"
+    shutil.rmtree(hard, ignore_errors=True)
+    hard.mkdir()
+    for name, doc, page, scale, args in [
+        ("photo", "2006-gh-132.txt", 2, 0.6, ["--photo", "--font", "serif"]),
+        ("red", "1981-gf-88.txt", 2, 2 / 3, ["--colour", "--ink-red-all", "--degrade", "light", "--font", "serif"]),
+        ("redhead", "2018-gf-43.txt", 2, 2 / 3, ["--layout", "redhead", "--seal", "--colour", "--degrade", "light",
+                                                 "--font", "gbsn", "--title-font", "sans-bold"]),
+    ]:
+        m = render(tmp / name, [doc], *args, "--seed", "3")
+        img = Image.open(tmp / name / m["files"][page - 1]).convert("RGB")
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.LANCZOS)
+        img.save(hard / f"{name}.jpg", quality=75)
+        shutil.copy(tmp / name / m["pages"][page - 1]["truth"], hard / f"{name}.expected.txt")
     # Small issues for the archive tests.
     issues = HERE / "issues"
     changed = HERE / "issues-changed"
