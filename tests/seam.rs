@@ -147,7 +147,8 @@ fn a_failed_page_keeps_every_later_page_citation_and_anchor_in_place() {
         "{html}"
     );
 
-    // ALTO of an OCR'd page: WC is the engine's line confidence, on 0–1.
+    // ALTO of an OCR'd page: WC is the line's calibrated confidence, on
+    // 0–1, and the page's quality is its PC.
     let alto = get_text(&format!("{base}/api/pages/yn-2018-09-p04/alto"));
     let wcs: Vec<f64> = alto
         .split("WC=\"")
@@ -156,6 +157,7 @@ fn a_failed_page_keeps_every_later_page_citation_and_anchor_in_place() {
         .collect();
     assert!(!wcs.is_empty());
     assert!(wcs.iter().all(|w| (0.0..=1.0).contains(w)), "{wcs:?}");
+    assert!(alto.contains(" PC=\"0."), "page quality as PC");
     let ocr = json_lines(
         &String::from_utf8(
             gazette()
@@ -167,11 +169,17 @@ fn a_failed_page_keeps_every_later_page_citation_and_anchor_in_place() {
         )
         .unwrap(),
     );
+    // ALTO's WC is the calibrated confidence where there is one.
     let engine: Vec<f64> = ocr[0]["lines"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l["confidence"].as_f64().unwrap())
+        .map(|l| {
+            l["calibrated"]
+                .as_f64()
+                .or(l["confidence"].as_f64())
+                .unwrap()
+        })
         .collect();
     assert_eq!(engine.len(), wcs.len());
     for (e, w) in engine.iter().zip(&wcs) {
