@@ -97,15 +97,17 @@ def main():
     ap.add_argument("--gazette", default=str(ROOT / "target/release/gazette"))
     ap.add_argument("--work", default=None)
     ap.add_argument("--bins", type=int, default=12)
+    ap.add_argument("--held-only", action="store_true", help="only the check on the held-back documents")
     a = ap.parse_args()
     work = Path(a.work or tempfile.mkdtemp(prefix="gazette-calibrate-"))
     work.mkdir(parents=True, exist_ok=True)
     # As configured (PP-OCR reads the lines), and with Tesseract alone, as
     # where the second recogniser is not installed.
     runs = ([], ["--second-reader", "off"])
-    tune = [o for x in runs for o in observations(a.gazette, work, "tune", TUNE, x)]
+    tune = [] if a.held_only else [o for x in runs for o in observations(a.gazette, work, "tune", TUNE, x)]
     held = [o for x in runs for o in observations(a.gazette, work, "held", HELD, x)]
-    print("fitted on the tuning documents' lines:")
+    if tune:
+        print("fitted on the tuning documents' lines:")
     for engine in sorted({e for e, *_ in tune}):
         obs = [(c, r) for e, c, _, r in tune if e == engine]
         print(f"  {engine}: {len(obs)} lines, {100 * sum(r for _, r in obs) / len(obs):.1f}% right; knots {fit(obs, a.bins)}")
