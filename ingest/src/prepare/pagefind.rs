@@ -113,20 +113,26 @@ pub fn find_page(r: &Raster, k: &PageFindParams) -> Option<Quad> {
             return None;
         }
     }
-    let inside = median(
-        small
-            .iter()
-            .zip(&component)
-            .filter(|(_, &c)| c)
-            .map(|(&p, _)| p),
-    );
-    let outside = median(
-        small
-            .iter()
-            .zip(&component)
-            .filter(|(_, &c)| !c)
-            .map(|(&p, _)| p),
-    );
+    // The ground is what lies outside the quadrilateral (print inside the
+    // page is not ground): there must be some, and darker than the page.
+    // A scan whose white margins make the region reach every corner has
+    // no ground outside it.
+    let mut inside = Vec::with_capacity(sw * sh);
+    let mut outside = Vec::new();
+    for y in 0..sh {
+        for x in 0..sw {
+            let p = (x as f32 + 0.5, y as f32 + 0.5);
+            if in_quad(&small_quad, p) {
+                inside.push(small[y * sw + x]);
+            } else {
+                outside.push(small[y * sw + x]);
+            }
+        }
+    }
+    if (outside.len() as f32) < (1.0 - k.max_area) * (sw * sh) as f32 {
+        return None;
+    }
+    let (inside, outside) = (median(inside.into_iter()), median(outside.into_iter()));
     if (inside as f32 - outside as f32) < k.min_contrast {
         return None;
     }
@@ -237,6 +243,15 @@ fn median(it: impl Iterator<Item = u8>) -> u8 {
         }
     }
     0
+}
+
+/// Whether `p` lies inside the convex quadrilateral (corners clockwise on
+/// the image, y down), edges included.
+fn in_quad(q: &Quad, p: (f32, f32)) -> bool {
+    (0..4).all(|i| {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0) >= 0.0
+    })
 }
 
 fn polygon_area(q: &Quad) -> f32 {
@@ -390,6 +405,25 @@ mod tests {
             darkest as f32 > 0.7 * flat.width as f32,
             "rows level: {darkest}"
         );
+    }
+
+    #[test]
+    fn a_white_page_with_a_block_of_print_is_no_photo() {
+        // The block averages darker than paper on the small copy: the
+        // bright region is the margins, reaching every corner of the frame.
+        let (w, h) = (1200usize, 1600usize);
+        let mut px = vec![255u8; w * h];
+        for y in (200..600).filter(|y| y % 25 < 10) {
+            for x in 100..1100 {
+                px[y * w + x] = 0;
+            }
+        }
+        let r = Raster {
+            width: w as u32,
+            height: h as u32,
+            pixels: px,
+        };
+        assert_eq!(find_page(&r, &PageFindParams::default()), None);
     }
 
     #[test]
