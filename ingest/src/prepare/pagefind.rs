@@ -320,21 +320,13 @@ pub fn flatten_page(r: &Raster, quad: &Quad, fill: u8) -> Option<(Raster, [f64; 
         return None;
     }
     let hm = homography(ow as f32, oh as f32, quad)?;
-    let (w, h) = (r.width as usize, r.height as usize);
     let mut out = vec![fill; ow * oh];
     for y in 0..oh {
         for x in 0..ow {
             let (sx, sy) = apply(&hm, x as f64 + 0.5, y as f64 + 0.5);
-            let (sx, sy) = (sx as f32 - 0.5, sy as f32 - 0.5);
-            if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
-                continue;
+            if let Some(v) = super::preprocess::bilinear(r, sx as f32 - 0.5, sy as f32 - 0.5) {
+                out[y * ow + x] = v;
             }
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
-            let p = |xx: usize, yy: usize| r.pixels[yy * w + xx] as f32;
-            let top = p(x0, y0) * (1.0 - ax) + p(x0 + 1, y0) * ax;
-            let bot = p(x0, y0 + 1) * (1.0 - ax) + p(x0 + 1, y0 + 1) * ax;
-            out[y * ow + x] = (top * (1.0 - ay) + bot * ay + 0.5) as u8;
         }
     }
     Some((
