@@ -20,7 +20,7 @@ import argparse, json, re, subprocess, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_print import HELD, SETS, TUNE, render  # noqa: E402
+from eval_print import HELD, SETS, TUNE, rendered_set  # noqa: E402
 from evalcommon import ROOT  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
@@ -37,12 +37,7 @@ def observations(gazette, work, split, docs, extra):
     """(engine, confidence, calibrated or None, right) for every line read."""
     out = []
     for k, name in enumerate(SETS):
-        opts, font, tfont = SETS[name]
-        pick = [docs[(2 * k) % len(docs)], docs[(2 * k + 1) % len(docs)]]
-        d = work / f"{split}-{name}"
-        if not (d / "manifest.json").exists():
-            render(d, pick, opts, font, tfont, 11 + k)
-        m = json.loads((d / "manifest.json").read_text())
+        d, m = rendered_set(work, split, docs, k, name)
         pages = lines_of(gazette, [d / f for f in m["files"]], extra)
         for page, p in zip(pages, m["pages"]):
             truth = [WS.sub("", t) for t in (d / p["truth"]).read_text(encoding="utf-8").splitlines()]

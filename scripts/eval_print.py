@@ -104,6 +104,17 @@ def run_rapid(images):
     return r.stdout.split("\f\n")[:-1], cpu() - t
 
 
+def rendered_set(work, split, docs, k, name):
+    """The k-th set of a split (two of its documents, rendered into work once):
+    its directory and manifest."""
+    opts, font, tfont = SETS[name]
+    pick = [docs[(2 * k) % len(docs)], docs[(2 * k + 1) % len(docs)]]
+    out = work / f"{split}-{name}"
+    if not (out / "manifest.json").exists():
+        render(out, pick, opts, font, tfont, 11 + k)
+    return out, json.loads((out / "manifest.json").read_text())
+
+
 def page_images(out, manifest):
     return [out / f for f in manifest["files"]]
 
@@ -138,12 +149,7 @@ def main():
         rows = []
         pooled = {r: [0, 0, 0.0, 0] for r in readers}
         for k, name in enumerate(a.sets.split(",")):
-            opts, font, tfont = SETS[name]
-            pick = [docs[(2 * k) % len(docs)], docs[(2 * k + 1) % len(docs)]]
-            out = work / f"{split}-{name}"
-            if not (out / "manifest.json").exists():
-                render(out, pick, opts, font, tfont, 11 + k)
-            m = json.loads((out / "manifest.json").read_text())
+            out, m = rendered_set(work, split, docs, k, name)
             images = page_images(out, m)
             res = {}
             texts, t = run_gazette(a.gazette, images, [], env)
