@@ -61,11 +61,7 @@ impl Query {
         if self.offset > MAX_OFFSET {
             return Err(Error::Query(format!("offset: at most {MAX_OFFSET}")));
         }
-        if let (Some(a), Some(b)) = (self.year_from, self.year_to) {
-            if a > b {
-                return Err(Error::Query("year_from: after year_to".into()));
-            }
-        }
+        // year_from after year_to is allowed: an empty range, no hits.
         Ok(())
     }
 }

@@ -331,6 +331,9 @@ fn search_finds_substrings_doc_numbers_and_filters() {
     assert_eq!(r.facets.year, vec![("2018".into(), 1), ("2019".into(), 1)]);
     q.year_from = Some(2019);
     assert_eq!(ids(&a.search(&q).unwrap()), ["yn-2019-02-01"]);
+    // A reversed range is a range with nothing in it, not an error.
+    q.year_to = Some(2018);
+    assert_eq!(a.search(&q).unwrap().total, 0);
     let mut q = Query::new("");
     q.issuer = Some("国务院".into());
     assert_eq!(ids(&a.search(&q).unwrap()), ["yn-2018-11-01"]);

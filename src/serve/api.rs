@@ -20,7 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/issues", get(issues))
         .route("/api/issues/{id}", get(issue))
         .route("/api/pages/{id}/alto", get(super::alto::alto))
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(super::openapi::openapi))
 }
 
 pub const SEARCH_PARAMS: &[&str] = &[
@@ -35,12 +35,19 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "size",
 ];
 
+/// The deepest results page: with the largest page size it stays within
+/// the index's deepest offset, so every page number allowed can be served.
+pub const MAX_PAGE: usize = archive::search::MAX_OFFSET / archive::search::MAX_LIMIT;
+
+/// Longest value of a field filter (issuer, type, attribute).
+pub const MAX_FIELD_CHARS: usize = 256;
+
 /// A search request from its parameters (shared with the web pages).
 pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
     let size = p
         .num::<usize>("size", 1..=archive::search::MAX_LIMIT)?
         .unwrap_or(10);
-    let page = p.num::<usize>("page", 1..=1000)?.unwrap_or(1);
+    let page = p.num::<usize>("page", 1..=MAX_PAGE)?.unwrap_or(1);
     let offset = (page - 1) * size;
     if offset > archive::search::MAX_OFFSET {
         return Err(AppError::bad(
@@ -62,9 +69,9 @@ pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
         year_from: p.num::<u16>("year_from", 1..=9999)?,
         year_to: p.num::<u16>("year_to", 1..=9999)?,
         issue: None,
-        issuer: p.str("issuer").map(str::to_string),
-        doc_type: p.str("type").map(str::to_string),
-        attribute: p.str("attribute").map(str::to_string),
+        issuer: p.text("issuer", MAX_FIELD_CHARS)?.map(str::to_string),
+        doc_type: p.text("type", MAX_FIELD_CHARS)?.map(str::to_string),
+        attribute: p.text("attribute", MAX_FIELD_CHARS)?.map(str::to_string),
         sort,
         offset,
         limit: size,
@@ -273,8 +280,10 @@ async fn document_version(
 
 async fn lookup(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
     let p = Params::parse(raw.as_deref(), &["doc_number"])?;
+    // Blank is a 文号 nothing has; only a missing or empty one is refused.
     let number = p
-        .str("doc_number")
+        .raw("doc_number")
+        .filter(|v| !v.is_empty())
         .ok_or_else(|| AppError::bad("parameter \"doc_number\" is required"))?
         .to_string();
     if number.chars().count() > 64 {
@@ -354,39 +363,4 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
             "pages": pages, "versions": versions})))
     })
     .await
-}
-
-async fn openapi() -> Json<Value> {
-    let id = |what: &str| json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": what});
-    let q = |name: &str, ty: &str, what: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": ty}, "description": what});
-    let ok = |what: &str| {
-        json!({"200": {"description": what, "content": {"application/json": {}}},
-        "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"$ref": "#/components/responses/NotFound"}})
-    };
-    Json(json!({
-        "openapi": "3.0.3",
-        "info": {"title": "gazette archive", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Read-only access to a government gazette archive: standard texts with citations, search, page images (IIIF) and OCR (ALTO)."},
-        "paths": {
-            "/api/search": {"get": {"summary": "Full-text search (every word, 文号 or quoted phrase must occur)", "parameters": [
-                q("q", "string", "query, at most 256 characters"), q("year_from", "integer", ""), q("year_to", "integer", ""),
-                q("issuer", "string", "exact issuer"), q("type", "string", "document type, e.g. 通知"),
-                q("attribute", "string", "e.g. 此件公开发布"), q("sort", "string", "relevance | date | date_asc"),
-                q("page", "integer", "1-based"), q("size", "integer", "1 to 100")],
-                "responses": ok("total, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>), facets by year, issuer, type")}},
-            "/api/documents/{id}": {"get": {"summary": "A document's current version: fields, paragraphs with page anchors, citations, status, versions", "parameters": [id("e.g. yn-2017-05-03")], "responses": ok("the document")}},
-            "/api/documents/{id}/versions/{n}": {"get": {"summary": "Any version of a document", "parameters": [id("document id"), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": ok("the version")}},
-            "/api/lookup": {"get": {"summary": "Documents by 文号, in any bracket or width form", "parameters": [q("doc_number", "string", "e.g. 云政办发[2017]22号")], "responses": ok("documents")}},
-            "/api/issues": {"get": {"summary": "Issues, by year", "parameters": [q("year", "integer", "")], "responses": ok("issues")}},
-            "/api/issues/{id}": {"get": {"summary": "An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest)", "parameters": [id("e.g. yn-2017-05")], "responses": ok("the issue")}},
-            "/api/pages/{id}/alto": {"get": {"summary": "A page's OCR as ALTO 4.4 XML", "parameters": [id("e.g. yn-2017-05-p03")], "responses": {"200": {"description": "ALTO", "content": {"application/xml": {}}}}}},
-            "/documents/{id}.txt": {"get": {"summary": "The standard text as plain UTF-8, headed by citation, permalink and sha256", "parameters": [id("document id")], "responses": {"200": {"description": "text", "content": {"text/plain": {}}}}}},
-            "/iiif/{id}/info.json": {"get": {"summary": "IIIF Image API 3.0 (level 1) information for a page image", "parameters": [id("page id")], "responses": ok("image information")}},
-            "/healthz": {"get": {"summary": "Liveness", "responses": ok("ok")}}
-        },
-        "components": {"responses": {
-            "BadRequest": {"description": "A parameter is invalid; the message names it", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}},
-            "NotFound": {"description": "No such id", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}}}
-        }}
-    }))
 }

@@ -7,7 +7,7 @@
 //! Caching: decoded page images (by content hash, 8 pages) and rendered
 //! responses (by request, 512 of them) are kept in memory, LRU.
 
-use super::{blocking, not_modified, ApiResult, AppError, AppState};
+use super::{base_url, blocking, not_modified, ApiResult, AppError, AppState};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -57,27 +57,6 @@ async fn resolve(s: &AppState, id: &str) -> ApiResult<(String, String, u32, u32)
         Ok((img.sha256, img.format, img.width, img.height))
     })
     .await
-}
-
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() < 256
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
 }
 
 fn cors(r: &mut Response) {

@@ -4,8 +4,12 @@
 
 mod alto;
 mod api;
+mod content_search;
+mod hits;
 mod iiif;
+mod openapi;
 mod params;
+mod presentation;
 #[cfg(test)]
 mod tests;
 mod web;
@@ -14,7 +18,7 @@ use anyhow::Context;
 use archive::Archive;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -197,6 +201,30 @@ pub async fn blocking<T: Send + 'static>(
     })
 }
 
+/// The scheme and host a request came to (behind a proxy that says
+/// `X-Forwarded-Proto: https`, https), for the absolute URLs IIIF wants.
+/// A Host header that is not a plain host name gives `localhost`.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() < 256
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
 /// Only GET and HEAD: this service never changes anything.
 async fn read_only(req: Request, next: Next) -> Response {
     if req.method() == Method::GET || req.method() == Method::HEAD {
@@ -257,6 +285,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(iiif::routes())
+        .merge(presentation::routes())
         .merge(web::routes())
         .fallback(not_found)
         .with_state(state)

@@ -54,6 +54,25 @@ impl Params {
             .filter(|v| !v.trim().is_empty())
     }
 
+    /// A value as given, even empty or blank.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A non-empty string value of at most `max` characters, or a 400
+    /// naming the parameter.
+    pub fn text(&self, name: &str, max: usize) -> Result<Option<&str>, AppError> {
+        match self.raw(name) {
+            Some(v) if v.chars().count() > max => Err(AppError::bad(format!(
+                "parameter {name:?}: longer than {max} characters"
+            ))),
+            _ => Ok(self.str(name)),
+        }
+    }
+
     /// A number in `range`, or a 400 naming the parameter.
     pub fn num<T>(
         &self,

@@ -448,7 +448,7 @@ async fn web_pages() {
         "<meta name=\"citation_issue\" content=\"5\">",
         "<meta name=\"citation_firstpage\" content=\"1\">",
         "<meta name=\"citation_lastpage\" content=\"2\">",
-        "<meta name=\"citation_public_url\" content=\"/documents/yn-2017-05-01/v/1\">",
+        "<meta name=\"citation_public_url\" content=\"http://localhost/documents/yn-2017-05-01/v/1\">",
     ] {
         assert!(page.contains(tag), "{tag} missing");
     }
@@ -503,7 +503,6 @@ async fn bad_requests_are_4xx_never_5xx() {
         ("/api/search?size=1000".into(), "GET"),
         ("/api/search?sort=random".into(), "GET"),
         ("/api/search?year_from=abc".into(), "GET"),
-        ("/api/search?year_from=2020&year_to=2010".into(), "GET"),
         ("/api/search?colour=red".into(), "GET"),
         ("/api/search?q=a&q=b".into(), "GET"),
         ("/api/documents/..%2f..%2fstore".into(), "GET"),
@@ -538,6 +537,295 @@ async fn bad_requests_are_4xx_never_5xx() {
         }
         if method == "POST" || method == "DELETE" || method == "PUT" {
             assert_eq!(st, StatusCode::METHOD_NOT_ALLOWED);
+        }
+    }
+}
+
+/// The IIIF Presentation answers: the collections lead from the top to
+/// the issue's manifest; the manifest has a canvas per page with its image
+/// service and OCR annotations, a range per document, search services; a
+/// document's manifest has its own pages only.
+#[tokio::test]
+async fn iiif_collections_and_manifests() {
+    let (_d, s) = state();
+    let base = "http://localhost/iiif/presentation";
+    let top = json(&s, "/iiif/presentation/collection").await;
+    assert_eq!(top["type"], "Collection");
+    assert_eq!(top["items"][0]["id"], format!("{base}/collection/yn"));
+    let g = json(&s, "/iiif/presentation/collection/yn").await;
+    assert_eq!(g["items"][0]["id"], format!("{base}/collection/yn/2017"));
+    let y = json(&s, "/iiif/presentation/collection/yn/2017").await;
+    let murl = format!("{base}/issues/yn-2017-05/manifest");
+    assert_eq!(y["items"][0]["id"], murl);
+    assert_eq!(
+        y["items"][0]["label"]["zh"][0],
+        "《云南省人民政府公报》2017年第5期"
+    );
+    let m = json(&s, "/iiif/presentation/issues/yn-2017-05/manifest").await;
+    assert_eq!(m["id"], murl);
+    assert_eq!(m["type"], "Manifest");
+    assert_eq!(m["navDate"], "2017-03-01T00:00:00Z");
+    assert!(m["rights"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://rightsstatements.org/"));
+    assert_eq!(m["homepage"][0]["id"], "http://localhost/issues/yn-2017-05");
+    let canvases = m["items"].as_array().unwrap();
+    assert_eq!(canvases.len(), 2);
+    let c = &canvases[1];
+    assert_eq!(c["id"], format!("{base}/issues/yn-2017-05/canvas/2"));
+    assert_eq!(
+        (c["width"].as_u64(), c["height"].as_u64()),
+        (Some(800), Some(1100))
+    );
+    let body = &c["items"][0]["items"][0]["body"];
+    assert_eq!(
+        body["service"][0]["id"],
+        "http://localhost/iiif/yn-2017-05-p02"
+    );
+    assert_eq!(body["service"][0]["type"], "ImageService3");
+    assert_eq!(c["items"][0]["items"][0]["target"], c["id"]);
+    assert_eq!(
+        c["seeAlso"][0]["id"],
+        "http://localhost/api/pages/yn-2017-05-p02/alto"
+    );
+    assert_eq!(c["seeAlso"][0]["format"], "application/xml+alto");
+    let ranges = m["structures"].as_array().unwrap();
+    assert_eq!(ranges.len(), 2);
+    assert_eq!(
+        ranges[0]["label"]["zh"][0],
+        "云南省人民政府办公厅关于做好政务公开工作的通知"
+    );
+    assert_eq!(ranges[0]["items"][0]["id"], canvases[0]["id"]);
+    assert_eq!(
+        ranges[1]["rendering"][0]["id"],
+        "http://localhost/documents/yn-2017-05-02.txt"
+    );
+    let services: Vec<&str> = m["service"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["type"].as_str().or(s["@type"].as_str()).unwrap())
+        .collect();
+    assert_eq!(services, ["SearchService2", "SearchService1"]);
+    // The OCR of a page, line by line, on its canvas.
+    let ap = json(&s, "/iiif/presentation/issues/yn-2017-05/annotations/2").await;
+    assert_eq!(ap["id"], c["annotations"][0]["id"]);
+    assert_eq!(ap["items"][0]["motivation"], "supplementing");
+    assert_eq!(
+        ap["items"][0]["body"]["value"],
+        "为做好政务公开工作，<现将>&“通知”"
+    );
+    assert_eq!(
+        ap["items"][0]["target"],
+        format!("{}#xywh=100,200,600,60", c["id"].as_str().unwrap())
+    );
+    // A document's manifest: its pages, its text, part of the issue.
+    let dm = json(&s, "/iiif/presentation/documents/yn-2017-05-02/manifest").await;
+    assert_eq!(
+        dm["label"]["zh"][0],
+        "国务院办公厅关于2019年部分节假日安排的通知"
+    );
+    assert_eq!(dm["items"].as_array().unwrap().len(), 1);
+    assert_eq!(dm["items"][0]["id"], canvases[0]["id"]);
+    assert_eq!(dm["partOf"][0]["id"], murl);
+    // Viewers fetch from other origins.
+    let (_, h, _) = get(&s, "/iiif/presentation/issues/yn-2017-05/manifest").await;
+    assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    for (uri, want) in [
+        (
+            "/iiif/presentation/issues/yn-2017-06/manifest",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/iiif/presentation/issues/yn-2017/manifest",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/iiif/presentation/issues/yn-2017-05/annotations/3",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/iiif/presentation/issues/yn-2017-05/annotations/0",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/iiif/presentation/collection/zz", StatusCode::NOT_FOUND),
+        (
+            "/iiif/presentation/collection/yn/2016",
+            StatusCode::NOT_FOUND,
+        ),
+        ("/iiif/presentation/collection/YN", StatusCode::BAD_REQUEST),
+        (
+            "/iiif/presentation/documents/yn-2017-05-09/manifest",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        assert_eq!(get(&s, uri).await.0, want, "{uri}");
+    }
+}
+
+/// The box of a line in the page's ALTO: (HPOS, VPOS, WIDTH, HEIGHT) of
+/// the TextLine whose String holds `text`.
+fn alto_box(alto: &str, text: &str) -> Option<(u32, u32, u32, u32)> {
+    let attr = |tag: &str, name: &str| -> u32 {
+        let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    alto.split("<TextLine ").skip(1).find_map(|t| {
+        t.contains(&format!("CONTENT=\"{text}")).then(|| {
+            let tag = t.split('>').next().unwrap();
+            (
+                attr(tag, "HPOS"),
+                attr(tag, "VPOS"),
+                attr(tag, "WIDTH"),
+                attr(tag, "HEIGHT"),
+            )
+        })
+    })
+}
+
+/// Content Search 2.0 and 1.0 answer with the lines holding the terms, on
+/// their canvases, at the boxes the page's ALTO gives those lines.
+#[tokio::test]
+async fn content_search_hits_are_the_alto_lines() {
+    let (_d, s) = state();
+    let (_, _, alto) = get(&s, "/api/pages/yn-2017-05-p01/alto").await;
+    let alto = String::from_utf8(alto).unwrap();
+    let (x, y, w, h) = alto_box(&alto, "为做好政务公开").expect("the line in ALTO");
+    let canvas = "http://localhost/iiif/presentation/issues/yn-2017-05/canvas/1";
+    // Full-width and bracket folding as in the index: 政务公开 typed any way.
+    let q = enc("政务公开 nothing-like-this");
+    let v2 = json(
+        &s,
+        &format!("/iiif/presentation/issues/yn-2017-05/search?q={q}"),
+    )
+    .await;
+    assert_eq!(v2["type"], "AnnotationPage");
+    let items = v2["items"].as_array().unwrap();
+    // Page 1 and page 2 each print the line once.
+    assert_eq!(items.len(), 2, "{v2}");
+    assert_eq!(items[0]["motivation"], "highlighting");
+    assert_eq!(items[0]["target"], format!("{canvas}#xywh={x},{y},{w},{h}"));
+    let m = &v2["annotations"][0]["items"][0];
+    assert_eq!(m["target"][0]["selector"][0]["exact"], "政务公开");
+    assert_eq!(m["target"][0]["selector"][0]["prefix"], "为做好");
+    assert_eq!(m["target"][0]["source"], items[0]["id"]);
+    let v1 = json(
+        &s,
+        &format!("/iiif/presentation/issues/yn-2017-05/search1?q={q}"),
+    )
+    .await;
+    assert_eq!(v1["@type"], "sc:AnnotationList");
+    assert_eq!(v1["resources"][0]["on"], items[0]["target"]);
+    assert_eq!(v1["hits"][0]["match"], "政务公开");
+    assert_eq!(v1["hits"][0]["annotations"][0], v1["resources"][0]["@id"]);
+    // Nothing for an absent term or an empty query; a document's search
+    // looks at its own pages only.
+    for q in ["", "q=", "q=%E6%B2%A1%E6%9C%89"] {
+        let r = json(
+            &s,
+            &format!("/iiif/presentation/issues/yn-2017-05/search?{q}"),
+        )
+        .await;
+        assert!(r["items"].as_array().unwrap().is_empty(), "{q}");
+    }
+    let d = json(
+        &s,
+        &format!("/iiif/presentation/documents/yn-2017-05-01/search?q={q}"),
+    )
+    .await;
+    assert_eq!(d["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        get(
+            &s,
+            "/iiif/presentation/issues/yn-2017-05/search?q=a&colour=red"
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+/// Reached from a search, the page view draws the lines holding the
+/// words (server-drawn SVG, no script) and the document page marks them.
+#[tokio::test]
+async fn search_hits_on_the_page_and_in_the_text() {
+    let (_d, s) = state();
+    let q = enc("政务公开");
+    let (st, _, body) = get(&s, &format!("/pages/yn-2017-05-p01?q={q}")).await;
+    assert_eq!(st, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains(r#"<rect class="hit" x="100" y="200" width="600" height="60""#),
+        "{html}"
+    );
+    let (_, _, body) = get(&s, "/pages/yn-2017-05-p01").await;
+    assert!(!String::from_utf8(body).unwrap().contains(r#"class="hit""#));
+    let (_, _, body) = get(&s, &format!("/pages/yn-2017-05-p01?q={}", enc("国务院"))).await;
+    assert!(String::from_utf8(body).unwrap().contains("未见"));
+    let (_, _, body) = get(&s, &format!("/documents/yn-2017-05-01?q={q}")).await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains(r#"为做好<mark class="hit">政务公开</mark>工作"#),
+        "{html}"
+    );
+    // The paragraph's page link carries the query on.
+    assert!(html.contains(&format!("&#38;q={q}")), "{html}");
+    assert!(html.contains("/iiif/presentation/documents/yn-2017-05-01/manifest"));
+    let (_, _, body) = get(&s, &format!("/search?q={q}")).await;
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains(&format!("/documents/yn-2017-05-01?q={q}")));
+}
+
+/// Every path the OpenAPI document lists answers its example request with
+/// a status it documents, and a request it would refuse with one too.
+#[tokio::test]
+async fn openapi_matches_the_routes() {
+    let (_d, s) = state();
+    let spec = openapi::spec();
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(paths.len() >= 20);
+    for (path, item) in paths {
+        let op = &item["get"];
+        let mut uri = path.clone();
+        let mut query = Vec::new();
+        for p in op["parameters"].as_array().unwrap() {
+            let name = p["name"].as_str().unwrap();
+            let example = match (p["example"].as_str(), p["schema"]["type"].as_str()) {
+                (Some(e), _) => e.to_string(),
+                (None, Some("integer")) => "1".to_string(),
+                _ => "政务".to_string(),
+            };
+            if p["in"] == "path" {
+                uri = uri.replace(&format!("{{{name}}}"), &example);
+            } else if p["required"] == true {
+                query.push(format!("{name}={}", enc(&example)));
+            }
+        }
+        if !query.is_empty() {
+            uri = format!("{uri}?{}", query.join("&"));
+        }
+        let (st, _, body) = get(&s, &uri).await;
+        let documented = op["responses"].as_object().unwrap();
+        assert!(
+            documented.contains_key(st.as_str()),
+            "{uri}: {st} not documented: {}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(st, StatusCode::OK, "{uri}: the example should be served");
+        // Where parameters are read, an unknown one is refused (400, as
+        // documented).
+        let reads_query = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["in"] == "query");
+        if reads_query {
+            assert!(documented.contains_key("400"), "{path}: 400 not documented");
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            let (st, _, _) = get(&s, &format!("{uri}{sep}colour=red")).await;
+            assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}: unknown parameter");
         }
     }
 }

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/pages/{id}", get(page))
         .route("/static/site.css", get(css))
         .route("/static/copy.js", get(js))
+        .route("/static/iiif.svg", get(iiif_logo))
 }
 
 fn page_html(t: impl Template) -> ApiResult<Response> {
@@ -63,6 +64,53 @@ async fn js() -> Response {
     r
 }
 
+/// The IIIF logo, beside the link to a manifest (the IIIF convention for
+/// "open this in a viewer": drag the logo onto one, or copy the link).
+async fn iiif_logo() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("../../static/iiif.svg"),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+/// `?q=` for links that carry a search on, or nothing.
+fn q_param(q: Option<&str>, sep: char) -> String {
+    q.map(|q| {
+        format!(
+            "{sep}q={}",
+            percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// A text cut into runs, marked where a query's terms occur.
+fn marked(text: &str, terms: &[String]) -> Vec<(String, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut on = vec![false; chars.len()];
+    for h in super::hits::find(&[text], terms) {
+        for sp in h.spans {
+            for m in on.iter_mut().take(sp.end).skip(sp.start) {
+                *m = true;
+            }
+        }
+    }
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    for (c, m) in chars.into_iter().zip(on) {
+        match runs.last_mut() {
+            Some((t, lm)) if *lm == m => t.push(c),
+            _ => runs.push((c.to_string(), m)),
+        }
+    }
+    runs
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct Home {
@@ -86,7 +134,8 @@ async fn home(State(s): State<AppState>) -> ApiResult<Response> {
 }
 
 struct HitView {
-    id: String,
+    /// The document's page, carrying the query so it marks the hits.
+    url: String,
     title: String,
     meta: String,
     citation: String,
@@ -145,7 +194,11 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         .hits
         .iter()
         .map(|h| HitView {
-            id: h.id.clone(),
+            url: format!(
+                "/documents/{}{}",
+                h.id,
+                q_param(Some(text.as_str()).filter(|t| !t.trim().is_empty()), '?')
+            ),
             title: h.title.clone(),
             meta: [h.doc_number.as_str(), h.issuer.as_str(), h.date.as_str()]
                 .into_iter()
@@ -209,7 +262,8 @@ fn link_params(p: &[(String, String)], key: &str, value: Option<&str>) -> Vec<(S
 }
 
 struct ParaView {
-    text: String,
+    /// The text in runs, marked where the query's terms occur.
+    parts: Vec<(String, bool)>,
     page_link: Option<String>,
     printed: String,
 }
@@ -229,36 +283,35 @@ struct DocView {
     site: String,
     /// The date as reference managers read it (yyyy/mm/dd), or empty.
     citation_date: String,
+    /// The document's IIIF manifest.
+    manifest: String,
     /// The government a gazette is the gazette of (云南省人民政府 for
     /// 云南省人民政府公报), its publisher; empty when the name does not say.
     publisher: String,
 }
 
-/// `http://host` from the request's Host header; empty without one.
+/// `http://host` of the request (see [`super::base_url`]).
 fn site(headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty())
-        .map(|h| format!("http://{h}"))
-        .unwrap_or_default()
+    super::base_url(headers)
 }
 
-fn doc_view(v: Version, head: archive::Document, site: String) -> DocView {
+fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) -> DocView {
+    let terms = q.map(super::hits::terms).unwrap_or_default();
     let paragraphs = v
         .paragraphs
         .iter()
         .enumerate()
         .map(|(i, p)| ParaView {
-            text: p.text.clone(),
+            parts: marked(&p.text, &terms),
             page_link: p.anchors.first().map(|a| {
                 format!(
-                    "/pages/{}-p{:02}?doc={}&v={}&p={}",
+                    "/pages/{}-p{:02}?doc={}&v={}&p={}{}",
                     v.id.issue,
                     a.page,
                     v.id,
                     v.version,
-                    i + 1
+                    i + 1,
+                    q_param(q, '&')
                 )
             }),
             printed: p
@@ -282,6 +335,7 @@ fn doc_view(v: Version, head: archive::Document, site: String) -> DocView {
         })
         .collect();
     DocView {
+        manifest: format!("{site}/iiif/presentation/documents/{}/manifest", v.id),
         citation_date: v.fields.date_iso.replace('-', "/"),
         publisher: v
             .fields
@@ -328,13 +382,24 @@ async fn show_document(
     n: Option<u32>,
     txt: bool,
     headers: &HeaderMap,
+    raw: Option<String>,
 ) -> ApiResult<Response> {
+    // The plain text takes no parameters; the page takes the query whose
+    // hits it marks.
+    let p = Params::parse(raw.as_deref(), if txt { &[] } else { &["q"] })?;
+    let q = p
+        .text("q", archive::search::MAX_QUERY_CHARS)?
+        .map(str::to_string);
     let (v, head) = load_version(s, parse_doc_id(id)?, n).await?;
+    // The marks make the page depend on the query.
     let etag = format!(
-        "{}{}-{}",
+        "{}{}-{}{}",
         if txt { "t" } else { "h" },
         v.version,
-        v.fields.sha256
+        v.fields.sha256,
+        q.as_deref()
+            .map(|q| format!("-{}", archive::sha256_hex(q.as_bytes())))
+            .unwrap_or_default()
     );
     if let Some(r) = not_modified(headers, &etag) {
         return Ok(r);
@@ -342,7 +407,7 @@ async fn show_document(
     let r = if txt {
         text_response(&v, headers)
     } else {
-        page_html(doc_view(v, head, site(headers)))?
+        page_html(doc_view(v, head, site(headers), q.as_deref()))?
     };
     Ok(cached(r, &etag, txt && n.is_some()))
 }
@@ -359,15 +424,17 @@ async fn document(
     State(s): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let (id, txt) = txt(id);
-    show_document(&s, &id, None, txt, &headers).await
+    show_document(&s, &id, None, txt, &headers, raw).await
 }
 
 async fn document_version(
     State(s): State<AppState>,
     Path((id, n)): Path<(String, String)>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let (n, txt) = txt(n);
     let n: u32 = n
@@ -375,7 +442,7 @@ async fn document_version(
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
-    show_document(&s, &id, Some(n), txt, &headers).await
+    show_document(&s, &id, Some(n), txt, &headers, raw).await
 }
 
 #[derive(Template)]
@@ -387,6 +454,8 @@ struct IssueView {
     /// Page id, printed number, and for a page not read as `ok` what the
     /// reader concluded, in words, with its reason.
     pages: Vec<(String, u32, String)>,
+    /// The issue's IIIF manifest.
+    manifest: String,
 }
 
 /// A page's verdict as the issue page shows it; empty for `ok`.
@@ -399,7 +468,12 @@ fn verdict_note(v: &archive::Verdict) -> String {
     }
 }
 
-async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+async fn issue(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let site = site(&headers);
     let id: IssueId = id
         .parse()
         .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))?;
@@ -426,6 +500,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<R
             .map(|p| (p.id.to_string(), p.printed, verdict_note(&p.verdict)))
             .collect();
         Ok(IssueView {
+            manifest: format!("{site}/iiif/presentation/issues/{id}/manifest"),
             title: format!("《{}》{}年第{}期", issue.gazette, issue.year, issue.number),
             id: id.to_string(),
             docs,
@@ -478,6 +553,10 @@ struct PageView {
     has_image: bool,
     img_url: String,
     boxes: Vec<(u32, u32, u32, u32)>,
+    /// Boxes of the lines holding the searched words.
+    hits: Vec<(u32, u32, u32, u32)>,
+    /// The query the hits are of.
+    q: String,
     back: Option<(String, String)>,
     prev: Option<String>,
     next: Option<String>,
@@ -493,8 +572,11 @@ async fn page(
             "id: {id:?} is not a page id such as yn-2017-05-p03"
         ))
     })?;
-    let p = Params::parse(raw.as_deref(), &["doc", "v", "p"])?;
+    let p = Params::parse(raw.as_deref(), &["doc", "v", "p", "q"])?;
     let doc = p.str("doc").map(parse_doc_id).transpose()?;
+    let q = p
+        .text("q", archive::search::MAX_QUERY_CHARS)?
+        .map(str::to_string);
     let version = p.num::<u32>("v", 1..=1_000_000)?;
     let para = p.num::<usize>("p", 1..=100_000)?;
     let a = s.archive.clone();
@@ -504,6 +586,19 @@ async fn page(
             .ok_or_else(|| AppError::not_found(format!("no page {pid}")))?;
         let mut boxes = Vec::new();
         let mut back = None;
+        let terms = q.as_deref().map(super::hits::terms).unwrap_or_default();
+        let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for h in super::hits::find(&texts, &terms) {
+            for sp in h.spans {
+                let [x0, y0, x1, y1] = page.lines[sp.line].bbox.0;
+                let b = (x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0));
+                if !hits.contains(&b) {
+                    hits.push(b);
+                }
+            }
+        }
+        let keep_q = q_param(q.as_deref(), '?');
         if let Some(d) = doc {
             let v = match version {
                 Some(n) => a.version(&d, n)?,
@@ -523,7 +618,7 @@ async fn page(
                 }
             }
             back = Some((
-                format!("/documents/{}/v/{}", v.id, v.version),
+                format!("/documents/{}/v/{}{keep_q}", v.id, v.version),
                 v.fields.title.clone(),
             ));
         }
@@ -531,7 +626,7 @@ async fn page(
         let count = issue.as_ref().map_or(0, |i| i.current().pages as u16);
         let near = |n: u16| {
             format!(
-                "/pages/{}",
+                "/pages/{}{keep_q}",
                 PageId {
                     issue: pid.issue.clone(),
                     page: n
@@ -551,6 +646,8 @@ async fn page(
                 page.image.as_ref().map_or(1, |i| i.width.min(1400))
             ),
             boxes,
+            hits,
+            q: q.clone().unwrap_or_default(),
             back,
             prev: (pid.page > 1).then(|| near(pid.page - 1)),
             next: (pid.page < count).then(|| near(pid.page + 1)),
