@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The tests: installs what is needed, checks formatting and lints, runs every
-# test of the workspace, then the IIIF validator against the service.
+# test of the workspace, then the IIIF Image validator, the IIIF Presentation
+# checks and schemathesis against the service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # What only the tests need: xmllint (ALTO against its schema), chromium and
-# chromedriver (the browser test), curl.
+# chromedriver (the browser tests), curl, npm (Mirador for the browser test).
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 missing=()
 for p in libxml2-utils chromium chromium-driver curl; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
@@ -19,8 +21,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Tesseract's OpenMP threads fight the test threads; the binary sets this
 # itself, the test harness needs it from outside.
 export OMP_THREAD_LIMIT=1
+# Mirador, pinned by tests/mirador/package-lock.json, served by the browser
+# test to open our manifests.
+[ -f tests/mirador/node_modules/mirador/dist/mirador.min.js ] ||
+  npm ci --prefix tests/mirador --no-audit --no-fund --loglevel=error
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
 # The official IIIF Image API validator against the running service.
 bash scripts/iiif_validate.sh
+# IIIF Presentation and Content Search answers, and the OpenAPI contract
+# fuzzed by schemathesis.
+bash scripts/api_check.sh
