@@ -369,5 +369,39 @@ fn an_issue_in_mirador_with_its_documents_and_search() {
         "return Array.from(document.querySelectorAll('[class*=SearchHit-root]')).some(h => h.innerText.includes('政务公开'))",
         "the search found no hit",
     );
+    // Every hit the service gives is listed, in its order, with its text.
+    let hits = crate::util::get_json(&format!(
+        "{site}/iiif/presentation/issues/{issue_id}/search1?q={}",
+        enc("政务公开")
+    ));
+    let hits = hits["hits"].as_array().unwrap();
+    let js = format!(
+        "return document.querySelectorAll('[class*=SearchHit-root]').length == {}",
+        hits.len()
+    );
+    until(
+        &d,
+        &js,
+        "Mirador lists another number of hits than the service gave",
+    );
+    let shown = d.script(
+        "return Array.from(document.querySelectorAll('[class*=SearchHit-root]')).map(e => e.innerText.replace(/\\s+/g, ''))",
+    );
+    for (h, text) in hits.iter().zip(shown.as_array().unwrap()) {
+        let want = format!(
+            "{}{}",
+            h["match"].as_str().unwrap(),
+            h["after"].as_str().unwrap()
+        );
+        let want: String = want
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(6)
+            .collect();
+        assert!(
+            text.as_str().unwrap().contains(&want),
+            "{text} lacks {want}"
+        );
+    }
     d.cmd("DELETE", "", json!({}));
 }

@@ -449,6 +449,7 @@ async fn web_pages() {
         "<meta name=\"citation_firstpage\" content=\"1\">",
         "<meta name=\"citation_lastpage\" content=\"2\">",
         "<meta name=\"citation_public_url\" content=\"http://localhost/documents/yn-2017-05-01/v/1\">",
+        "<span id=\"citation-court\">《云南省人民政府办公厅关于做好政务公开工作的通知》（云政办发〔2017〕22号），载《云南省人民政府公报》2017年第5期第1—2页</span>",
     ] {
         assert!(page.contains(tag), "{tag} missing");
     }

@@ -285,6 +285,10 @@ struct DocView {
     citation_date: String,
     /// The document's IIIF manifest.
     manifest: String,
+    /// The form a court cites a normative document in (法释〔2009〕14号:
+    /// its full name in 书名号, then the article), with the 文号 and the
+    /// gazette it is printed in; empty without a title.
+    citation_court: String,
     /// The government a gazette is the gazette of (云南省人民政府 for
     /// 云南省人民政府公报), its publisher; empty when the name does not say.
     publisher: String,
@@ -335,6 +339,7 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
         })
         .collect();
     DocView {
+        citation_court: court_citation(&v),
         manifest: format!("{site}/iiif/presentation/documents/{}/manifest", v.id),
         citation_date: v.fields.date_iso.replace('-', "/"),
         publisher: v
@@ -352,6 +357,29 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
         issue_id: v.id.issue.to_string(),
         v,
     }
+}
+
+/// 《全称》（文号），载《公报》YYYY年第N期第X页: what a judgment writes
+/// before the article it applies ("第X条第X款").
+fn court_citation(v: &Version) -> String {
+    let f = &v.fields;
+    if f.title.trim().is_empty() {
+        return String::new();
+    }
+    let number = if f.doc_number.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", f.doc_number)
+    };
+    let source = if f.citation.is_empty() {
+        String::new()
+    } else {
+        format!("，载{}", f.citation)
+    };
+    format!(
+        "《{}》{number}{source}",
+        f.title.trim_matches(|c| c == '《' || c == '》')
+    )
 }
 
 /// The standard text as plain UTF-8, headed by citation, permalink and hash.
