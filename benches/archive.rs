@@ -175,6 +175,7 @@ fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue:
         sha256: archive::sha256_hex(text.as_bytes()),
         citation: format!("《云南省人民政府公报》{year}年第{issue}期第1—2页"),
         text,
+        ..Default::default()
     }
 }
 

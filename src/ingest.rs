@@ -249,9 +249,10 @@ fn build_issue(
     if read.is_empty() {
         return Err("no page could be read".into());
     }
-    let (identity, docs) = segment::segment(&read, &args.hints.for_issue(&issue.source.path));
+    let hints = args.hints.for_issue(&issue.source.path)?;
+    let (identity, docs) = segment::segment(&read, &hints);
     if identity.year == 0 || identity.issue == 0 {
-        return Err("cannot tell the issue's year and number from its running heads or name: give --year and --issue".into());
+        return Err("cannot tell the issue's year and number from its running heads, sidecar (issue.toml) or name: give them in a sidecar or with --year and --issue".into());
     }
     let code = match code {
         Some(c) => c.clone(),

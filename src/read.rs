@@ -84,15 +84,73 @@ pub struct HintArgs {
     issue: Option<u16>,
 }
 
-impl HintArgs {
-    /// The hints for the issue at `path` (whose name is the last resort).
-    pub fn for_issue(&self, path: &std::path::Path) -> ingest::segment::Hints {
-        ingest::segment::Hints {
-            gazette: self.gazette.clone(),
-            year: self.year,
-            issue: self.issue,
-            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+/// An issue's identity given in a sidecar file beside it, for a batch
+/// whose files cannot be renamed: `issue.toml` inside an issue's folder, or
+/// `NAME.toml` beside an issue file `NAME.pdf` (or `.tif`). Every key is
+/// optional:
+///
+/// ```toml
+/// gazette = "云南省人民政府公报"
+/// year = 1977
+/// issue = 3
+/// first_page = 41   # the printed number of the issue's first page
+/// ```
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sidecar {
+    pub gazette: Option<String>,
+    pub year: Option<u16>,
+    pub issue: Option<u16>,
+    pub first_page: Option<u32>,
+}
+
+impl Sidecar {
+    /// The sidecar's path for the issue at `path`.
+    pub fn path_for(path: &std::path::Path) -> std::path::PathBuf {
+        if path.is_dir() {
+            path.join("issue.toml")
+        } else {
+            path.with_extension("toml")
         }
+    }
+
+    /// The sidecar of the issue at `path`, if it has one; a sidecar that
+    /// cannot be read or parsed is an error naming it (the issue is then
+    /// not stored: its identity would be guessed).
+    pub fn for_issue(path: &std::path::Path) -> Result<Option<Sidecar>, String> {
+        let file = Sidecar::path_for(path);
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        };
+        let s: Sidecar = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        if s.year.is_some_and(|y| !(1..=9999).contains(&y))
+            || s.issue.is_some_and(|n| !(1..=999).contains(&n))
+            || s.first_page == Some(0)
+        {
+            return Err(format!(
+                "{}: year must be 1–9999, issue 1–999, first_page at least 1",
+                file.display()
+            ));
+        }
+        Ok(Some(s))
+    }
+}
+
+impl HintArgs {
+    /// The hints for the issue at `path`: its sidecar first, then the
+    /// options, then its file or folder name (the last resort); the
+    /// running heads, read later, come before all of them.
+    pub fn for_issue(&self, path: &std::path::Path) -> Result<ingest::segment::Hints, String> {
+        let side = Sidecar::for_issue(path)?.unwrap_or_default();
+        Ok(ingest::segment::Hints {
+            gazette: side.gazette.or_else(|| self.gazette.clone()),
+            year: side.year.or(self.year),
+            issue: side.issue.or(self.issue),
+            first_page: side.first_page,
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        })
     }
 }
 

@@ -30,7 +30,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     read(&args.read, |ev| {
         if let Event::Issue(issue) = ev {
-            let hints = args.hints.for_issue(&issue.source.path);
+            let hints = match args.hints.for_issue(&issue.source.path) {
+                Ok(h) => h,
+                Err(e) => {
+                    eprintln!("{}: not segmented: {e}", issue.source.path.display());
+                    return Ok(());
+                }
+            };
             let (_, docs) = segment::segment(&issue.read_pages(), &hints);
             for d in docs {
                 serde_json::to_writer(&mut out, &d)?;

@@ -205,14 +205,20 @@ impl SearchIndex {
             d.add_text(f.doc_number, &x.doc_number);
             d.add_text(f.doc_number_key, fold::doc_number_key(&x.doc_number));
         }
+        // Each issuer of a joint document is filtered and counted on its
+        // own, and the line as printed still matches.
         d.add_text(f.issuer, &x.issuer);
+        let issuers = x.issuer_list();
+        for i in issuers.iter().filter(|i| **i != x.issuer) {
+            d.add_text(f.issuer, i);
+        }
         d.add_text(f.doc_type, &x.doc_type);
         d.add_text(f.attribute, &x.attribute);
         d.add_u64(f.year, x.year as u64);
         d.add_i64(f.date, date_number(&x.date_iso));
         d.add_facet(f.facets, Facet::from_path(["year", &x.year.to_string()]));
-        if !x.issuer.is_empty() {
-            d.add_facet(f.facets, Facet::from_path(["issuer", x.issuer.as_str()]));
+        for i in &issuers {
+            d.add_facet(f.facets, Facet::from_path(["issuer", i.as_str()]));
         }
         if !x.doc_type.is_empty() {
             d.add_facet(f.facets, Facet::from_path(["type", x.doc_type.as_str()]));

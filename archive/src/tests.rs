@@ -26,6 +26,12 @@ fn fields(year: u16, issue: u16, title: &str, number: &str, issuer: &str, text: 
         sha256: sha256_hex(text.as_bytes()),
         text: text.into(),
         citation: format!("《云南省人民政府公报》{year}年第{issue}期第1—2页"),
+        issuers: if issuer.contains('\u{3000}') {
+            issuer.split('\u{3000}').map(str::to_string).collect()
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
     }
 }
 
@@ -400,4 +406,45 @@ fn lookup_by_doc_number_and_pages_by_scan_name() {
         Some("yn-2017-05-p02".to_string())
     );
     assert_eq!(a.page_named("page-003").unwrap(), None);
+}
+
+/// A joint document counts once under each of its issuers, and is found
+/// by filtering on any of them or on the signature line as printed.
+#[test]
+fn joint_issuers_are_faceted_and_filtered_each() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(
+        2018,
+        3,
+        &[
+            (
+                "国务院办公厅　中央军委办公厅关于军队转业的通知",
+                "国办发〔2018〕1号",
+                "国务院办公厅\u{3000}中央军委办公厅",
+                "军队转业干部安置。",
+            ),
+            (
+                "国务院办公厅关于节假日的通知",
+                "国办发〔2018〕2号",
+                "国务院办公厅",
+                "放假安排。",
+            ),
+        ],
+        "",
+    ))
+    .unwrap();
+    let r = a.search(&Query::new("")).unwrap();
+    assert_eq!(
+        r.facets.issuer,
+        vec![("国务院办公厅".into(), 2), ("中央军委办公厅".into(), 1)]
+    );
+    for (who, n) in [
+        ("中央军委办公厅", 1),
+        ("国务院办公厅", 2),
+        ("国务院办公厅\u{3000}中央军委办公厅", 1),
+    ] {
+        let mut q = Query::new("");
+        q.issuer = Some(who.into());
+        assert_eq!(a.search(&q).unwrap().total, n, "{who}");
+    }
 }

@@ -10,5 +10,5 @@
 mod document;
 mod page;
 
-pub use document::{Anchor, Fields, Paragraph};
+pub use document::{Anchor, FieldNote, FieldSource, Fields, Paragraph};
 pub use page::{page_quality, BBox, Confidence, Line, Reading, TextOrigin, Verdict};

@@ -123,9 +123,13 @@ pub fn parse_doc_id(id: &str) -> Result<DocId, AppError> {
     })
 }
 
-/// The plain citation style, for bibliographies outside China.
+/// The plain citation style, for bibliographies outside China; empty when
+/// the gazette's identity is not known (as the Chinese one is).
 pub fn plain_citation(v: &Version) -> String {
     let f = &v.fields;
+    if f.citation.is_empty() || f.gazette.is_empty() || f.year == 0 || f.issue == 0 {
+        return String::new();
+    }
     let pages = if f.start_page == f.end_page {
         format!("p. {}", f.start_page)
     } else {
@@ -164,7 +168,21 @@ pub fn document_json(v: &Version, head: &archive::Document) -> Value {
         })
         .collect();
     rec["paragraphs"] = Value::Array(paragraphs);
-    rec["citations"] = json!({"chinese": v.fields.citation, "plain": plain_citation(v)});
+    // No citation is made from a missing identity: both are null and the
+    // status says 出处未定 (the source is not established).
+    let known = !v.fields.citation.is_empty();
+    let plain = plain_citation(v);
+    rec["citations"] = json!({
+        "chinese": known.then_some(&v.fields.citation),
+        "plain": (!plain.is_empty()).then_some(plain),
+        "status": if known { "cited" } else { "出处未定" },
+    });
+    // Joint documents name each issuer; every field says where it was
+    // read; values refused by their shape check are listed for review.
+    rec["issuers"] = json!(v.fields.issuer_list());
+    rec["field_sources"] = json!(v.fields.field_sources);
+    rec["review"] = json!(v.fields.review);
+    rec["needs_review"] = json!(v.fields.needs_review());
     rec["permalink"] = json!(format!("/documents/{}/v/{}", v.id, v.version));
     rec["latest"] = json!(format!("/documents/{}", v.id));
     rec["current_version"] = json!(head.current());
@@ -318,6 +336,7 @@ async fn issues(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
             .map(|i| {
                 json!({"id": i.id.to_string(), "gazette": i.gazette, "year": i.year,
                        "number": i.number, "pages": i.current().pages,
+                       "identity": if i.gazette.trim().is_empty() { "incomplete" } else { "complete" },
                        "documents": i.current().documents.len(),
                        "url": format!("/api/issues/{}", i.id)})
             })

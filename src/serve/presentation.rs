@@ -168,7 +168,7 @@ impl Urls {
 
 /// The issue's label as printed in citations: 《公报》YYYY年第N期.
 fn issue_label(gazette: &str, year: u16, number: u16) -> String {
-    format!("《{gazette}》{year}年第{number}期")
+    super::issue_title(gazette, year, number)
 }
 
 /// What a manifest shows: an issue or one document of it, with its pages
@@ -410,7 +410,7 @@ pub fn manifest(u: &Urls, s: &Scope) -> Value {
         m["partOf"] = json!([{
             "id": u.collection(&format!("/{}/{}", issue_id.gazette, issue_id.year)),
             "type": "Collection",
-            "label": zh(&format!("《{}》{}年", s.issue.gazette, s.issue.year))
+            "label": zh(&format!("{}{}年", super::gazette_title(&s.issue.gazette), s.issue.year))
         }]);
     }
     m
@@ -516,7 +516,7 @@ async fn top_collection(State(s): State<AppState>, headers: HeaderMap) -> ApiRes
         .iter()
         .map(|g| {
             json!({"id": u.collection(&format!("/{}", g.code)), "type": "Collection",
-                   "label": zh(&format!("《{}》", g.name))})
+                   "label": zh(&super::gazette_title(&g.name))})
         })
         .collect();
     Ok(ld(
@@ -570,12 +570,12 @@ async fn gazette_collection(
         .iter()
         .map(|y| {
             json!({"id": u.collection(&format!("/{}/{y}", g.code)), "type": "Collection",
-                   "label": zh(&format!("《{}》{y}年", g.name))})
+                   "label": zh(&format!("{}{y}年", super::gazette_title(&g.name)))})
         })
         .collect();
     let mut c = collection(
         u.collection(&format!("/{}", g.code)),
-        &format!("《{}》", g.name),
+        &super::gazette_title(&g.name),
         items,
     );
     c["partOf"] = json!([{"id": u.collection(""), "type": "Collection", "label": zh(TOP_LABEL)}]);
@@ -612,10 +612,10 @@ async fn year_collection(
         .collect();
     let mut c = collection(
         u.collection(&format!("/{}/{year}", g.code)),
-        &format!("《{}》{year}年", g.name),
+        &format!("{}{year}年", super::gazette_title(&g.name)),
         items,
     );
     c["partOf"] = json!([{"id": u.collection(&format!("/{}", g.code)), "type": "Collection",
-                          "label": zh(&format!("《{}》", g.name))}]);
+                          "label": zh(&super::gazette_title(&g.name))}]);
     Ok(ld(&headers, PRESENTATION_CONTEXT, &c))
 }

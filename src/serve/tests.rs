@@ -35,6 +35,7 @@ fn fields(title: &str, number: &str, issuer: &str, text: &str, pages: (u32, u32)
             "《云南省人民政府公报》2017年第5期第{}—{}页",
             pages.0, pages.1
         ),
+        ..Default::default()
     }
 }
 

@@ -285,6 +285,12 @@ struct DocView {
     citation_date: String,
     /// The document's IIIF manifest.
     manifest: String,
+    /// Each issuer as printed.
+    issuers: Vec<String>,
+    /// Field name → the page view with where it was read outlined.
+    field_links: std::collections::HashMap<String, String>,
+    /// Refused candidates: field (in words), text, reason, page link.
+    review: Vec<(String, String, String, String)>,
     /// The form a court cites a normative document in (法释〔2009〕14号:
     /// its full name in 书名号, then the article), with the 文号 and the
     /// gazette it is printed in; empty without a title.
@@ -338,7 +344,43 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
             )
         })
         .collect();
+    let page_link = |page: u32, field: &str| {
+        format!(
+            "/pages/{}-p{:02}?doc={}&v={}&field={field}",
+            v.id.issue, page, v.id, v.version
+        )
+    };
+    let mut field_links = std::collections::HashMap::new();
+    for fs in &v.fields.field_sources {
+        field_links
+            .entry(fs.field.clone())
+            .or_insert_with(|| page_link(fs.page, &fs.field));
+    }
+    let review = v
+        .fields
+        .review
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let name = match n.field.as_str() {
+                "doc_number" => "文号",
+                "issuer" => "发文机关",
+                "date" => "成文日期",
+                "title" => "标题",
+                _ => "其他",
+            };
+            (
+                name.to_string(),
+                n.candidate.clone(),
+                n.reason.clone(),
+                page_link(n.page, &format!("review{}", i + 1)),
+            )
+        })
+        .collect();
     DocView {
+        issuers: v.fields.issuer_list(),
+        field_links,
+        review,
         citation_court: court_citation(&v),
         manifest: format!("{site}/iiif/presentation/documents/{}/manifest", v.id),
         citation_date: v.fields.date_iso.replace('-', "/"),
@@ -372,7 +414,7 @@ fn court_citation(v: &Version) -> String {
         format!("（{}）", f.doc_number)
     };
     let source = if f.citation.is_empty() {
-        String::new()
+        "，出处未定".to_string()
     } else {
         format!("，载{}", f.citation)
     };
@@ -529,7 +571,7 @@ async fn issue(
             .collect();
         Ok(IssueView {
             manifest: format!("{site}/iiif/presentation/issues/{id}/manifest"),
-            title: format!("《{}》{}年第{}期", issue.gazette, issue.year, issue.number),
+            title: super::issue_title(&issue.gazette, issue.year, issue.number),
             id: id.to_string(),
             docs,
             pages,
@@ -560,7 +602,7 @@ async fn year(State(s): State<AppState>, Path(year): Path<String>) -> ApiResult<
             .map(|i| {
                 (
                     i.id.to_string(),
-                    format!("《{}》{}年第{}期", i.gazette, i.year, i.number),
+                    super::issue_title(&i.gazette, i.year, i.number),
                     i.current().documents.len(),
                 )
             })
@@ -600,7 +642,10 @@ async fn page(
             "id: {id:?} is not a page id such as yn-2017-05-p03"
         ))
     })?;
-    let p = Params::parse(raw.as_deref(), &["doc", "v", "p", "q"])?;
+    let p = Params::parse(raw.as_deref(), &["doc", "v", "p", "q", "field"])?;
+    // A field's box (doc_number, issuer, date, title, attribute) or a
+    // refused candidate's (review1, review2 …) instead of the paragraphs.
+    let field = p.text("field", 16)?.map(str::to_string);
     let doc = p.str("doc").map(parse_doc_id).transpose()?;
     let q = p
         .text("q", archive::search::MAX_QUERY_CHARS)?
@@ -633,15 +678,35 @@ async fn page(
                 None => a.current(&d)?,
             }
             .ok_or_else(|| AppError::not_found(format!("no document {d}")))?;
-            let paras: Vec<&archive::Paragraph> = match para {
-                Some(i) => v.paragraphs.get(i - 1).into_iter().collect(),
-                None => v.paragraphs.iter().collect(),
+            let on_page = |page: u32, b: &gazette_model::BBox| {
+                (page == pid.page as u32).then(|| {
+                    let [x0, y0, x1, y1] = b.0;
+                    (x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0))
+                })
             };
-            for pr in paras {
-                for an in &pr.anchors {
-                    if an.page == pid.page as u32 {
-                        let [x0, y0, x1, y1] = an.bbox.0;
-                        boxes.push((x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)));
+            if let Some(f) = &field {
+                let review = f
+                    .strip_prefix("review")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| v.fields.review.get(n.wrapping_sub(1)));
+                match review {
+                    Some(n) => boxes.extend(on_page(n.page, &n.bbox)),
+                    None => boxes.extend(
+                        v.fields
+                            .field_sources
+                            .iter()
+                            .filter(|s| &s.field == f)
+                            .filter_map(|s| on_page(s.page, &s.bbox)),
+                    ),
+                }
+            } else {
+                let paras: Vec<&archive::Paragraph> = match para {
+                    Some(i) => v.paragraphs.get(i - 1).into_iter().collect(),
+                    None => v.paragraphs.iter().collect(),
+                };
+                for pr in paras {
+                    for an in &pr.anchors {
+                        boxes.extend(on_page(an.page, &an.bbox));
                     }
                 }
             }

@@ -176,6 +176,17 @@ def main():
     render(tmp / "changed", docs, "--format", "pdf-text", "--font", "ukai", "--title-font", "wenkai-bold", "--year", str(year),
            "--issue", str(number), "--seed", "9")
     shutil.copy(tmp / "changed" / "issue.pdf", changed / f"yn-{year}-{number:02}.pdf")
+    # Documents as issued (GB/T 9704): 版头 of two issuers, 文号 above the
+    # title, seals over the joint signature, no gazette running head (the
+    # shape of a real joint notice): the segmentation test of issue 12.
+    redhead = HERE / "redhead"
+    shutil.rmtree(redhead, ignore_errors=True)
+    redhead.mkdir()
+    render(tmp / "redhead", ["1996-gh-95.txt", "1958-mot-mof-sailing-vessels.txt"], "--layout", "redhead", "--seal",
+           "--format", "pdf-text", "--font", "zenhei", "--title-font", "zenhei", "--no-contents", "--seed", "7",
+           "--year", "2019", "--issue", "3")
+    shutil.copy(tmp / "redhead" / "issue.pdf", redhead / "notices.pdf")
+    shutil.copy(tmp / "redhead" / "manifest.json", redhead / "manifest.json")
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 

@@ -63,6 +63,10 @@ pub struct SegmentParams {
     /// Of a title's first six characters, this many must agree with a
     /// contents entry for the entry to confirm it (OCR may misread one).
     pub contents_agreement: usize,
+    /// A 版头 (organ names and 文件) is printed in the top part of the
+    /// page, above this fraction of its height (GB/T 9704: within the
+    /// first 80 mm or so of a 297-mm page, under a 35-mm margin).
+    pub header_zone: f32,
     /// The signature block is printed right of this fraction of the width.
     pub signature_left: f32,
     /// An issuer's line is at most this many characters.
@@ -93,6 +97,7 @@ impl Default for SegmentParams {
             title_tail_height: 0.8,
             title_tail_of_title: 1.0 / 3.0,
             contents_agreement: 5,
+            header_zone: 0.3,
             signature_left: 0.4,
             max_issuer_chars: 30,
             indent: 1.0,
@@ -108,6 +113,9 @@ pub struct Hints {
     pub gazette: Option<String>,
     pub year: Option<u16>,
     pub issue: Option<u16>,
+    /// The printed number of the issue's first page, for issues whose
+    /// folios cannot be read.
+    pub first_page: Option<u32>,
     /// The issue's file or folder name, searched for a year and number.
     pub name: Option<String>,
 }
@@ -361,7 +369,15 @@ pub fn segment_with(
         printed[p.page.max(1) - 1] = number;
         bodies.push(lines);
     }
+    // Folios read decide the numbering; with none read, the given first
+    // page does, and only then.
+    let none_read = printed.iter().all(Option::is_none);
     infer_page_numbers(&mut printed);
+    if let (true, Some(first)) = (none_read, hints.first_page) {
+        for (i, n) in printed.iter_mut().enumerate() {
+            *n = Some(first + i as u32);
+        }
+    }
     let printed: Vec<u32> = printed
         .iter()
         .enumerate()
@@ -444,13 +460,53 @@ pub fn segment_with(
         let listed = entries
             .iter()
             .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title, k));
-        centred && !sentence && (large || listed)
+        // The 版记's 印发 line is set across the page, and is no title.
+        centred && !sentence && (large || listed) && !parse::is_colophon(&p.line.text)
     };
 
-    // Documents start at a title (large, centred) line; wrapped title
-    // lines continue it.
-    // Each group is (title lines, the rest).
-    let mut groups: Vec<(Vec<&Placed>, Vec<&Placed>)> = Vec::new();
+    // A document as issued (GB/T 9704) starts under its 版头: organ names
+    // and 文件, set large at the top of a page (two issuers stacked, 文件
+    // beside them), with the 文号 under it and the title below the red
+    // rule. Each 版头 is found first, with the stacked names above its
+    // 文件 line; those lines are no title and no text.
+    let mut header_at: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    let mut in_header = vec![false; stream.len()];
+    for (i, p) in stream.iter().enumerate() {
+        let page_h = pages
+            .iter()
+            .find(|x| x.page.max(1) == p.page)
+            .map_or(0, |x| x.height);
+        if p.line.bbox.y0() as f32 > page_h as f32 * k.header_zone {
+            continue;
+        }
+        let Some(mut names) = parse::red_header(&p.line.text) else {
+            continue;
+        };
+        let mut first = i;
+        while first > 0 {
+            let q = &stream[first - 1];
+            let close =
+                q.page == p.page && q.line.bbox.y1() + p.line.bbox.height() >= p.line.bbox.y0();
+            match parse::organ_name(&q.line.text) {
+                Ok(n) if close => {
+                    names.insert(0, n);
+                    first -= 1;
+                }
+                _ => break,
+            }
+        }
+        if names.is_empty() {
+            continue;
+        }
+        for f in in_header.iter_mut().take(i + 1).skip(first) {
+            *f = true;
+        }
+        header_at.insert(first, names);
+    }
+
+    // Documents start at a 版头 or a title (large, centred) line; wrapped
+    // title lines continue it.
+    let mut groups: Vec<Group> = Vec::new();
     // A short last line of a wrapped title (…的意见) is too short to
     // measure; it continues the title when centred and as tall.
     let continues_title = |p: &Placed, prev: &Placed| {
@@ -462,25 +518,62 @@ pub fn segment_with(
             && parse::doc_number(&p.line.text).is_none()
             && !parse::is_date_line(&p.line.text)
     };
-    for p in &stream {
+    for (i, p) in stream.iter().enumerate() {
+        if let Some(names) = header_at.get(&i) {
+            groups.push(Group {
+                header: names.clone(),
+                letterhead: true,
+                ..Group::default()
+            });
+        }
+        if in_header[i] {
+            continue;
+        }
         match groups.last_mut() {
-            Some((t, rest))
-                if rest.is_empty()
-                    && (is_title(p) || t.last().is_some_and(|prev| continues_title(p, prev))) =>
-            {
-                t.push(p)
+            // Under a 版头, lines before the title (the 文号) wait apart.
+            Some(g) if g.letterhead && g.title.is_empty() => {
+                if is_title(p) {
+                    g.title.push(p)
+                } else {
+                    g.pre.push(p)
+                }
             }
-            _ if is_title(p) => groups.push((vec![p], Vec::new())),
-            Some((_, rest)) => rest.push(p),
+            Some(g)
+                if g.rest.is_empty()
+                    && (is_title(p)
+                        || g.title.last().is_some_and(|prev| continues_title(p, prev))) =>
+            {
+                g.title.push(p)
+            }
+            // A document issued under a 版头 runs to the next 版头: GB/T
+            // 9704 starts each on its own page under its own, and what is
+            // set large inside it (a table's spaced cells) is no title.
+            Some(g) if g.letterhead => g.rest.push(p),
+            _ if is_title(p) => groups.push(Group {
+                title: vec![p],
+                ..Group::default()
+            }),
+            Some(g) => g.rest.push(p),
             None => {}
         }
     }
 
     let docs = groups
         .into_iter()
-        .map(|(title_lines, rest)| build(&identity, &title_lines, &rest, line_h, k))
+        .map(|g| build(&identity, g, line_h, k))
         .collect();
     (identity, docs)
+}
+
+/// One document's lines as grouped: its 版头's names (when issued with
+/// one), the lines between 版头 and title, the title's lines, the rest.
+#[derive(Default)]
+struct Group<'a, 'b> {
+    header: Vec<String>,
+    letterhead: bool,
+    pre: Vec<&'b Placed<'a>>,
+    title: Vec<&'b Placed<'a>>,
+    rest: Vec<&'b Placed<'a>>,
 }
 
 /// Page numbers run on from page to page, so the folios vote on the
@@ -505,74 +598,188 @@ fn infer_page_numbers(n: &mut [Option<u32>]) {
     }
 }
 
-fn build(
-    id: &Identity,
-    title_lines: &[&Placed],
-    rest: &[&Placed],
-    line_h: u32,
-    k: &SegmentParams,
-) -> Document {
+fn source(field: &str, p: &Placed) -> gazette_model::FieldSource {
+    gazette_model::FieldSource {
+        field: field.into(),
+        page: p.page as u32,
+        bbox: p.line.bbox,
+    }
+}
+
+fn note(field: &str, p: &Placed, reason: &str) -> gazette_model::FieldNote {
+    gazette_model::FieldNote {
+        field: field.into(),
+        candidate: p.line.text.trim().to_string(),
+        reason: reason.into(),
+        page: p.page as u32,
+        bbox: p.line.bbox,
+    }
+}
+
+/// The most lines a signature block takes at a document's end (issuers,
+/// a second row of them, the date) before the attribute.
+const SIGNATURE_LINES: usize = 3;
+/// How far from the end of a document's lines its 版记 (抄送, 印发) may
+/// begin.
+const COLOPHON_LINES: usize = 8;
+
+fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
+    let mut sources = Vec::new();
+    let mut review = Vec::new();
+    let mut pre = g.pre.clone();
+    let mut title_lines = g.title.clone();
+    let mut body: Vec<&Placed> = g.rest.clone();
+    // Under a 版头 whose title was not set large enough to tell, the first
+    // line after the 文号 is the title.
+    if title_lines.is_empty() {
+        let at = pre
+            .iter()
+            .position(|p| parse::doc_number_loose(&p.line.text).is_none())
+            .unwrap_or(pre.len());
+        if at < pre.len() {
+            title_lines.push(pre.remove(at));
+            body = pre.split_off(at).into_iter().chain(body).collect();
+        }
+    }
     let title: String = join_lines(title_lines.iter().map(|p| p.line.text.as_str()));
-    let mut body: Vec<&Placed> = rest.to_vec();
+    if let Some(t) = title_lines.first() {
+        sources.push(source("title", t));
+    }
+    // The 文号: above the title under a 版头, else the line under it.
     let mut doc_number = String::new();
     let mut normalised = String::new();
-    if let Some(first) = body.first() {
-        if let Some(d) = parse::doc_number(&first.line.text) {
-            doc_number = squash(&first.line.text);
+    let mut take_number = |p: &Placed| -> bool {
+        if let Some(d) = parse::doc_number(&p.line.text) {
+            doc_number = squash(&p.line.text);
             normalised = d.normalised;
-            body.remove(0);
-        } else if let Some(d) = parse::doc_number_loose(&first.line.text) {
-            // Where a 文号 stands (the line under the title), a damaged one
-            // is still read as one; its printed form is the normalised.
+        } else if let Some(d) = parse::doc_number_loose(&p.line.text) {
+            // Where a 文号 stands, a damaged one is still read as one; its
+            // printed form is the normalised.
             doc_number = d.normalised.clone();
             normalised = d.normalised;
+        } else {
+            return false;
+        }
+        sources.push(source("doc_number", p));
+        true
+    };
+    if let Some(i) = pre.iter().position(|p| take_number(p)) {
+        pre.remove(i);
+    } else if let Some(first) = body.first() {
+        if take_number(first) {
             body.remove(0);
         }
     }
-    // The signature block at the end: issuer, date, attribute, printed to
-    // the right.
+    // Where the 文号 stands, a line that is one only in part (its issuer's
+    // code unread) is noted, not used.
+    if doc_number.is_empty() {
+        let under_title = body.first().copied();
+        if let Some(i) = pre
+            .iter()
+            .position(|p| parse::doc_number_fragment(&p.line.text))
+        {
+            review.push(note(
+                "doc_number",
+                pre[i],
+                "not a whole 文号: no issuer's code",
+            ));
+            pre.remove(i);
+        } else if let Some(p) = under_title.filter(|p| parse::doc_number_fragment(&p.line.text)) {
+            review.push(note("doc_number", p, "not a whole 文号: no issuer's code"));
+            body.remove(0);
+        }
+    }
+    // The 版记 at the foot (抄送, who printed it and when) is not text.
+    let tail = body.len().saturating_sub(COLOPHON_LINES);
+    if let Some(c) = body[tail..]
+        .iter()
+        .position(|p| parse::is_colophon(&p.line.text))
+    {
+        body.truncate(tail + c);
+    }
+    // The end of the document: issuer(s), date, attribute, printed to the
+    // right. Each is kept only when it has its field's shape; a line in
+    // their place that has none is left out of the text and noted.
     let right = |p: &Placed| p.line.bbox.x0() as f32 > p.width as f32 * k.signature_left;
     let mut attribute = String::new();
-    let mut date = String::new();
-    let mut issuer = String::new();
     if let Some(last) = body.last() {
         if let Some(a) = parse::attribute(&last.line.text) {
             attribute = a;
+            sources.push(source("attribute", last));
             body.pop();
         }
     }
-    let signs = |p: &Placed| {
+    let short = |p: &Placed| {
         right(p)
             && p.line.text.chars().count() <= k.max_issuer_chars
-            && parse::looks_like_issuer(&p.line.text)
-            && !parse::is_date_line(&p.line.text)
             && !p.line.text.trim_end().ends_with(['。', '；', '：', '，'])
     };
-    if let Some(last) = body.last() {
-        if right(last) && parse::is_date_line(&last.line.text) {
-            date = squash(&last.line.text);
-            body.pop();
-            if let Some(prev) = body.last() {
-                if signs(prev) {
-                    issuer = squash(&prev.line.text);
-                    body.pop();
-                }
+    let mut date = String::new();
+    let mut issuers: Vec<String> = Vec::new();
+    let mut block: Vec<&Placed> = Vec::new();
+    while block.len() < SIGNATURE_LINES {
+        match body.last() {
+            Some(p) if short(p) => {
+                block.insert(0, p);
+                body.pop();
             }
-        } else if signs(last) {
-            // A signature with no date under it.
-            issuer = squash(&last.line.text);
-            body.pop();
+            _ => break,
         }
     }
+    // Lines of the block that are neither issuer nor date go back to the
+    // text, unless they stand where the date or an issuer is expected.
+    let mut keep: Vec<&Placed> = Vec::new();
+    let n = block.len();
+    for (i, p) in block.into_iter().enumerate() {
+        let t = p.line.text.trim();
+        let last = i + 1 == n;
+        if parse::is_date_line(t) {
+            if date.is_empty() {
+                date = squash(t);
+                sources.push(source("date", p));
+            }
+            continue;
+        }
+        let dated = t.contains('年') && (t.contains('月') || t.contains('日'));
+        match parse::issuers(t, &g.header) {
+            Ok(v) if date.is_empty() => {
+                issuers.extend(v);
+                sources.push(source("issuer", p));
+            }
+            _ if last && dated => review.push(note("date", p, "not a date: does not parse as one")),
+            Err(why) if parse::looks_like_issuer(t) && keep.is_empty() && date.is_empty() => {
+                // Where the issuer stands: not an organ's name.
+                review.push(note("issuer", p, why));
+            }
+            _ => keep.push(p),
+        }
+    }
+    if !keep.is_empty() && (issuers.is_empty() && date.is_empty()) {
+        // No signature after all: the lines are text.
+        body.extend(keep);
+    } else {
+        for p in keep {
+            review.push(note(
+                "issuer",
+                p,
+                "in the signature block, neither an issuer nor a date",
+            ));
+        }
+    }
+    // A document issued under a 版头 names its issuers there too.
+    if issuers.is_empty() && !g.header.is_empty() {
+        issuers = g.header.clone();
+    }
+    let date_iso = parse::date_iso(&date).unwrap_or_default();
     let paragraphs = paragraphs(&body, line_h, k);
     let text = paragraphs
         .iter()
         .map(|p| p.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let pages = title_lines.iter().chain(rest.iter()).map(|p| p.printed);
+    let all = title_lines.iter().chain(g.rest.iter());
     let start_page = title_lines.first().map(|p| p.printed).unwrap_or(0);
-    let end_page = pages.max().unwrap_or(start_page);
+    let end_page = all.map(|p| p.printed).max().unwrap_or(start_page);
     // A citation is made only from a whole identity: never 《》0年第0期.
     let known = !id.gazette.is_empty() && id.year > 0 && id.issue > 0 && start_page > 0;
     let citation = if !known {
@@ -601,8 +808,13 @@ fn build(
             title,
             doc_number,
             doc_number_normalised: normalised,
-            issuer,
-            date_iso: parse::date_iso(&date).unwrap_or_default(),
+            issuer: issuers.join("\u{3000}"),
+            issuers: if issuers.len() > 1 {
+                issuers
+            } else {
+                Vec::new()
+            },
+            date_iso,
             date,
             attribute,
             start_page,
@@ -610,6 +822,8 @@ fn build(
             text,
             citation,
             sha256,
+            field_sources: sources,
+            review,
         },
         paragraphs,
     }
@@ -795,6 +1009,7 @@ mod tests {
             year: None,
             issue: Some(7),
             name: Some("yn-2019-04".into()),
+            ..Hints::default()
         };
         let (id, _) = segment(&[&body], &hints);
         assert_eq!(

@@ -265,9 +265,183 @@ pub fn looks_like_issuer(s: &str) -> bool {
     t.len() >= 2 && !digits && !dated && cjk * 10 >= t.len() * 8
 }
 
+/// How organs' names end (政府, 办公厅, 委员会, 部, 局 …): an issuer's
+/// name has one of these endings. Longest first is not needed: any match
+/// will do.
+const ORGAN_ENDINGS: &[&str] = &[
+    "政府",
+    "办公厅",
+    "办公室",
+    "委员会",
+    "常委会",
+    "人民代表大会",
+    "军委",
+    "中央",
+    "院",
+    "部",
+    "局",
+    "厅",
+    "署",
+    "委",
+    "会",
+    "办",
+    "室",
+    "办事处",
+    "研究所",
+    "中心",
+    "银行",
+    "社",
+    "团",
+    "公司",
+    "集团",
+    "总队",
+    "法院",
+    "检察院",
+    "政协",
+    "党委",
+    "党组",
+    "省",
+    "市",
+    "县",
+    "区",
+];
+
+/// Shortest and longest organ names taken (国务院 … a ministry's full name
+/// with 中华人民共和国).
+const ORGAN_CHARS: std::ops::RangeInclusive<usize> = 2..=32;
+
+/// Whether `s` (whitespace ignored) has the shape of one organ's name:
+/// the characters of [`looks_like_issuer`] and an organ's ending. The
+/// reason when not.
+pub fn organ_name(s: &str) -> Result<String, &'static str> {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if !looks_like_issuer(&t) {
+        return Err("not an organ's name: digits, a date or other than Chinese characters");
+    }
+    if !ORGAN_CHARS.contains(&t.chars().count()) {
+        return Err("not an organ's name: too short or too long");
+    }
+    if t.contains(['。', '，', '：', '；', '？', '！', '、']) {
+        return Err("not an organ's name: sentence punctuation");
+    }
+    if !ORGAN_ENDINGS.iter().any(|e| t.ends_with(e)) {
+        return Err("not an organ's name: no organ's ending (政府, 办公厅, 委员会, 部, 局 …)");
+    }
+    Ok(t)
+}
+
+/// The issuers on a signature line: one organ's name, or several set apart
+/// by spaces (国务院办公厅　中央军委办公厅), or names printed in the
+/// 版头 run together (`known`). Otherwise the reason.
+pub fn issuers(s: &str, known: &[String]) -> Result<Vec<String>, &'static str> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() > 1 {
+        if let Ok(v) = parts
+            .iter()
+            .map(|p| organ_name(p))
+            .collect::<Result<Vec<String>, _>>()
+        {
+            return Ok(v);
+        }
+    }
+    let whole: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    // The 版头's names run together, in any order the signature sets them.
+    if known.len() > 1 {
+        let mut rest = whole.as_str();
+        let mut out = Vec::new();
+        while let Some(k) = known
+            .iter()
+            .find(|k| !k.is_empty() && rest.starts_with(k.as_str()))
+        {
+            out.push(k.clone());
+            rest = &rest[k.len()..];
+        }
+        if rest.is_empty() && out.len() > 1 {
+            return Ok(out);
+        }
+    }
+    organ_name(&whole).map(|n| vec![n])
+}
+
+/// A 版头 (发文机关标志) line: organ names followed by 文件, as documents
+/// are issued (GB/T 9704); the names, or `None`.
+pub fn red_header(s: &str) -> Option<Vec<String>> {
+    let t = s.trim();
+    let names = t.strip_suffix("文件")?;
+    if names.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    issuers(names, &[]).ok()
+}
+
+/// A line that is a 文号 in part (〔2018〕43号, a number whose issuer's
+/// code was not read): where a 文号 stands, noted for review, never used.
+pub fn doc_number_fragment(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    t.ends_with('号')
+        && t.chars().count() <= 24
+        && t.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && !t.contains(['，', '。', '：'])
+}
+
+/// A line of the 版记 at a document's foot: 抄送 …, or the line naming
+/// who printed it and when (国务院办公厅　2018年12月29日印发).
+pub fn is_colophon(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    t.starts_with("抄送") || (t.ends_with("印发") && t.contains('年') && t.contains('月'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organs_joint_issuers_and_red_headers() {
+        for ok in [
+            "国务院",
+            "云南省人民政府办公厅",
+            "中央军委",
+            "河南省人民代表大会常务委员会",
+            "国家档案局",
+        ] {
+            assert_eq!(organ_name(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for bad in [
+            "2018年12月？7有日",
+            "各州、市人民政府",
+            "省长",
+            "现批复如下",
+            "一九九六年十一月五日",
+        ] {
+            assert!(organ_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            issuers("国务院办公厅　中央军委办公厅", &[]).unwrap(),
+            ["国务院办公厅", "中央军委办公厅"]
+        );
+        assert_eq!(issuers("云南省人民 政府", &[]).unwrap(), ["云南省人民政府"]);
+        let known = vec!["最高人民法院".to_string(), "最高人民检察院".to_string()];
+        assert_eq!(
+            issuers("最高人民法院最高人民检察院", &known).unwrap(),
+            known
+        );
+        assert!(issuers("2018年12月？7有日", &known).is_err());
+        assert_eq!(red_header("国务院文件"), Some(vec!["国务院".to_string()]));
+        assert_eq!(
+            red_header("国务院办公厅 中央军委办公厅 文件"),
+            Some(vec![
+                "国务院办公厅".to_string(),
+                "中央军委办公厅".to_string()
+            ])
+        );
+        assert_eq!(red_header("关于加强规范性文件"), None);
+        assert!(doc_number_fragment("〔2018〕43号"));
+        assert!(!doc_number_fragment("各省、自治区、直辖市人民政府："));
+        assert!(is_colophon("抄送：党中央各部门，全国人大常委会办公厅"));
+        assert!(is_colophon("国务院办公厅　　2018年12月29日印发"));
+        assert!(!is_colophon("现将《办法》印发给你们，请认真贯彻执行。"));
+    }
 
     #[test]
     fn issuers_have_the_shape_of_an_organ() {
