@@ -5,6 +5,7 @@
 
 pub mod calibrate;
 pub mod choose;
+pub mod columns;
 pub mod folio;
 pub mod ocr;
 pub mod ppocr;

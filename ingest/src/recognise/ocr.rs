@@ -130,6 +130,7 @@ pub struct Tesseract {
     /// The second recogniser for the lines Tesseract is unsure of.
     second: Option<std::sync::Arc<dyn LineRecogniser>>,
     choice: ChoiceParams,
+    columns: super::columns::ColumnParams,
 }
 
 thread_local! {
@@ -154,6 +155,7 @@ impl Tesseract {
             repair: RepairParams::default(),
             second: None,
             choice: ChoiceParams::default(),
+            columns: super::columns::ColumnParams::default(),
         };
         t.create_api().map(|_| t)
     }
@@ -281,6 +283,62 @@ impl OcrEngine for Tesseract {
     /// Table cell marks are found first and blanked, so Tesseract reads the
     /// cells and the marks become tabs between them.
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        // A page set in two columns is read region by region (bands across
+        // the page, and each column of a two-column band), in reading
+        // order: read whole, its columns' lines would interleave. Pages
+        // with ruled tables are read whole: a table's spaced cells are no
+        // columns.
+        let threshold = crate::preprocess::ink_threshold(raster);
+        let ruled = ruled_columns(
+            raster,
+            threshold,
+            (dpi as f32 * self.repair.table_rule_in) as usize,
+        ) >= self.repair.table_rules;
+        tracing::trace!(ruled, "columns");
+        let regions = if ruled {
+            None
+        } else {
+            super::columns::split(raster, threshold, dpi as f32, &self.columns)
+        };
+        let Some(regions) = regions else {
+            return self.recognize_region(raster, dpi);
+        };
+        tracing::debug!(regions = ?regions, "two columns: read region by region");
+        let mut out = Vec::new();
+        for reg in regions {
+            let b = reg.bbox;
+            if b.width() == 0 || b.height() == 0 {
+                continue;
+            }
+            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+            for mut l in self.recognize_region(&crop, dpi)? {
+                l.bbox = BBox([
+                    l.bbox.x0() + b.x0(),
+                    l.bbox.y0() + b.y0(),
+                    l.bbox.x1() + b.x0(),
+                    l.bbox.y1() + b.y0(),
+                ]);
+                out.push(l);
+            }
+        }
+        Ok(out)
+    }
+
+    fn release(&self) {
+        API.with(|cell| cell.borrow_mut().take());
+        if let Some(s) = &self.second {
+            s.release();
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.describe_engine()
+    }
+}
+
+impl Tesseract {
+    /// Reads one region (a whole page, or a column of one).
+    fn recognize_region(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
         let t0 = std::time::Instant::now();
         // The ink threshold is one histogram pass over the page: taken once,
         // and again only if blanking marks changed the page.
@@ -394,14 +452,8 @@ impl OcrEngine for Tesseract {
         Ok(lines)
     }
 
-    fn release(&self) {
-        API.with(|cell| cell.borrow_mut().take());
-        if let Some(s) = &self.second {
-            s.release();
-        }
-    }
-
-    fn describe(&self) -> String {
+    /// What the engine is, for provenance.
+    fn describe_engine(&self) -> String {
         let first = format!(
             "tesseract {} {} psm {}",
             tesseract_version(),

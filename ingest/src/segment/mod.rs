@@ -67,6 +67,13 @@ pub struct SegmentParams {
     /// page, above this fraction of its height (GB/T 9704: within the
     /// first 80 mm or so of a 297-mm page, under a 35-mm margin).
     pub header_zone: f32,
+    /// A gutter between two columns lies between these fractions of the
+    /// page's width…
+    pub gutter_zone: (f32, f32),
+    /// …crossed by at most this share of the page's lines…
+    pub gutter_crossing: f32,
+    /// …with at least this many lines on each side.
+    pub min_column_lines: usize,
     /// The signature block is printed right of this fraction of the width.
     pub signature_left: f32,
     /// An issuer's line is at most this many characters.
@@ -98,6 +105,9 @@ impl Default for SegmentParams {
             title_tail_of_title: 1.0 / 3.0,
             contents_agreement: 5,
             header_zone: 0.3,
+            gutter_zone: (0.3, 0.7),
+            gutter_crossing: 0.0,
+            min_column_lines: 5,
             signature_left: 0.4,
             max_issuer_chars: 30,
             indent: 1.0,
@@ -139,7 +149,9 @@ struct Placed<'a> {
     /// 1-based position of the page in its issue.
     page: usize,
     printed: u32,
-    width: u32,
+    /// The text block the line is set in, left and right: the page, or on
+    /// a page of two columns, its column.
+    frame: (u32, u32),
     left_margin: u32,
     line: &'a Line,
 }
@@ -255,7 +267,43 @@ fn is_heading(s: &str) -> bool {
 fn centred(p: &Placed, k: &SegmentParams) -> bool {
     let b = p.line.bbox;
     let centre = (b.x0() + b.x1()) as f32 / 2.0;
-    (centre - p.width as f32 / 2.0).abs() < p.width as f32 * k.centre_tolerance
+    let (f0, f1) = (p.frame.0 as f32, p.frame.1 as f32);
+    (centre - (f0 + f1) / 2.0).abs() < (f1 - f0) * k.centre_tolerance
+}
+
+/// Where a page's lines leave a gutter between two columns: an x near the
+/// middle that no line (or very few: heads across the page were taken
+/// off already) crosses, with enough lines on either side; `None` for a
+/// page of one column.
+fn page_gutter(lines: &[&Line], width: u32, k: &SegmentParams) -> Option<u32> {
+    let (lo, hi) = (
+        (width as f32 * k.gutter_zone.0) as u32,
+        (width as f32 * k.gutter_zone.1) as u32,
+    );
+    let step = (width / 200).max(1);
+    let mut best: Option<(usize, u32)> = None;
+    let mut x = lo;
+    while x <= hi {
+        let crossing = lines
+            .iter()
+            .filter(|l| l.bbox.x0() < x && l.bbox.x1() > x)
+            .count();
+        let left = lines.iter().filter(|l| l.bbox.x1() <= x).count();
+        let right = lines.iter().filter(|l| l.bbox.x0() >= x).count();
+        let ok = crossing as f32 <= lines.len() as f32 * k.gutter_crossing
+            && left >= k.min_column_lines
+            && right >= k.min_column_lines;
+        // The fewest crossings, then the nearest the middle.
+        let d = x.abs_diff(width / 2);
+        if ok
+            && best
+                .is_none_or(|(c, bx)| crossing < c || (crossing == c && d < bx.abs_diff(width / 2)))
+        {
+            best = Some((crossing, x));
+        }
+        x += step;
+    }
+    best.map(|(_, x)| x)
 }
 
 /// A contents entry: a title (perhaps cut short with …) and the printed
@@ -427,15 +475,44 @@ pub fn segment_with(
             entries.extend(lines.iter().filter_map(|l| contents_entry(&l.text)));
             continue;
         }
-        let mut xs: Vec<u32> = lines.iter().map(|l| l.bbox.x0()).collect();
-        xs.sort_unstable();
-        let at = (xs.len() as f32 * k.margin_quantile) as usize;
-        let left_margin = xs.get(at).copied().unwrap_or(0);
+        // A page set in two columns: each line is placed in its column,
+        // whose text block is its frame (titles are centred in it, the
+        // signature set to its right, paragraphs indented from its left).
+        let gutter = page_gutter(lines, p.width, k);
+        let side = |l: &Line| match gutter {
+            Some(g) if l.bbox.x1() <= g => 1,
+            Some(g) if l.bbox.x0() >= g => 2,
+            _ => 0,
+        };
+        let frames: Vec<((u32, u32), u32)> = (0..3)
+            .map(|col| {
+                let members: Vec<&&Line> = lines.iter().filter(|l| side(l) == col).collect();
+                let frame = if col == 0 || members.is_empty() {
+                    (0, p.width)
+                } else {
+                    (
+                        members.iter().map(|l| l.bbox.x0()).min().unwrap_or(0),
+                        members.iter().map(|l| l.bbox.x1()).max().unwrap_or(p.width),
+                    )
+                };
+                // Whole-width lines share the page's margin.
+                let pool: Vec<u32> = if col == 0 {
+                    lines.iter().map(|l| l.bbox.x0()).collect()
+                } else {
+                    members.iter().map(|l| l.bbox.x0()).collect()
+                };
+                let mut xs = pool;
+                xs.sort_unstable();
+                let at = (xs.len() as f32 * k.margin_quantile) as usize;
+                (frame, xs.get(at).copied().unwrap_or(0))
+            })
+            .collect();
         for l in lines {
+            let (frame, left_margin) = frames[side(l)];
             stream.push(Placed {
                 page: p.page.max(1),
                 printed: printed[p.page.max(1) - 1],
-                width: p.width,
+                frame,
                 left_margin,
                 line: l,
             });
@@ -700,7 +777,10 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
     // The end of the document: issuer(s), date, attribute, printed to the
     // right. Each is kept only when it has its field's shape; a line in
     // their place that has none is left out of the text and noted.
-    let right = |p: &Placed| p.line.bbox.x0() as f32 > p.width as f32 * k.signature_left;
+    let right = |p: &Placed| {
+        let (f0, f1) = (p.frame.0 as f32, p.frame.1 as f32);
+        p.line.bbox.x0() as f32 > f0 + (f1 - f0) * k.signature_left
+    };
     let mut attribute = String::new();
     if let Some(last) = body.last() {
         if let Some(a) = parse::attribute(&last.line.text) {
@@ -851,7 +931,14 @@ fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 /// row, or after a line that stopped short of the right margin.
 fn paragraphs(body: &[&Placed], line_h: u32, k: &SegmentParams) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
-    let right_edge = body.iter().map(|p| p.line.bbox.x1()).max().unwrap_or(0);
+    // Each text block's right edge: the page's, or each column's.
+    let right_edge = |f: (u32, u32)| {
+        body.iter()
+            .filter(|p| p.frame == f)
+            .map(|p| p.line.bbox.x1())
+            .max()
+            .unwrap_or(0)
+    };
     let mut prev_short = true;
     let mut prev_table = false;
     for p in body {
@@ -874,7 +961,8 @@ fn paragraphs(body: &[&Placed], line_h: u32, k: &SegmentParams) -> Vec<Paragraph
             last.text = join_lines([last.text.as_str(), l.text.as_str()].into_iter());
             last.anchors.push(anchor);
         }
-        prev_short = (l.bbox.x1() as f32 + k.short_line * line_h as f32) < right_edge as f32;
+        prev_short =
+            (l.bbox.x1() as f32 + k.short_line * line_h as f32) < right_edge(p.frame) as f32;
         prev_table = table;
     }
     out

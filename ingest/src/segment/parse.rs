@@ -360,7 +360,54 @@ pub fn issuers(s: &str, known: &[String]) -> Result<Vec<String>, &'static str> {
             return Ok(out);
         }
     }
+    if let Some(v) = run_together(&whole) {
+        return Ok(v);
+    }
     organ_name(&whole).map(|n| vec![n])
+}
+
+/// Endings that close an organ's name for certain (a ministry, a court, a
+/// general office), where a second name may begin; not 省/市/会/委, which
+/// also end a part of one name (云南省|人民政府).
+const CLOSING: &[&str] = &[
+    "部",
+    "院",
+    "厅",
+    "局",
+    "署",
+    "委员会",
+    "政府",
+    "办公室",
+    "军委",
+    "中央",
+];
+/// How the rest of one organ's name begins: after 云南省人民政府 comes
+/// 办公厅, which is no second issuer.
+const CONTINUING: &[&str] = &[
+    "办公", "人民", "常务", "委员", "政府", "省", "市", "县", "区", "党", "直属", "驻", "所属",
+];
+
+/// Joint issuers whose names OCR ran together (交通部水产部, 国务院中央军委):
+/// cut after a closing ending where what follows is a whole name of its own
+/// that does not continue the first; each part at least three characters.
+/// `None` when no such cut exists.
+fn run_together(t: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = t.chars().collect();
+    for cut in 3..chars.len().saturating_sub(2) {
+        let (a, b): (String, String) =
+            (chars[..cut].iter().collect(), chars[cut..].iter().collect());
+        if !CLOSING.iter().any(|e| a.ends_with(e)) || CONTINUING.iter().any(|c| b.starts_with(c)) {
+            continue;
+        }
+        if organ_name(&a).is_err() {
+            continue;
+        }
+        let rest = run_together(&b).or_else(|| organ_name(&b).ok().map(|n| vec![n]));
+        if let Some(rest) = rest {
+            return Some(std::iter::once(a).chain(rest).collect());
+        }
+    }
+    None
 }
 
 /// A 版头 (发文机关标志) line: organ names followed by 文件, as documents
@@ -427,6 +474,32 @@ mod tests {
             known
         );
         assert!(issuers("2018年12月？7有日", &known).is_err());
+        // Run together by OCR, cut where one name closes and another begins.
+        for (line, want) in [
+            ("交通部水产部", vec!["交通部", "水产部"]),
+            ("国务院中央军委", vec!["国务院", "中央军委"]),
+            (
+                "国务院办公厅中央军委办公厅",
+                vec!["国务院办公厅", "中央军委办公厅"],
+            ),
+            (
+                "国家经济委员会国家档案局",
+                vec!["国家经济委员会", "国家档案局"],
+            ),
+            ("云南省人民政府办公厅", vec!["云南省人民政府办公厅"]),
+            (
+                "河南省人民代表大会常务委员会",
+                vec!["河南省人民代表大会常务委员会"],
+            ),
+            (
+                "中华人民共和国国家发展和改革委员会",
+                vec!["中华人民共和国国家发展和改革委员会"],
+            ),
+            ("新余市人民政府办公室", vec!["新余市人民政府办公室"]),
+            ("国家药品监督管理局", vec!["国家药品监督管理局"]),
+        ] {
+            assert_eq!(issuers(line, &[]).unwrap(), want, "{line}");
+        }
         assert_eq!(red_header("国务院文件"), Some(vec!["国务院".to_string()]));
         assert_eq!(
             red_header("国务院办公厅 中央军委办公厅 文件"),

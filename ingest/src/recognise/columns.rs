@@ -1,0 +1,310 @@
+//! Pages set in two columns: where the gutter runs, and the page cut into
+//! regions read one at a time in reading order, because Tesseract's page
+//! segmentation (mode 4, one column of text) reads straight across a
+//! gutter and interleaves the columns' lines.
+//!
+//! The page's rows of print are found first (as lines of ink); a gutter is
+//! a band of columns near the middle of the page that no row's ink crosses
+//! on most rows, and wider than any space between characters. Rows whose
+//! ink does cross it (running heads, a title set across the page, a
+//! folio) are full-width; runs of rows that do not are two-column bands.
+//! Reading order: bands top to bottom; in a two-column band the left
+//! column, then the right.
+
+use crate::page::Raster;
+use gazette_model::BBox;
+use serde::{Deserialize, Serialize};
+
+/// The numbers column finding decides by, measured on the renderer's
+/// two-column gazette pages (`--two-columns`, gutter 2 characters) and
+/// checked against every single-column set of `make eval` (none split).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ColumnParams {
+    /// The gutter lies between these fractions of the page's width.
+    pub middle: (f32, f32),
+    /// A gutter is at least this wide, in inches: wider than the space
+    /// between two characters of body type (about 0.05 in at 12 pt), as
+    /// wide as one character or more.
+    pub min_gutter_in: f32,
+    /// Of the page's rows of print, at least this share must leave the
+    /// gutter empty (the rest cross it: heads, titles across the page).
+    pub min_split_rows: f32,
+    /// A two-column band holds at least this many rows; fewer (a short
+    /// last line left of the middle) are read with the page.
+    pub min_band_rows: usize,
+    /// Each column has print on at least this share of a band's rows (and
+    /// on `min_band_rows` of them): a last page's right column may stop
+    /// early, but a signature right of the middle is no column.
+    pub min_side_share: f32,
+    /// The gutter proper: columns that at most this share of the rows
+    /// more than the emptiest column cross.
+    pub gutter_tolerance: f32,
+}
+
+impl Default for ColumnParams {
+    fn default() -> Self {
+        ColumnParams {
+            middle: (0.3, 0.7),
+            min_gutter_in: 0.12,
+            min_split_rows: 0.5,
+            min_band_rows: 3,
+            min_side_share: 0.25,
+            gutter_tolerance: 0.05,
+        }
+    }
+}
+
+/// A region of the page to read on its own, in reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    pub bbox: BBox,
+}
+
+/// Rows of print: runs of pixel rows holding ink, with gaps of up to two
+/// rows bridged.
+fn rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut gap = 0;
+    for y in 0..h {
+        let ink = r.pixels[y * w..(y + 1) * w]
+            .iter()
+            .filter(|p| **p <= threshold)
+            .count();
+        // Two pixels of ink are a speck, not print.
+        if ink > 2 {
+            if start.is_none() {
+                start = Some(y);
+            }
+            gap = 0;
+        } else if let Some(s) = start {
+            gap += 1;
+            if gap > 2 {
+                out.push((s, y + 1 - gap));
+                start = None;
+                gap = 0;
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, h - gap));
+    }
+    out
+}
+
+/// Per column of pixels, whether a row band holds ink there.
+fn inked_columns(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<bool> {
+    let w = r.width as usize;
+    let mut col = vec![false; w];
+    for y in y0..y1 {
+        for (x, p) in r.pixels[y * w..(y + 1) * w].iter().enumerate() {
+            if *p <= threshold {
+                col[x] = true;
+            }
+        }
+    }
+    col
+}
+
+/// The regions to read, in order, when the page is set in two columns;
+/// `None` for a page to read whole.
+pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Vec<Region>> {
+    let w = r.width as usize;
+    let rows = rows(r, threshold);
+    if rows.len() < 2 * k.min_band_rows || w < 8 {
+        return None;
+    }
+    let inked: Vec<Vec<bool>> = rows
+        .iter()
+        .map(|&b| inked_columns(r, threshold, b))
+        .collect();
+    // For each pixel column of the middle, how many rows leave it empty;
+    // the gutter is the widest run of columns empty on the most rows.
+    let (m0, m1) = (
+        (w as f32 * k.middle.0) as usize,
+        (w as f32 * k.middle.1) as usize,
+    );
+    let min_gutter = (dpi * k.min_gutter_in).max(4.0) as usize;
+    let need = (rows.len() as f32 * k.min_split_rows).ceil() as usize;
+    // A column is part of a gutter when at least `need` rows leave it empty.
+    let empty_on: Vec<usize> = (m0..m1)
+        .map(|x| inked.iter().filter(|c| !c[x]).count())
+        .collect();
+    let mut best: Option<(usize, usize)> = None;
+    let mut x = 0;
+    while x < empty_on.len() {
+        if empty_on[x] < need {
+            x += 1;
+            continue;
+        }
+        let s = x;
+        while x < empty_on.len() && empty_on[x] >= need {
+            x += 1;
+        }
+        if x - s >= min_gutter && best.is_none_or(|(a, b)| x - s > b - a) {
+            best = Some((s, x));
+        }
+    }
+    let (a, b) = best?;
+    // The gutter proper is where the fewest rows cross: beside it, the
+    // ends of short lines leave the column's edge empty on many rows too,
+    // and rows reaching there must not count as crossing.
+    let most = empty_on[a..b].iter().copied().max().unwrap_or(0);
+    let tol = (rows.len() as f32 * k.gutter_tolerance).ceil() as usize;
+    let mut core: Option<(usize, usize)> = None;
+    let mut x = a;
+    while x < b {
+        if empty_on[x] + tol < most {
+            x += 1;
+            continue;
+        }
+        let s = x;
+        while x < b && empty_on[x] + tol >= most {
+            x += 1;
+        }
+        if x - s >= min_gutter && core.is_none_or(|(c0, c1)| x - s > c1 - c0) {
+            core = Some((s, x));
+        }
+    }
+    tracing::trace!(?best, ?core, most, m0, "gutter");
+    let (g0, g1) = core.map(|(c0, c1)| (c0 + m0, c1 + m0))?;
+    // Rows whose ink runs through the gutter's middle are full-width; the
+    // rest split. (Its edges are not looked at: a line's last mark may
+    // hang a little into the gutter.)
+    let mid = (g0 + g1) / 2;
+    let q = (min_gutter / 4).max(1);
+    let crosses: Vec<bool> = inked
+        .iter()
+        .map(|c| c[mid - q..mid + q].iter().any(|i| *i))
+        .collect();
+    let left_ink = |i: usize| inked[i][..g0].iter().any(|x| *x);
+    let right_ink = |i: usize| inked[i][g1..].iter().any(|x| *x);
+    // Bands: runs of rows of one kind.
+    let mut bands: Vec<(bool, usize, usize)> = Vec::new(); // (split, first row, last row)
+    for (i, c) in crosses.iter().enumerate() {
+        match bands.last_mut() {
+            Some((s, _, last)) if *s == !c => *last = i,
+            _ => bands.push((!c, i, i)),
+        }
+    }
+    // A split band too short to be columns, or with print on one side on
+    // only a few rows (short lines left of the middle, a signature right
+    // of it), is read with the page.
+    for b in bands.iter_mut().filter(|b| b.0) {
+        let n = b.2 - b.1 + 1;
+        let need = (n as f32 * k.min_side_share).ceil() as usize;
+        let need = need.max(k.min_band_rows);
+        let left = (b.1..=b.2).filter(|&i| left_ink(i)).count();
+        let right = (b.1..=b.2).filter(|&i| right_ink(i)).count();
+        if n < k.min_band_rows || left < need || right < need {
+            b.0 = false;
+        }
+    }
+    tracing::trace!(?bands, "column bands");
+    if !bands.iter().any(|b| b.0) {
+        return None;
+    }
+    // Merge neighbours of one kind again.
+    let mut merged: Vec<(bool, usize, usize)> = Vec::new();
+    for b in bands {
+        match merged.last_mut() {
+            Some(m) if m.0 == b.0 => m.2 = b.2,
+            _ => merged.push(b),
+        }
+    }
+    // Regions reach half way into the space between bands, so no print
+    // between rows is cut.
+    let h = r.height as usize;
+    let top_of = |i: usize| {
+        if i == 0 {
+            0
+        } else {
+            (rows[merged[i - 1].2].1 + rows[merged[i].1].0) / 2
+        }
+    };
+    let bottom_of = |i: usize| {
+        if i + 1 == merged.len() {
+            h
+        } else {
+            (rows[merged[i].2].1 + rows[merged[i + 1].1].0) / 2
+        }
+    };
+    let mut out = Vec::new();
+    for (i, b) in merged.iter().enumerate() {
+        let (y0, y1) = (top_of(i) as u32, bottom_of(i) as u32);
+        if b.0 {
+            out.push(Region {
+                bbox: BBox([0, y0, mid as u32, y1]),
+            });
+            out.push(Region {
+                bbox: BBox([mid as u32, y0, w as u32, y1]),
+            });
+        } else {
+            out.push(Region {
+                bbox: BBox([0, y0, w as u32, y1]),
+            });
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of "lines": rows of blocks 20 px tall, 40 px apart, each a
+    /// run of 30-px characters with 6-px gaps between x0 and x1.
+    fn page(w: u32, h: u32, lines: &[(u32, u32, u32)]) -> Raster {
+        let mut r = Raster::blank(w, h);
+        for &(y, x0, x1) in lines {
+            let mut x = x0;
+            while x + 30 <= x1 {
+                for yy in y..y + 20 {
+                    for xx in x..x + 30 {
+                        r.pixels[(yy * w + xx) as usize] = 0;
+                    }
+                }
+                x += 36;
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn two_columns_under_a_full_width_head_are_read_left_then_right() {
+        // A head across the page, then ten rows in two columns with a
+        // 70-px gutter at 300 dpi.
+        let mut lines = vec![(40, 100, 1100)];
+        for i in 0..10 {
+            let y = 120 + 40 * i;
+            lines.push((y, 100, 560));
+            lines.push((y, 630, 1100));
+        }
+        let r = page(1200, 600, &lines);
+        let regions = split(&r, 128, 300.0, &ColumnParams::default()).expect("two columns");
+        assert_eq!(regions.len(), 3, "{regions:?}");
+        let [head, left, right] = [&regions[0].bbox, &regions[1].bbox, &regions[2].bbox];
+        assert_eq!((head.x0(), head.x1()), (0, 1200));
+        assert!(head.y1() > 60 && head.y1() <= 120);
+        assert!(left.x1() > 560 && left.x1() < 630, "{left:?}");
+        assert_eq!(right.x0(), left.x1());
+        assert_eq!((left.y0(), left.y1()), (right.y0(), right.y1()));
+        assert_eq!(left.y1(), 600);
+    }
+
+    #[test]
+    fn one_column_with_short_lines_is_read_whole() {
+        // Full rows, with paragraph ends stopping short of the middle and
+        // character gaps lined up down the page.
+        let mut lines = Vec::new();
+        for i in 0..12 {
+            let y = 40 + 40 * i;
+            let x1 = if i % 4 == 3 { 500 } else { 1100 };
+            lines.push((y, 100, x1));
+        }
+        let r = page(1200, 600, &lines);
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
+    }
+}
