@@ -185,7 +185,7 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
     let mut bands: Vec<(bool, usize, usize)> = Vec::new(); // (split, first row, last row)
     for (i, c) in crosses.iter().enumerate() {
         match bands.last_mut() {
-            Some((s, _, last)) if *s == !c => *last = i,
+            Some((s, _, last)) if *s != *c => *last = i,
             _ => bands.push((!c, i, i)),
         }
     }
