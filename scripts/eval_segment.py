@@ -48,7 +48,7 @@ SETS = {
 FIELDS = ["doc_number", "issuer", "date", "attribute", "start_page", "end_page"]
 
 ORGAN_END = re.compile(r"(政府|办公厅|办公室|委员会|常委会|人民代表大会|军委|中央|院|部|局|厅|署|委|会|办|室|办事处|研究所|中心|银行|社|团|公司|集团|总队|政协|党委|党组|省|市|县|区)$")
-DOC_NUMBER = re.compile(r"^\S{1,12}〔\d{4}〕\d{1,4}号$|^\S{1,8}第\d{1,4}号$")
+DOC_NUMBER = re.compile(r"^\S{1,12}〔\d{4}〕\d{1,4}号$|^\S{0,8}第\d{1,4}号$")
 
 
 def date_iso(s):

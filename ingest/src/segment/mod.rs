@@ -49,6 +49,10 @@ pub struct SegmentParams {
     /// the body's (GB/T 9704 sets titles in 二号 over a 三号 body: 22 pt /
     /// 16 pt = 1.375).
     pub title_pitch_ratio: f32,
+    /// …and its line is at least this much taller than the body's median
+    /// line (二号 over 三号 is 1.375; rendered and OCR-boxed titles measure
+    /// 1.6 on the two-column pages, body lines up to 1.14).
+    pub title_height_ratio: f32,
     /// A line's centre within this fraction of the page's width of the
     /// page's centre is centred.
     pub centre_tolerance: f32,
@@ -76,7 +80,8 @@ pub struct SegmentParams {
     pub min_column_lines: usize,
     /// The signature block is printed right of this fraction of the width.
     pub signature_left: f32,
-    /// An issuer's line is at most this many characters.
+    /// An issuer's line is at most this many characters (four joint
+    /// issuers side by side take over 30).
     pub max_issuer_chars: usize,
     /// A line indented more than this many line heights from the margin
     /// begins a paragraph (the 2-character first-line indent is about 2).
@@ -99,6 +104,7 @@ impl Default for SegmentParams {
             contents_ref_share: 0.5,
             margin_quantile: 0.1,
             title_pitch_ratio: 1.3,
+            title_height_ratio: 1.25,
             centre_tolerance: 1.0 / 12.0,
             min_pitch_chars: 4.0,
             title_tail_height: 0.8,
@@ -109,7 +115,7 @@ impl Default for SegmentParams {
             gutter_crossing: 0.0,
             min_column_lines: 5,
             signature_left: 0.4,
-            max_issuer_chars: 30,
+            max_issuer_chars: 64,
             indent: 1.0,
             short_line: 2.0,
         }
@@ -523,8 +529,15 @@ pub fn segment_with(
     // A title is set larger than the body: its characters are wider apart
     // (OCR line heights alone are too noisy to tell), and it is centred.
     let is_title = |p: &Placed| {
-        let large =
-            pitch(p.line, k).is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio);
+        // Set larger: wider apart and taller. A table's row is as tall as
+        // the body, its cells spaced wide; a title is both (the pitch
+        // alone made table rows titles).
+        let large = pitch(p.line, k)
+            .is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio)
+            && p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio;
+        // Cells apart: spaces between runs, or a rule read as a bar.
+        let cells = p.line.text.trim().split_whitespace().count() > 2
+            || p.line.text.contains(['|', '「', '」', '｜']);
         // Titles never end a sentence or a clause.
         let sentence = p
             .line
@@ -538,7 +551,7 @@ pub fn segment_with(
             .iter()
             .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title, k));
         // The 版记's 印发 line is set across the page, and is no title.
-        centred && !sentence && (large || listed) && !parse::is_colophon(&p.line.text)
+        centred && !sentence && !cells && (large || listed) && !parse::is_colophon(&p.line.text)
     };
 
     // A document as issued (GB/T 9704) starts under its 版头: organ names
@@ -1007,7 +1020,22 @@ mod tests {
         );
     }
 
-    /// A page of lines given as (text, x0, y0, x1) at a 48-px line height.
+    /// The height of a line of `text` set `width` px wide: the advance of
+    /// its characters (ASCII half), within body (48 px) and title sizes.
+    fn type_height(text: &str, width: u32) -> u32 {
+        let units: f32 = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+            .sum();
+        if units < 4.0 {
+            return 48;
+        }
+        ((width as f32 / units) as u32).clamp(48, 120)
+    }
+
+    /// A page of lines given as (text, x0, y0, x1), each as tall as its
+    /// type (see `type_height`).
     fn page(n: usize, lines: &[(&str, u32, u32, u32)]) -> PageText {
         PageText {
             source: "synthetic".into(),
@@ -1020,7 +1048,9 @@ mod tests {
                 .iter()
                 .map(|(t, x0, y0, x1)| Line {
                     text: t.to_string(),
-                    bbox: BBox([*x0, *y0, *x1, y0 + 48]),
+                    // As printed, a line is as tall as its type is large:
+                    // its characters' advance (48 px for body type).
+                    bbox: BBox([*x0, *y0, *x1, y0 + type_height(t, x1 - x0)]),
                     confidence: crate::page::Confidence::CERTAIN,
                     ..Default::default()
                 })
@@ -1224,7 +1254,7 @@ mod tests {
             1,
             Line {
                 text: "关于某事的通告".into(),
-                bbox: BBox([900, 400, 1580, 448]),
+                bbox: BBox([900, 400, 1580, 400 + type_height("关于某事的通告", 680)]),
                 confidence: crate::page::Confidence::CERTAIN,
                 ..Default::default()
             },
