@@ -536,7 +536,7 @@ pub fn segment_with(
             .is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio)
             && p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio;
         // Cells apart: spaces between runs, or a rule read as a bar.
-        let cells = p.line.text.trim().split_whitespace().count() > 2
+        let cells = p.line.text.split_whitespace().count() > 2
             || p.line.text.contains(['|', '「', '」', '｜']);
         // Titles never end a sentence or a clause.
         let sentence = p
