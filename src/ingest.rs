@@ -99,8 +99,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut tally = Tally::default();
     let mut todo: Vec<(IssueSource, Vec<SourceFile>)> = Vec::new();
     for src in found {
-        let hashed: std::io::Result<Vec<SourceFile>> =
-            src.files().iter().map(|f| hash_file(f)).collect();
+        // An issue's sidecar is one of its sources: adding or correcting
+        // it makes a new version of the issue (its identity completed),
+        // with nothing overwritten.
+        let sidecar = crate::read::Sidecar::path_for(&src.path);
+        let hashed: std::io::Result<Vec<SourceFile>> = src
+            .files()
+            .iter()
+            .map(|f| f.as_path())
+            .chain(sidecar.is_file().then_some(sidecar.as_path()))
+            .map(hash_file)
+            .collect();
         let sources = match hashed {
             Ok(s) => s,
             Err(e) => {

@@ -292,7 +292,8 @@ fn documents_as_issued_with_joint_issuers_and_no_identity() {
 /// Ingested without an identity the pages give, a batch is stored only
 /// with one given: by options (no gazette name: stored, citation withheld,
 /// said 出处未定 by API and page) or by a sidecar `NAME.toml` beside the
-/// file (which wins over the options). Each issuer is a search facet.
+/// file (which wins over the options, and completed later makes a new
+/// version). Each issuer is a search facet.
 #[test]
 fn identity_from_sidecar_or_options_and_none_invented() {
     let tmp = tempfile::tempdir().unwrap();
@@ -344,8 +345,29 @@ fn identity_from_sidecar_or_options_and_none_invented() {
         assert!(issuers.contains(&who), "{who} in {issuers:?}");
     }
     drop(server);
-    // A sidecar gives the name (and beats the options' year): a new
-    // archive stores the issue under it, cited in full.
+    // The identity completed after ingest: a sidecar with the gazette's
+    // name is a changed source, so the same command stores a new version
+    // of the issue, now cited; the first version stays.
+    std::fs::write(
+        tmp.path().join("notices.toml"),
+        "gazette = \"中华人民共和国国务院公报\"\n",
+    )
+    .unwrap();
+    let out = ingest(&["--code", "gw", "--year", "2019", "--issue", "3"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("version 2"), "{err}");
+    let (server, base) = util::serve(&arc);
+    let doc = util::get_json(&format!("{base}/api/documents/gw-2019-03-01"));
+    assert_eq!(
+        doc["citations"]["chinese"],
+        "《中华人民共和国国务院公报》2019年第3期第1页"
+    );
+    assert_eq!(doc["versions"].as_array().unwrap().len(), 2);
+    let old = util::get_json(&format!("{base}/api/documents/gw-2019-03-01/versions/1"));
+    assert_eq!(old["citations"]["status"], "出处未定");
+    drop(server);
+    // A sidecar's year and number beat the options': a new archive
+    // stores the issue under them, cited in full.
     std::fs::write(
         tmp.path().join("notices.toml"),
         "gazette = \"中华人民共和国国务院公报\"\nyear = 1996\nissue = 31\n",

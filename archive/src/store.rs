@@ -240,6 +240,11 @@ pub(crate) fn plan_issue<'a>(
         number: new.id.issue,
         versions: Vec::new(),
     });
+    // An issue stored without its gazette's name takes it from the version
+    // that brings it (identity completed after ingest).
+    if issue.gazette.is_empty() {
+        issue.gazette = new.gazette.clone();
+    }
     issue.versions.push(IssueVersion {
         version,
         sources: new.sources.clone(),
@@ -364,7 +369,12 @@ impl Store {
         }
         let code = new.id.gazette.to_string();
         let gazette: Option<Gazette> = get(&self.gazettes, &code)?;
-        if let Some(g) = &gazette {
+        // A gazette stored without its name (given by code alone) gets
+        // it when an issue brings it; a name never changes to another.
+        let named_now = gazette
+            .as_ref()
+            .is_some_and(|g| g.name.is_empty() && !new.gazette.is_empty());
+        if let Some(g) = gazette.as_ref().filter(|_| !named_now) {
             if g.name != new.gazette && !new.gazette.is_empty() {
                 return Err(Error::GazetteConflict {
                     code,
@@ -382,7 +392,7 @@ impl Store {
             };
             heads.push(get::<Document>(&self.docs, &id.to_string())?);
         }
-        let plan = plan_issue(new, old, gazette.is_none(), heads, &now());
+        let plan = plan_issue(new, old, gazette.is_none() || named_now, heads, &now());
         self.commit(&plan)?;
         Ok((plan.stored, plan.versions))
     }
