@@ -528,13 +528,15 @@ pub fn segment_with(
     let body_pitch = median(stream.iter().filter_map(|p| pitch(p.line, k)).collect());
     // A title is set larger than the body: its characters are wider apart
     // (OCR line heights alone are too noisy to tell), and it is centred.
-    let is_title = |p: &Placed| {
-        // Set larger: wider apart and taller. A table's row is as tall as
-        // the body, its cells spaced wide; a title is both (the pitch
-        // alone made table rows titles).
+    // A title's line: `starts` asks that it begin one, set larger: wider
+    // apart and taller (a table's row is as tall as the body, its cells
+    // spaced wide; the pitch alone made table rows titles). The next lines
+    // of a title need only be set as wide: on damaged scans their boxes
+    // come out lower.
+    let title_line = |p: &Placed, starts: bool| {
         let large = pitch(p.line, k)
             .is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio)
-            && p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio;
+            && (!starts || p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio);
         // Cells apart: spaces between runs, or a rule read as a bar.
         let cells = p.line.text.split_whitespace().count() > 2
             || p.line.text.contains(['|', '「', '」', '｜']);
@@ -553,6 +555,7 @@ pub fn segment_with(
         // The 版记's 印发 line is set across the page, and is no title.
         centred && !sentence && !cells && (large || listed) && !parse::is_colophon(&p.line.text)
     };
+    let is_title = |p: &Placed| title_line(p, true);
 
     // A document as issued (GB/T 9704) starts under its 版头: organ names
     // and 文件, set large at the top of a page (two issuers stacked, 文件
