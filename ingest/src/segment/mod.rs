@@ -633,7 +633,8 @@ pub fn segment_with(
             }
             Some(g)
                 if g.rest.is_empty()
-                    && (is_title(p)
+                    && !g.title.is_empty()
+                    && (title_line(p, false)
                         || g.title.last().is_some_and(|prev| continues_title(p, prev))) =>
             {
                 g.title.push(p)
