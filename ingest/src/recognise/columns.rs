@@ -61,37 +61,10 @@ pub struct Region {
     pub bbox: BBox,
 }
 
-/// Rows of print: runs of pixel rows holding ink, with gaps of up to two
-/// rows bridged.
+/// Rows of print: runs of pixel rows holding ink (more than two pixels:
+/// fewer are a speck), with gaps of up to two rows bridged.
 fn rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
-    let (w, h) = (r.width as usize, r.height as usize);
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut gap = 0;
-    for y in 0..h {
-        let ink = r.pixels[y * w..(y + 1) * w]
-            .iter()
-            .filter(|p| **p <= threshold)
-            .count();
-        // Two pixels of ink are a speck, not print.
-        if ink > 2 {
-            if start.is_none() {
-                start = Some(y);
-            }
-            gap = 0;
-        } else if let Some(s) = start {
-            gap += 1;
-            if gap > 2 {
-                out.push((s, y + 1 - gap));
-                start = None;
-                gap = 0;
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, h - gap));
-    }
-    out
+    super::ocr::runs(&super::ocr::row_ink(r, threshold), 3)
 }
 
 /// Per column of pixels, whether a row band holds ink there.
