@@ -123,22 +123,7 @@ fn search_read_cite_and_check_the_page_in_a_browser() {
         .collect();
     let holiday = docs.iter().find(|d| d["id"] == "yn-2019-02-01").unwrap();
 
-    let port = free_port();
-    let site = format!("http://127.0.0.1:{port}");
-    let _server = Running(
-        gazette()
-            .args([
-                "serve",
-                "--archive",
-                arc.to_str().unwrap(),
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(&format!("{site}/healthz"));
+    let (_server, site) = crate::util::serve(&arc);
     let (_driver, d) = browser(375, 812);
 
     // Search from the home page, as a reader types.
@@ -293,22 +278,7 @@ fn an_issue_in_mirador_with_its_documents_and_search() {
         .status()
         .unwrap();
     assert!(st.success());
-    let port = free_port();
-    let site = format!("http://127.0.0.1:{port}");
-    let _server = Running(
-        gazette()
-            .args([
-                "serve",
-                "--archive",
-                arc.to_str().unwrap(),
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(&format!("{site}/healthz"));
+    let (_server, site) = crate::util::serve(&arc);
     let issues = crate::util::get_json(&format!("{site}/api/issues"));
     let issue_id = issues["issues"][0]["id"].as_str().unwrap().to_string();
     let manifest = format!("{site}/iiif/presentation/issues/{issue_id}/manifest");

@@ -115,6 +115,11 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
     Ok(resp)
 }
 
+pub fn parse_issue_id(id: &str) -> Result<IssueId, AppError> {
+    id.parse()
+        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))
+}
+
 pub fn parse_doc_id(id: &str) -> Result<DocId, AppError> {
     id.parse().map_err(|_| {
         AppError::bad(format!(
@@ -347,9 +352,7 @@ async fn issues(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
 }
 
 async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let id: IssueId = id
-        .parse()
-        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))?;
+    let id = parse_issue_id(&id)?;
     let a = s.archive.clone();
     blocking(move || {
         let issue = a

@@ -9,9 +9,10 @@
 //! lines. A document's search looks only at the lines inside its own
 //! paragraphs' boxes, not at a neighbour sharing its page.
 
+use super::api::parse_issue_id;
 use super::hits::{self, Hit};
 use super::params::Params;
-use super::presentation::{ld, parse_issue_id, Scope, Urls};
+use super::presentation::{ld, Scope, Urls};
 use super::{blocking, ApiResult, AppState};
 use archive::Page;
 use axum::extract::{Path, RawQuery, State};

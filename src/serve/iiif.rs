@@ -98,29 +98,16 @@ async fn info(
         "extraQualities": ["gray"],
         "extraFeatures": ["sizeByConfinedWh", "sizeByPct", "sizeUpscaling"],
     });
-    let ld = headers
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("application/ld+json"));
-    let ctype = if ld {
-        "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\""
-    } else {
-        "application/json"
-    };
-    let mut r = (
-        [(header::CONTENT_TYPE, ctype)],
-        serde_json::to_string(&body).unwrap_or_default(),
-    )
-        .into_response();
+    let mut r = super::presentation::ld(&headers, "http://iiif.io/api/image/3/context.json", &body);
     r.headers_mut().insert(
         header::LINK,
         HeaderValue::from_static("<http://iiif.io/api/image/3/level1.json>;rel=\"profile\""),
     );
+    // An image's size does not change: cached longer than a manifest.
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
-    cors(&mut r);
     Ok(r)
 }
 

@@ -15,6 +15,7 @@
 //! HTTP(S) URIs); canvases are named by their issue and page so an issue's
 //! and a document's manifest share them.
 
+use super::api::parse_issue_id;
 use super::content_search;
 use super::{base_url, blocking, ApiResult, AppError, AppState};
 use archive::{Archive, DocId, IssueId, Page, PageId, Version};
@@ -113,11 +114,6 @@ pub fn ld(headers: &HeaderMap, context: &str, body: &Value) -> Response {
 
 fn zh(s: &str) -> Value {
     json!({ "zh": [s] })
-}
-
-pub fn parse_issue_id(id: &str) -> Result<IssueId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))
 }
 
 /// Where things live, on the host the request came to.

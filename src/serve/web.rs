@@ -4,8 +4,8 @@
 
 use super::api::{load_version, parse_doc_id, plain_citation, search_query, SEARCH_PARAMS};
 use super::params::Params;
-use super::{blocking, cached, not_modified, ApiResult, AppError, AppState};
-use archive::{IssueId, PageId, Version};
+use super::{base_url, blocking, cached, not_modified, ApiResult, AppError, AppState};
+use archive::{PageId, Version};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -38,12 +38,9 @@ fn page_html(t: impl Template) -> ApiResult<Response> {
     Ok(Html(body).into_response())
 }
 
-async fn css() -> Response {
-    let mut r = (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../../static/site.css"),
-    )
-        .into_response();
+/// A file of `static/`, built into the binary, cached for an hour.
+fn asset(ctype: &'static str, body: &'static str) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, ctype)], body).into_response();
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
@@ -51,32 +48,24 @@ async fn css() -> Response {
     r
 }
 
+async fn css() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/site.css"),
+    )
+}
+
 async fn js() -> Response {
-    let mut r = (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+    asset(
+        "text/javascript; charset=utf-8",
         include_str!("../../static/copy.js"),
     )
-        .into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
 }
 
 /// The IIIF logo, beside the link to a manifest (the IIIF convention for
 /// "open this in a viewer": drag the logo onto one, or copy the link).
 async fn iiif_logo() -> Response {
-    let mut r = (
-        [(header::CONTENT_TYPE, "image/svg+xml")],
-        include_str!("../../static/iiif.svg"),
-    )
-        .into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
+    asset("image/svg+xml", include_str!("../../static/iiif.svg"))
 }
 
 /// `?q=` for links that carry a search on, or nothing.
@@ -300,11 +289,6 @@ struct DocView {
     publisher: String,
 }
 
-/// `http://host` of the request (see [`super::base_url`]).
-fn site(headers: &HeaderMap) -> String {
-    super::base_url(headers)
-}
-
 fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) -> DocView {
     let terms = q.map(super::hits::terms).unwrap_or_default();
     let paragraphs = v
@@ -426,7 +410,7 @@ fn court_citation(v: &Version) -> String {
 
 /// The standard text as plain UTF-8, headed by citation, permalink and hash.
 fn text_response(v: &Version, headers: &HeaderMap) -> Response {
-    let site = site(headers);
+    let site = base_url(headers);
     let permalink = format!("/documents/{}/v/{}", v.id, v.version);
     let body = format!(
         "{}\n{}\n{}\n版本 {}（{}）\n永久链接 {}{}\nSHA-256 {}\n\n{}\n",
@@ -477,7 +461,7 @@ async fn show_document(
     let r = if txt {
         text_response(&v, headers)
     } else {
-        page_html(doc_view(v, head, site(headers), q.as_deref()))?
+        page_html(doc_view(v, head, base_url(headers), q.as_deref()))?
     };
     Ok(cached(r, &etag, txt && n.is_some()))
 }
@@ -543,10 +527,8 @@ async fn issue(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let site = site(&headers);
-    let id: IssueId = id
-        .parse()
-        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))?;
+    let site = base_url(&headers);
+    let id = super::api::parse_issue_id(&id)?;
     let a = s.archive.clone();
     let view = blocking(move || {
         let issue = a
