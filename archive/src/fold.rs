@@ -1,6 +1,48 @@
 //! Character folding shared by the index and queries, so that what readers
 //! type finds what the gazette prints: full-width and half-width forms are
-//! one, every bracket a 文号 may be typed with is one, case does not matter.
+//! one, every bracket a 文号 may be typed with is one, case does not matter,
+//! and traditional characters (and the variant forms of old print) are one
+//! with their simplified forms, by OpenCC's table (`data/opencc/`), so a
+//! query in either script finds a text printed in the other.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// OpenCC's traditional → simplified character table (see
+/// `data/opencc/README.md`).
+const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
+
+/// Each traditional or variant character → its usual simplified form (the
+/// table's first value). Entries whose key or value is not one character
+/// are skipped: folding is character for character, so offsets into the
+/// printed text stay those of the printed characters.
+fn simplified_table() -> &'static HashMap<char, char> {
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut m = HashMap::new();
+        for line in TS_CHARACTERS.lines() {
+            let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
+            let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let (mut k, mut v) = (key.chars(), value.chars());
+            if let (Some(kc), None, Some(vc), None) = (k.next(), k.next(), v.next(), v.next()) {
+                if kc != vc {
+                    m.insert(kc, vc);
+                }
+            }
+        }
+        m
+    })
+}
+
+/// The simplified form of a character (itself when it has none).
+pub fn simplified(c: char) -> char {
+    if (c as u32) < 0x2E80 {
+        return c;
+    }
+    simplified_table().get(&c).copied().unwrap_or(c)
+}
 
 /// Folds one character, or drops it (whitespace) by returning `None`.
 pub fn fold_char(c: char) -> Option<char> {
@@ -16,7 +58,7 @@ pub fn fold_char(c: char) -> Option<char> {
         '○' | '◯' => '〇',
         // Full-width ASCII forms fold to ASCII.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
+        _ => simplified(c),
     };
     Some(c.to_ascii_lowercase())
 }
@@ -75,6 +117,26 @@ mod tests {
         }
         assert_ne!(doc_number_key("云政办发〔2017〕23号"), key);
         assert_eq!(fold("ＡＢｃ　1"), "abc1");
+        // A traditional 文号 has the key of its simplified form.
+        assert_eq!(
+            doc_number_key("雲政辦發〔2017〕22號"),
+            key,
+            "traditional 文号"
+        );
+    }
+
+    #[test]
+    fn traditional_and_variant_forms_fold_to_simplified() {
+        assert_eq!(
+            fold("治安保衛委員會暫行組織條例"),
+            "治安保卫委员会暂行组织条例"
+        );
+        // Variant forms of old print.
+        assert_eq!(fold("旣內峯敎"), "既内峰教");
+        // Simplified text and what the table has no entry for stay.
+        assert_eq!(fold("治安保卫委员会"), "治安保卫委员会");
+        assert_eq!(fold("〇一二"), "〇一二");
+        assert!(simplified_table().len() > 3000, "the table is loaded");
     }
 
     #[test]

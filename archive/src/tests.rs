@@ -448,3 +448,60 @@ fn joint_issuers_are_faceted_and_filtered_each() {
         assert_eq!(a.search(&q).unwrap().total, n, "{who}");
     }
 }
+
+/// A query in simplified characters finds a text printed in traditional
+/// ones (and the other way round), its snippet marked as printed; a 文号
+/// typed in simplified finds the one printed in traditional.
+#[test]
+fn simplified_and_traditional_find_each_other() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(
+        1952,
+        3,
+        &[
+            (
+                "治安保衛委員會暫行組織條例",
+                "雲政發〔1952〕7號",
+                "公安部",
+                "第一條　為發動群眾，協助人民政府防奸、防諜、防盜、防火。",
+            ),
+            (
+                "关于內河航行的通知",
+                "云政发〔1952〕8号",
+                "交通部",
+                "各地旣已建立航行管理机构。",
+            ),
+        ],
+        "",
+    ))
+    .unwrap();
+    let r = a.search(&Query::new("协助人民政府")).unwrap();
+    assert_eq!(ids(&r), ["yn-1952-03-01"]);
+    let s = &r.hits[0].snippet;
+    assert_eq!(&s.text[s.marks[0].0..s.marks[0].1], "協助人民政府");
+    // Traditional query, simplified text; variant forms fold too.
+    assert_eq!(
+        ids(&a.search(&Query::new("已建立航行管理機構")).unwrap()),
+        ["yn-1952-03-02"]
+    );
+    assert_eq!(
+        ids(&a.search(&Query::new("既已建立")).unwrap()),
+        ["yn-1952-03-02"]
+    );
+    assert_eq!(
+        ids(&a.search(&Query::new("内河航行")).unwrap()),
+        ["yn-1952-03-02"]
+    );
+    assert_eq!(
+        ids(&a.search(&Query::new("云政发[1952]7号")).unwrap()),
+        ["yn-1952-03-01"]
+    );
+    assert_eq!(
+        a.lookup("云政发〔1952〕7号")
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>(),
+        ["yn-1952-03-01"]
+    );
+}
