@@ -2,47 +2,10 @@
 //! type finds what the gazette prints: full-width and half-width forms are
 //! one, every bracket a 文号 may be typed with is one, case does not matter,
 //! and traditional characters (and the variant forms of old print) are one
-//! with their simplified forms, by OpenCC's table (`data/opencc/`), so a
+//! with their simplified forms, by OpenCC's table (`gazette_model::script`), so a
 //! query in either script finds a text printed in the other.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-/// OpenCC's traditional → simplified character table (see
-/// `data/opencc/README.md`).
-const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
-
-/// Each traditional or variant character → its usual simplified form (the
-/// table's first value). Entries whose key or value is not one character
-/// are skipped: folding is character for character, so offsets into the
-/// printed text stay those of the printed characters.
-fn simplified_table() -> &'static HashMap<char, char> {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut m = HashMap::new();
-        for line in TS_CHARACTERS.lines() {
-            let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
-            let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
-                continue;
-            };
-            let (mut k, mut v) = (key.chars(), value.chars());
-            if let (Some(kc), None, Some(vc), None) = (k.next(), k.next(), v.next(), v.next()) {
-                if kc != vc {
-                    m.insert(kc, vc);
-                }
-            }
-        }
-        m
-    })
-}
-
-/// The simplified form of a character (itself when it has none).
-pub fn simplified(c: char) -> char {
-    if (c as u32) < 0x2E80 {
-        return c;
-    }
-    simplified_table().get(&c).copied().unwrap_or(c)
-}
+pub use gazette_model::script::simplified;
 
 /// Folds one character, or drops it (whitespace) by returning `None`.
 pub fn fold_char(c: char) -> Option<char> {
@@ -136,7 +99,6 @@ mod tests {
         // Simplified text and what the table has no entry for stay.
         assert_eq!(fold("治安保卫委员会"), "治安保卫委员会");
         assert_eq!(fold("〇一二"), "〇一二");
-        assert!(simplified_table().len() > 3000, "the table is loaded");
     }
 
     #[test]

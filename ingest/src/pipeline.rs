@@ -529,6 +529,7 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             calibrated: calibration.line(l.engine.as_deref(), l.confidence),
             engine: l.engine,
             readings: l.readings,
+            vertical: l.vertical,
         })
         .collect::<Vec<_>>();
     let verdict = verdict::judge_ocr(&VerdictParams::default(), pw, ph, prepared.dpi, ink, &lines);

@@ -9,6 +9,7 @@
 
 mod document;
 mod page;
+pub mod script;
 
 pub use document::{Anchor, FieldNote, FieldSource, Fields, Paragraph};
 pub use page::{page_quality, BBox, Confidence, Line, Reading, TextOrigin, Verdict};

@@ -115,6 +115,10 @@ pub struct Line {
     /// written before calibration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibrated: Option<Confidence>,
+    /// Set top to bottom in a vertical column (its box is the column's);
+    /// columns come right to left in reading order.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vertical: bool,
 }
 
 /// A page's quality for proofreading: the share of its characters on lines

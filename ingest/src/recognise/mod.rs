@@ -12,6 +12,7 @@ pub mod ppocr;
 mod tess;
 pub mod textfix;
 pub mod verdict;
+pub mod vertical;
 
 /// The value a thread keeps in `slot` for `key` (an engine for its
 /// language, a session for its model), made by `make` on first use or when

@@ -40,6 +40,27 @@ pub fn fix_line(line: &str) -> String {
     fix_line_read(line, false)
 }
 
+/// Vertical presentation forms of punctuation (︒ ︑ ﹁ ﹂ ︵ ︶ …, as a
+/// vertical page prints them) as their horizontal forms (。、「」（）): the
+/// standard text is compared, searched and cited in one form. Their
+/// compatibility decomposition (NFKC) is exactly that form.
+pub fn horizontal_forms(line: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let vertical = |c: char| matches!(c, '\u{FE10}'..='\u{FE19}' | '\u{FE30}'..='\u{FE4F}');
+    if !line.chars().any(vertical) {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if vertical(c) {
+            out.extend(std::iter::once(c).nfkc());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// [`fix_line`] for a line whose recogniser tells a half-width parenthesis
 /// from a full-width one by its glyph (`widths_seen`: PP-OCR does, trained
 /// on both; Tesseract's chi_sim reads both as ASCII). Such a line keeps the
@@ -55,7 +76,7 @@ pub fn fix_line_read(line: &str, widths_seen: bool) -> String {
             .collect::<Vec<_>>()
             .join("\t");
     }
-    let line = drop_stray_quotes(line);
+    let line = drop_stray_quotes(&horizontal_forms(line));
     let chars: Vec<char> = collapse_spaces(&line).chars().collect();
     if chars.is_empty() {
         return String::new();

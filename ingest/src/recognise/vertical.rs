@@ -1,0 +1,586 @@
+//! Pages set in vertical columns, read top to bottom and right to left (the
+//! gazettes of the early 1950s and the texts they reprint).
+//!
+//! Finding them: the page's rows of print are found as for a horizontal
+//! page (runs of inked pixel rows). On a horizontal page each row is one
+//! line of text, and cutting it at its empty pixel columns gives pieces
+//! about as tall as wide (characters). On a vertical page the column block
+//! is one tall row, and cutting it gives pieces many times taller than wide
+//! (the columns). A page is vertical when most of its ink lies in such
+//! pieces; the rows around the block (a running head, a folio, a title set
+//! across the page) stay horizontal and are read as such.
+//!
+//! Reading them: Tesseract's vertical models (`chi_sim_vert`,
+//! `chi_tra_vert`) read a rendered vertical page at 3–13% CER where the
+//! same text set horizontally reads at about 1%. Characters in a vertical
+//! column stand in square cells, upright, so a column cut into its cells
+//! and the cells set side by side is a horizontal line of the same
+//! characters: the horizontal recognisers read it at their own accuracy.
+//! Vertical punctuation forms (︒ ︑ ﹁ ﹂ ︵ ︶) come out as whatever the
+//! recogniser makes of them; the text fixes map the vertical forms to the
+//! horizontal ones.
+
+use crate::page::Raster;
+use gazette_model::BBox;
+use serde::{Deserialize, Serialize};
+
+/// The numbers vertical reading decides by, measured on the renderer's
+/// vertical pages (`--vertical`, simplified and traditional, fonts uming,
+/// gbsn, ukai; tuning documents only) and checked against every horizontal
+/// set of `make eval` (none taken for vertical).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VerticalParams {
+    /// A column is at least this many times taller than wide (a vertical
+    /// column of four characters; a horizontal character is about 1).
+    pub min_column_aspect: f32,
+    /// A column is at least this wide, in inches: a ruled table's rule is
+    /// tall and thin but no column (6 pt type is 0.08 in).
+    pub min_column_in: f32,
+    /// The page is vertical when at least this share of its ink lies in
+    /// columns.
+    pub min_share: f32,
+    /// ... and it has at least this many columns.
+    pub min_columns: usize,
+    /// Blocks of print are cut at white gaps of at least this many inches
+    /// (wider than the space between two characters of a column, about
+    /// 0.01 in at 12 pt, and than the line spacing of body type, about
+    /// 0.08 in; narrower than the space round a running head's rule).
+    pub block_gap_in: f32,
+    /// ... its cells' gaps at most this share of its columns' width ...
+    pub max_cell_gap: f32,
+    /// A block no taller than this many column widths, of several pieces
+    /// side by side, is a horizontal row (a running head, a folio).
+    pub row_height: f32,
+    /// A block is vertical when the median white gap between its pixel
+    /// columns is at least this many times that between its pixel rows.
+    pub gap_ratio: f32,
+    /// A piece of a column block narrower than this share of the block's
+    /// median column width (a stray mark, a punctuation mark set beside the
+    /// column) joins the nearer column when within this share of it.
+    pub narrow_piece: f32,
+    /// A character cell is at most this many column widths tall: runs of
+    /// ink in a column are gathered into cells up to this height (二 and 三
+    /// are several runs), and a longer run (characters touching) is cut
+    /// into cells of one width each.
+    pub max_cell: f32,
+    /// The space set between cells in the horizontal line, in column
+    /// widths (as between the characters of a horizontal line).
+    pub cell_gap: f32,
+    /// White margin round the horizontal line, in column widths.
+    pub margin: f32,
+    /// A cell whose ink is within this share of the column's width both
+    /// ways is a mark (punctuation) ...
+    pub mark: f32,
+    /// ... and one narrower than this share but taller is a narrow
+    /// character (a digit, a Latin letter).
+    pub narrow: f32,
+    /// Script detection reads this many of the page's longest columns with
+    /// each model ...
+    pub script_sample: usize,
+    /// ... and takes traditional when its model's summed confidence is
+    /// higher than the simplified model's by more than this share.
+    pub script_margin: f32,
+}
+
+impl Default for VerticalParams {
+    fn default() -> Self {
+        VerticalParams {
+            min_column_aspect: 4.0,
+            min_column_in: 0.06,
+            min_share: 0.5,
+            min_columns: 1,
+            block_gap_in: 0.12,
+            gap_ratio: 3.0,
+            max_cell_gap: 0.2,
+            row_height: 1.5,
+            narrow_piece: 0.35,
+            max_cell: 1.05,
+            cell_gap: 0.12,
+            margin: 0.25,
+            mark: 0.5,
+            narrow: 0.6,
+            script_sample: 4,
+            script_margin: 0.01,
+        }
+    }
+}
+
+/// How a batch's pages are set: found per page, or given for the batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Auto,
+    Horizontal,
+    Vertical,
+}
+
+/// Which characters a batch's pages are printed in: found per page (by
+/// reading sample lines with each model and taking the surer), or given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    #[default]
+    Auto,
+    Simplified,
+    Traditional,
+}
+
+impl std::str::FromStr for Direction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Direction::Auto),
+            "horizontal" => Ok(Direction::Horizontal),
+            "vertical" => Ok(Direction::Vertical),
+            _ => Err(format!("'{s}': expected auto, horizontal or vertical")),
+        }
+    }
+}
+
+impl std::str::FromStr for Script {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Script::Auto),
+            "simplified" => Ok(Script::Simplified),
+            "traditional" => Ok(Script::Traditional),
+            _ => Err(format!("'{s}': expected auto, simplified or traditional")),
+        }
+    }
+}
+
+/// A vertical page's parts, each to read on its own.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerticalLayout {
+    /// Horizontal rows above the column block (running head, a title set
+    /// across), top to bottom.
+    pub above: Vec<BBox>,
+    /// The columns, right to left.
+    pub columns: Vec<BBox>,
+    /// Horizontal rows below the block (folio), top to bottom.
+    pub below: Vec<BBox>,
+}
+
+/// Ink per pixel column within rows `y0..y1`.
+fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
+    let w = r.width as usize;
+    let mut col = vec![0usize; w];
+    for y in y0..y1 {
+        for (x, p) in r.pixels[y * w..(y + 1) * w].iter().enumerate() {
+            if *p <= threshold {
+                col[x] += 1;
+            }
+        }
+    }
+    col
+}
+
+/// The inked rows of `x0..x1` within `y0..y1`: first and end, if any.
+fn ink_rows(r: &Raster, threshold: u8, (x0, x1): (usize, usize), (y0, y1): (usize, usize)) -> Vec<usize> {
+    let w = r.width as usize;
+    (y0..y1)
+        .map(|y| {
+            r.pixels[y * w + x0..y * w + x1]
+                .iter()
+                .filter(|p| **p <= threshold)
+                .count()
+        })
+        .collect()
+}
+
+/// The pieces of a row band cut at its empty pixel columns, each as the box
+/// of its ink, with its ink count.
+fn pieces(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<(BBox, usize)> {
+    let col = column_ink(r, threshold, y0, y1);
+    super::ocr::runs(&col, 1)
+        .into_iter()
+        .filter_map(|(x0, x1)| {
+            let rows = ink_rows(r, threshold, (x0, x1), (y0, y1));
+            let first = rows.iter().position(|&n| n > 0)?;
+            let last = rows.iter().rposition(|&n| n > 0)?;
+            let ink = rows.iter().sum();
+            Some((
+                BBox([x0 as u32, (y0 + first) as u32, x1 as u32, (y0 + last + 1) as u32]),
+                ink,
+            ))
+        })
+        .collect()
+}
+
+/// Runs of entries holding ink (> 0), bridging gaps up to `bridge`.
+fn runs_bridged(profile: &[usize], bridge: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, &v) in profile.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if i - last.1 <= bridge => last.1 = i + 1,
+            _ => out.push((i, i + 1)),
+        }
+    }
+    out
+}
+
+/// The median white gap between consecutive runs (0 with fewer than two).
+fn median_gap(runs: &[(usize, usize)]) -> usize {
+    let mut gaps: Vec<usize> = runs.windows(2).map(|w| w[1].0 - w[0].1).collect();
+    gaps.sort_unstable();
+    gaps.get(gaps.len() / 2).copied().unwrap_or(0)
+}
+
+/// The page's vertical layout, or `None` for a horizontal page.
+///
+/// The page is cut into blocks of print at white gaps wider than the space
+/// between lines. Within a block, the white gaps between pixel rows and
+/// between pixel columns tell its direction: in horizontal print the gaps
+/// between rows are the line spacing and those between columns (where
+/// characters stand on a grid) the narrow space between characters; in
+/// vertical print the other way round. Pieces of ink merely taller than
+/// wide say nothing: horizontal Chinese set on a grid also cuts into tall
+/// columns of characters.
+pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<VerticalLayout> {
+    let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
+    let blocks = runs_bridged(&super::ocr::row_ink(r, threshold), bridge);
+    let min_w = (dpi * k.min_column_in).max(3.0) as u32;
+    let (mut total, mut in_columns) = (0usize, 0usize);
+    let mut bands = Vec::new();
+    for &band in &blocks {
+        let ps = pieces(r, threshold, band);
+        let ink: usize = ps.iter().map(|p| p.1).sum();
+        // Rules (a head's rule across the page) are no print of either
+        // direction.
+        total += ps
+            .iter()
+            .filter(|(b, _)| b.height() >= min_w)
+            .map(|p| p.1)
+            .sum::<usize>();
+        let tall = ps
+            .iter()
+            .filter(|(b, _)| {
+                b.width() >= min_w && b.height() as f32 >= b.width() as f32 * k.min_column_aspect
+            })
+            .count();
+        let block = tall >= k.min_columns && {
+            // Gaps between pieces, and gaps within the tall pieces (pooled).
+            let col_runs: Vec<(usize, usize)> = ps
+                .iter()
+                .map(|(b, _)| (b.x0() as usize, b.x1() as usize))
+                .collect();
+            let mut within: Vec<usize> = Vec::new();
+            for (b, _) in &ps {
+                if b.width() < min_w {
+                    continue;
+                }
+                let rows = ink_rows(
+                    r,
+                    threshold,
+                    (b.x0() as usize, b.x1() as usize),
+                    (b.y0() as usize, b.y1() as usize),
+                );
+                let runs = runs_bridged(&rows, 0);
+                within.extend(runs.windows(2).map(|w| w[1].0 - w[0].1));
+            }
+            within.sort_unstable();
+            let gr = within.get(within.len() / 2).copied();
+            let gc = median_gap(&col_runs);
+            let wide = {
+                let mut ws: Vec<u32> = ps.iter().map(|p| p.0.width()).filter(|&w| w >= min_w).collect();
+                ws.sort_unstable();
+                ws.get(ws.len() / 2).copied().unwrap_or(0) as f32
+            };
+            // Cells stacked close (the gap within a column is a sliver of
+            // a character's width; between lines of horizontal print it is
+            // a third of one or more), and columns further apart than
+            // cells. No gaps within the pieces at all: rules, or solid ink.
+            gr.is_some_and(|gr| {
+                (gr as f32) <= wide * k.max_cell_gap
+                    && (col_runs.len() < 2 || gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0))
+            })
+        };
+        if block {
+            in_columns += ink;
+        }
+        bands.push((band, ps, block));
+    }
+    if total == 0 || (in_columns as f32) < total as f32 * k.min_share {
+        return None;
+    }
+    // The column area runs from the first block of columns to the last
+    // block that is no horizontal row: a title spaced down its column
+    // (目　录), a number under an entry, leave gaps wider than a block's.
+    let first = bands.iter().position(|b| b.2)?;
+    let mut pitches: Vec<u32> = bands
+        .iter()
+        .filter(|b| b.2)
+        .flat_map(|b| b.1.iter().map(|p| p.0.width()).filter(|&w| w >= min_w))
+        .collect();
+    pitches.sort_unstable();
+    let pitch = pitches.get(pitches.len() / 2).copied().unwrap_or(1) as f32;
+    let is_row = |b: &((usize, usize), Vec<(BBox, usize)>, bool)| {
+        !b.2 && b.1.len() >= 2 && ((b.0 .1 - b.0 .0) as f32) <= pitch * k.row_height
+    };
+    let mut last = first;
+    for (i, b) in bands.iter().enumerate().skip(first) {
+        if b.2 {
+            last = i;
+        } else if is_row(b) {
+            // A horizontal row ends the area unless columns come after it.
+            if !bands[i..].iter().any(|b| b.2) {
+                break;
+            }
+        } else {
+            last = i;
+        }
+    }
+    let mut out = VerticalLayout::default();
+    let area = (bands[first].0 .0, bands[last].0 .1);
+    for (i, (band, _, _)) in bands.iter().enumerate() {
+        let row = BBox([0, band.0 as u32, r.width, band.1 as u32]);
+        if i < first {
+            out.above.push(row);
+        } else if i > last {
+            out.below.push(row);
+        }
+    }
+    out.columns = columns_of(pieces(r, threshold, area), k).into_iter().rev().collect();
+    Some(out)
+}
+
+/// A column block's pieces as columns, left to right: narrow pieces (a
+/// mark beside a column, a column cut by a common gap) join their nearer
+/// neighbour.
+fn columns_of(ps: Vec<(BBox, usize)>, k: &VerticalParams) -> Vec<BBox> {
+    let mut widths: Vec<u32> = ps.iter().map(|p| p.0.width()).collect();
+    widths.sort_unstable();
+    let median = widths.get(widths.len() / 2).copied().unwrap_or(0) as f32;
+    let mut cols: Vec<BBox> = Vec::new();
+    for (b, _) in ps {
+        let narrow = (b.width() as f32) < median * k.narrow_piece;
+        match cols.last_mut() {
+            Some(prev)
+                if (narrow || (prev.width() as f32) < median * k.narrow_piece)
+                    && (b.x0().saturating_sub(prev.x1()) as f32) < median * k.narrow_piece =>
+            {
+                *prev = prev.union(&b);
+            }
+            _ => cols.push(b),
+        }
+    }
+    cols
+}
+
+/// A column's cells, top to bottom, as `(y0, y1)` page rows: runs of ink
+/// gathered while they fit in one cell, a run longer than a cell cut
+/// evenly.
+pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u32, u32)> {
+    let rows = ink_rows(
+        r,
+        threshold,
+        (col.x0() as usize, col.x1() as usize),
+        (col.y0() as usize, col.y1() as usize),
+    );
+    let pitch = col.width().max(1) as f32;
+    let max = (pitch * k.max_cell).max(1.0);
+    let mut runs = Vec::new();
+    let mut y = 0;
+    while y < rows.len() {
+        if rows[y] == 0 {
+            y += 1;
+            continue;
+        }
+        let s = y;
+        while y < rows.len() && rows[y] > 0 {
+            y += 1;
+        }
+        runs.push((s, y));
+    }
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    let push = |(a, b): (usize, usize), out: &mut Vec<(u32, u32)>| {
+        let h = (b - a) as f32;
+        // Characters touching: cut the run into cells of one pitch.
+        let n = if h > max { (h / pitch).round().max(1.0) as usize } else { 1 };
+        for i in 0..n {
+            let y0 = a + (b - a) * i / n;
+            let y1 = a + (b - a) * (i + 1) / n;
+            out.push((col.y0() + y0 as u32, col.y0() + y1 as u32));
+        }
+    };
+    for run in runs {
+        cur = match cur {
+            Some((a, _)) if ((run.1 - a) as f32) <= max => Some((a, run.1)),
+            Some(c) => {
+                push(c, &mut out);
+                Some(run)
+            }
+            None => Some(run),
+        };
+    }
+    if let Some(c) = cur {
+        push(c, &mut out);
+    }
+    out
+}
+
+/// The column's cells set side by side as a horizontal line, white round
+/// them, each as a horizontal line would print it:
+/// - a character takes a square of the column's width, centred on the
+///   line's middle;
+/// - a narrow cell (a digit, a Latin letter set upright) takes its own
+///   width, as half-width print does;
+/// - a small mark in the upper right of its column is vertical
+///   punctuation (。，、 and their vertical forms sit there): it is set at
+///   the lower left of its square, where a horizontal line prints them.
+pub fn as_line(
+    r: &Raster,
+    threshold: u8,
+    col: BBox,
+    cells: &[(u32, u32)],
+    k: &VerticalParams,
+) -> Raster {
+    let w = col.width().max(1);
+    let pitch = w as f32;
+    let gap = (pitch * k.cell_gap).round() as u32;
+    let margin = (pitch * k.margin).round() as u32;
+    let tallest = cells.iter().map(|c| c.1 - c.0).max().unwrap_or(0).max(w);
+    let height = tallest + 2 * margin;
+    // Each cell's ink columns within the column.
+    let extents: Vec<(u32, u32)> = cells
+        .iter()
+        .map(|&(y0, y1)| {
+            let inked = |x: u32| (y0..y1).any(|y| r.get(x, y) <= threshold);
+            let a = (col.x0()..col.x1()).find(|&x| inked(x)).unwrap_or(col.x0());
+            let b = (col.x0()..col.x1()).rev().find(|&x| inked(x)).map_or(col.x1(), |x| x + 1);
+            (a, b.max(a + 1))
+        })
+        .collect();
+    enum Kind {
+        Square,
+        Narrow,
+        Mark,
+    }
+    let kinds: Vec<Kind> = cells
+        .iter()
+        .zip(&extents)
+        .map(|(&(y0, y1), &(a, b))| {
+            let (cw, ch) = ((b - a) as f32, (y1 - y0) as f32);
+            let centre = (a + b) as f32 / 2.0;
+            if cw < pitch * k.mark && ch < pitch * k.mark && centre > col.x0() as f32 + pitch * 0.55 {
+                Kind::Mark
+            } else if cw < pitch * k.narrow && ch >= pitch * k.mark {
+                Kind::Narrow
+            } else {
+                Kind::Square
+            }
+        })
+        .collect();
+    let advance = |i: usize| match kinds[i] {
+        Kind::Narrow => extents[i].1 - extents[i].0 + gap,
+        _ => w + gap,
+    };
+    let width = 2 * margin + (0..cells.len()).map(advance).sum::<u32>();
+    let mut out = Raster::blank(width.max(1), height.max(1));
+    let mut ox = margin;
+    for (i, &(y0, y1)) in cells.iter().enumerate() {
+        let (a, b) = extents[i];
+        // Where the cell's first ink column and first row go.
+        let (dx, dy) = match kinds[i] {
+            Kind::Square => (ox + a - col.x0(), margin + (tallest - (y1 - y0)) / 2),
+            Kind::Narrow => (ox, margin + (tallest - (y1 - y0)) / 2),
+            Kind::Mark => (
+                ox + (pitch * 0.1) as u32,
+                margin + tallest - (y1 - y0) - (pitch * 0.1) as u32,
+            ),
+        };
+        for y in y0..y1.min(r.height) {
+            let src = (y * r.width) as usize;
+            let dst = ((dy + y - y0) * out.width) as usize;
+            for x in a..b.min(r.width) {
+                let p = r.pixels[src + x as usize];
+                let o = &mut out.pixels[dst + (dx + x - a) as usize];
+                *o = (*o).min(p);
+            }
+        }
+        ox += advance(i);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Draws a filled block (a stand-in for a character's ink).
+    fn ink(r: &mut Raster, x0: u32, y0: u32, x1: u32, y1: u32) {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                r.pixels[(y * r.width + x) as usize] = 0;
+            }
+        }
+    }
+
+    /// A page of `n` columns of 30×37-px characters (a 40-px pitch), a head
+    /// row across the top and a folio below.
+    fn vertical_page(n: u32) -> Raster {
+        let mut r = Raster::blank(600, 800);
+        ink(&mut r, 40, 20, 400, 50); // running head
+        for c in 0..n {
+            let x = 520 - c * 50;
+            for i in 0..12 {
+                ink(&mut r, x, 100 + i * 40, x + 30, 100 + i * 40 + 37);
+            }
+        }
+        // Folio: — 1 —
+        ink(&mut r, 240, 754, 270, 756);
+        ink(&mut r, 290, 740, 300, 770);
+        ink(&mut r, 320, 754, 350, 756);
+        r
+    }
+
+    #[test]
+    fn columns_are_found_right_to_left_with_the_rows_around_them() {
+        let r = vertical_page(5);
+        let v = find(&r, 128, 300.0, &VerticalParams::default()).expect("vertical");
+        assert_eq!(v.columns.len(), 5);
+        assert_eq!(v.columns[0], BBox([520, 100, 550, 577]));
+        assert!(v.columns.windows(2).all(|w| w[0].x0() > w[1].x0()));
+        assert_eq!(v.above, vec![BBox([0, 20, 600, 50])]);
+        assert_eq!(v.below, vec![BBox([0, 740, 600, 770])]);
+    }
+
+    #[test]
+    fn a_horizontal_page_and_a_ruled_table_are_not_vertical() {
+        let mut r = Raster::blank(600, 800);
+        for row in 0..10 {
+            for i in 0..12 {
+                ink(&mut r, 40 + i * 40, 100 + row * 50, 70 + i * 40, 130 + row * 50);
+            }
+        }
+        // Table rules: tall, thin.
+        for x in [30, 200, 400, 560] {
+            ink(&mut r, x, 90, x + 2, 600);
+        }
+        assert_eq!(find(&r, 128, 300.0, &VerticalParams::default()), None);
+    }
+
+    #[test]
+    fn a_column_becomes_a_horizontal_line_of_its_cells() {
+        let mut r = vertical_page(1);
+        // 二: two strokes in one cell, then a tall run of two touching
+        // characters.
+        ink(&mut r, 100, 100, 130, 106);
+        ink(&mut r, 100, 120, 130, 126);
+        ink(&mut r, 100, 140, 130, 200);
+        let col = BBox([100, 100, 130, 200]);
+        let k = VerticalParams::default();
+        let cs = cells(&r, 128, col, &k);
+        assert_eq!(cs, vec![(100, 126), (140, 170), (170, 200)]);
+        let line = as_line(&r, 128, col, &cs, &k);
+        assert!(line.width > 3 * 30 && line.height < 2 * 30, "{}x{}", line.width, line.height);
+        let inked = line.pixels.iter().filter(|p| **p == 0).count();
+        assert_eq!(inked, 30 * 12 + 30 * 60);
+    }
+}
