@@ -40,6 +40,14 @@ pub struct ReadArgs {
     /// Smooth crisp pages before OCR: auto (when measured sharp), on, off.
     #[arg(long, value_enum, default_value_t = SwitchArg::Auto)]
     smooth: SwitchArg,
+    /// How pages are set: auto (found per page), horizontal, or vertical
+    /// (columns right to left) for a whole batch.
+    #[arg(long, default_value = "auto")]
+    direction: ingest::vertical::Direction,
+    /// The characters vertical pages are printed in: auto (found per page),
+    /// simplified, traditional (read with chi_tra).
+    #[arg(long, default_value = "auto")]
+    script: ingest::vertical::Script,
     /// Issues: PDF files, multi-page TIFFs, directories of page images, or
     /// directories holding any of these.
     #[arg(required = true)]
@@ -164,7 +172,8 @@ impl ReadArgs {
     pub fn reader(&self) -> Result<Reader> {
         let mut engine = Tesseract::new(&self.lang)
             .context("starting the ocr engine")?
-            .with_psm(self.psm);
+            .with_psm(self.psm)
+            .with_direction(self.direction, self.script);
         if self.second_reader == SecondArg::Auto {
             // A tuning aid for the eval's sweeps: the parameters as JSON.
             let mut choice: ingest::choose::ChoiceParams = match std::env::var("GAZETTE_CHOICE") {

@@ -16,3 +16,4 @@ mod seam;
 mod segment;
 mod util;
 mod verdicts;
+mod vertical;

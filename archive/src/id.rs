@@ -67,7 +67,13 @@ impl GazetteCode {
             ("宁夏", "nx"),
             ("新疆", "xj"),
         ];
-        let name = name.trim_start_matches(['《', '〈']);
+        // A name printed in traditional characters (雲南省人民政府公報) is
+        // the same gazette's.
+        let folded: String = name
+            .chars()
+            .map(gazette_model::script::simplified)
+            .collect();
+        let name = folded.trim_start_matches(['《', '〈']);
         let name = name.strip_prefix("中华人民共和国").unwrap_or(name);
         if !name.ends_with("公报") {
             return None;
@@ -244,6 +250,8 @@ mod tests {
         assert_eq!(code("陕西省人民政府公报").as_deref(), Some("sn"));
         assert_eq!(code("某某公报"), None);
         assert_eq!(code("云南日报"), None);
+        // Printed in traditional characters: the same gazette.
+        assert_eq!(code("雲南省人民政府公報").as_deref(), Some("yn"));
     }
 
     #[test]

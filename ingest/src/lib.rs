@@ -25,7 +25,7 @@ pub mod source;
 // knows them.
 pub use decode::{compose, keep, pdf, raster, seal, textlayer};
 pub use prepare::{pagefind, preprocess};
-pub use recognise::{calibrate, choose, folio, ocr, ppocr, textfix, verdict};
+pub use recognise::{calibrate, choose, folio, ocr, ppocr, textfix, verdict, vertical};
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;

@@ -1,9 +1,10 @@
 //! Traditional and simplified characters, by OpenCC's character table
-//! (`data/opencc/`, Apache-2.0): what the archive folds for search.
+//! (`data/opencc/`, Apache-2.0): what the archive folds for search and how
+//! ingest tells a page's script.
 //! Character for character: a character
 //! folds to one character, so offsets into a printed text stay valid.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// OpenCC's traditional → simplified character table (see
@@ -14,12 +15,16 @@ struct Tables {
     /// Each traditional or variant character → its usual simplified form
     /// (the table's first value).
     simplified: HashMap<char, char>,
+    /// Simplified forms that are no traditional character themselves
+    /// (华, 国): print in traditional characters does not have them.
+    simplified_only: HashSet<char>,
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut simplified = HashMap::new();
+        let mut values = HashSet::new();
         for line in TS_CHARACTERS.lines() {
             let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
             let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
@@ -30,10 +35,18 @@ fn tables() -> &'static Tables {
             if let (Some(kc), None, Some(vc), None) = (k.next(), k.next(), v.next(), v.next()) {
                 if kc != vc {
                     simplified.insert(kc, vc);
+                    values.insert(vc);
                 }
             }
         }
-        Tables { simplified }
+        let simplified_only = values
+            .into_iter()
+            .filter(|c| !simplified.contains_key(c))
+            .collect();
+        Tables {
+            simplified,
+            simplified_only,
+        }
     })
 }
 
@@ -43,6 +56,17 @@ pub fn simplified(c: char) -> char {
         return c;
     }
     tables().simplified.get(&c).copied().unwrap_or(c)
+}
+
+/// Whether `c` is a traditional (or old variant) form with a different
+/// simplified form: 華, 國, 旣.
+pub fn is_traditional_form(c: char) -> bool {
+    (c as u32) >= 0x2E80 && tables().simplified.contains_key(&c)
+}
+
+/// Whether `c` is a simplified form no traditional text prints: 华, 国.
+pub fn is_simplified_form(c: char) -> bool {
+    (c as u32) >= 0x2E80 && tables().simplified_only.contains(&c)
 }
 
 #[cfg(test)]
@@ -55,6 +79,10 @@ mod tests {
         assert_eq!(simplified('旣'), '既');
         assert_eq!(simplified('华'), '华');
         assert_eq!(simplified('a'), 'a');
+        assert!(is_traditional_form('國') && !is_simplified_form('國'));
+        assert!(is_simplified_form('国') && !is_traditional_form('国'));
+        // Shared by both scripts: neither.
+        assert!(!is_traditional_form('人') && !is_simplified_form('人'));
         assert!(tables().simplified.len() > 3000, "the table is loaded");
     }
 }

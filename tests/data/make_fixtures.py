@@ -32,6 +32,11 @@ print/
     page printed all in red (--colour --ink-red-all --degrade light) and
     redhead.jpg, the first page of a red-header document with a seal
     (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
+vertical/
+    a two-page issue of the 1952 regulation set in vertical columns, right to
+    left, in traditional characters (--vertical --traditional), AR PL UMing,
+    200-dpi G4 TIFF pages with truth/ and manifest.json: issue 14's end-to-end
+    check.
 issues/
     four small born-digital issues of different years and numbers: the archive's
     ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
@@ -187,6 +192,14 @@ def main():
            "--year", "2019", "--issue", "3")
     shutil.copy(tmp / "redhead" / "issue.pdf", redhead / "notices.pdf")
     shutil.copy(tmp / "redhead" / "manifest.json", redhead / "manifest.json")
+    # The earliest issues: vertical columns, right to left, traditional
+    # characters (issue 14), as a folder of 200-dpi G4 TIFF pages.
+    vertical = HERE / "vertical"
+    shutil.rmtree(vertical, ignore_errors=True)
+    render(tmp / "vertical", ["1952-mps-security-committees.txt"], "--vertical", "--traditional", "--font", "uming",
+           "--format", "tiff-g4", "--dpi", "200", "--no-contents", "--seed", "3", "--gazette", "雲南政報",
+           "--year", "1952", "--issue", "3", "--first-page", "11")
+    shutil.copytree(tmp / "vertical", vertical)
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 

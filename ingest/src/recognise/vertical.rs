@@ -178,7 +178,12 @@ fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
 }
 
 /// The inked rows of `x0..x1` within `y0..y1`: first and end, if any.
-fn ink_rows(r: &Raster, threshold: u8, (x0, x1): (usize, usize), (y0, y1): (usize, usize)) -> Vec<usize> {
+fn ink_rows(
+    r: &Raster,
+    threshold: u8,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> Vec<usize> {
     let w = r.width as usize;
     (y0..y1)
         .map(|y| {
@@ -202,7 +207,12 @@ fn pieces(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<(BBox, usi
             let last = rows.iter().rposition(|&n| n > 0)?;
             let ink = rows.iter().sum();
             Some((
-                BBox([x0 as u32, (y0 + first) as u32, x1 as u32, (y0 + last + 1) as u32]),
+                BBox([
+                    x0 as u32,
+                    (y0 + first) as u32,
+                    x1 as u32,
+                    (y0 + last + 1) as u32,
+                ]),
                 ink,
             ))
         })
@@ -287,7 +297,11 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             let gr = within.get(within.len() / 2).copied();
             let gc = median_gap(&col_runs);
             let wide = {
-                let mut ws: Vec<u32> = ps.iter().map(|p| p.0.width()).filter(|&w| w >= min_w).collect();
+                let mut ws: Vec<u32> = ps
+                    .iter()
+                    .map(|p| p.0.width())
+                    .filter(|&w| w >= min_w)
+                    .collect();
                 ws.sort_unstable();
                 ws.get(ws.len() / 2).copied().unwrap_or(0) as f32
             };
@@ -338,14 +352,25 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
     let mut out = VerticalLayout::default();
     let area = (bands[first].0 .0, bands[last].0 .1);
     for (i, (band, _, _)) in bands.iter().enumerate() {
-        let row = BBox([0, band.0 as u32, r.width, band.1 as u32]);
+        // A row with white round it: Tesseract loses the ends of a line
+        // cropped tight (a head read "2年第3期" for "雲南政報 1952年第3期").
+        let pad = ((band.1 - band.0) / 2) as u32;
+        let row = BBox([
+            0,
+            (band.0 as u32).saturating_sub(pad),
+            r.width,
+            (band.1 as u32 + pad).min(r.height),
+        ]);
         if i < first {
             out.above.push(row);
         } else if i > last {
             out.below.push(row);
         }
     }
-    out.columns = columns_of(pieces(r, threshold, area), k).into_iter().rev().collect();
+    out.columns = columns_of(pieces(r, threshold, area), k)
+        .into_iter()
+        .rev()
+        .collect();
     Some(out)
 }
 
@@ -402,7 +427,11 @@ pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u
     let push = |(a, b): (usize, usize), out: &mut Vec<(u32, u32)>| {
         let h = (b - a) as f32;
         // Characters touching: cut the run into cells of one pitch.
-        let n = if h > max { (h / pitch).round().max(1.0) as usize } else { 1 };
+        let n = if h > max {
+            (h / pitch).round().max(1.0) as usize
+        } else {
+            1
+        };
         for i in 0..n {
             let y0 = a + (b - a) * i / n;
             let y1 = a + (b - a) * (i + 1) / n;
@@ -453,7 +482,10 @@ pub fn as_line(
         .map(|&(y0, y1)| {
             let inked = |x: u32| (y0..y1).any(|y| r.get(x, y) <= threshold);
             let a = (col.x0()..col.x1()).find(|&x| inked(x)).unwrap_or(col.x0());
-            let b = (col.x0()..col.x1()).rev().find(|&x| inked(x)).map_or(col.x1(), |x| x + 1);
+            let b = (col.x0()..col.x1())
+                .rev()
+                .find(|&x| inked(x))
+                .map_or(col.x1(), |x| x + 1);
             (a, b.max(a + 1))
         })
         .collect();
@@ -468,7 +500,8 @@ pub fn as_line(
         .map(|(&(y0, y1), &(a, b))| {
             let (cw, ch) = ((b - a) as f32, (y1 - y0) as f32);
             let centre = (a + b) as f32 / 2.0;
-            if cw < pitch * k.mark && ch < pitch * k.mark && centre > col.x0() as f32 + pitch * 0.55 {
+            if cw < pitch * k.mark && ch < pitch * k.mark && centre > col.x0() as f32 + pitch * 0.55
+            {
                 Kind::Mark
             } else if cw < pitch * k.narrow && ch >= pitch * k.mark {
                 Kind::Narrow
@@ -547,8 +580,9 @@ mod tests {
         assert_eq!(v.columns.len(), 5);
         assert_eq!(v.columns[0], BBox([520, 100, 550, 577]));
         assert!(v.columns.windows(2).all(|w| w[0].x0() > w[1].x0()));
-        assert_eq!(v.above, vec![BBox([0, 20, 600, 50])]);
-        assert_eq!(v.below, vec![BBox([0, 740, 600, 770])]);
+        // Rows with half their height of white round them.
+        assert_eq!(v.above, vec![BBox([0, 5, 600, 65])]);
+        assert_eq!(v.below, vec![BBox([0, 725, 600, 785])]);
     }
 
     #[test]
@@ -556,7 +590,13 @@ mod tests {
         let mut r = Raster::blank(600, 800);
         for row in 0..10 {
             for i in 0..12 {
-                ink(&mut r, 40 + i * 40, 100 + row * 50, 70 + i * 40, 130 + row * 50);
+                ink(
+                    &mut r,
+                    40 + i * 40,
+                    100 + row * 50,
+                    70 + i * 40,
+                    130 + row * 50,
+                );
             }
         }
         // Table rules: tall, thin.
@@ -579,7 +619,12 @@ mod tests {
         let cs = cells(&r, 128, col, &k);
         assert_eq!(cs, vec![(100, 126), (140, 170), (170, 200)]);
         let line = as_line(&r, 128, col, &cs, &k);
-        assert!(line.width > 3 * 30 && line.height < 2 * 30, "{}x{}", line.width, line.height);
+        assert!(
+            line.width > 3 * 30 && line.height < 2 * 30,
+            "{}x{}",
+            line.width,
+            line.height
+        );
         let inked = line.pixels.iter().filter(|p| **p == 0).count();
         assert_eq!(inked, 30 * 12 + 30 * 60);
     }

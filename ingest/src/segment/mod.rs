@@ -5,6 +5,7 @@
 //! it came from. Pure code: pages in, documents out.
 
 pub mod parse;
+mod turn;
 
 use crate::page::{Line, PageText};
 use serde::{Deserialize, Serialize};
@@ -363,8 +364,56 @@ pub fn segment(pages: &[&PageText], hints: &Hints) -> (Identity, Vec<Document>) 
     segment_with(pages, hints, &SegmentParams::default())
 }
 
-/// [`segment`] with other parameters.
+/// [`segment`] with other parameters. Pages set in vertical columns are
+/// segmented turned (`turn`): each column a line, the rightmost on top.
 pub fn segment_with(
+    pages: &[&PageText],
+    hints: &Hints,
+    k: &SegmentParams,
+) -> (Identity, Vec<Document>) {
+    let turns: Vec<Option<turn::Turn>> = pages.iter().map(|p| turn::Turn::of(p)).collect();
+    if turns.iter().all(Option::is_none) {
+        return segment_pages(pages, hints, k);
+    }
+    let turned: Vec<std::borrow::Cow<PageText>> = pages
+        .iter()
+        .zip(&turns)
+        .map(|(p, t)| match t {
+            Some(t) => std::borrow::Cow::Owned(t.page(p)),
+            None => std::borrow::Cow::Borrowed(*p),
+        })
+        .collect();
+    let refs: Vec<&PageText> = turned.iter().map(|c| c.as_ref()).collect();
+    let (identity, mut docs) = segment_pages(&refs, hints, k);
+    // Boxes back on their pages.
+    let turn_of = |page: u32| {
+        pages
+            .iter()
+            .zip(&turns)
+            .find(|(p, _)| p.page as u32 == page)
+            .and_then(|(_, t)| *t)
+    };
+    for d in &mut docs {
+        for a in d.paragraphs.iter_mut().flat_map(|p| p.anchors.iter_mut()) {
+            if let Some(t) = turn_of(a.page) {
+                a.bbox = t.back(a.bbox);
+            }
+        }
+        for s in &mut d.fields.field_sources {
+            if let Some(t) = turn_of(s.page) {
+                s.bbox = t.back(s.bbox);
+            }
+        }
+        for n in &mut d.fields.review {
+            if let Some(t) = turn_of(n.page) {
+                n.bbox = t.back(n.bbox);
+            }
+        }
+    }
+    (identity, docs)
+}
+
+fn segment_pages(
     pages: &[&PageText],
     hints: &Hints,
     k: &SegmentParams,
