@@ -49,6 +49,11 @@ pub struct VerticalParams {
     pub block_gap_in: f32,
     /// ... its cells' gaps at most this share of its columns' width ...
     pub max_cell_gap: f32,
+    /// ... and the gaps between its columns at least this share (columns
+    /// stand a line's spacing apart; on a yellowed horizontal page whose
+    /// show-through filled the gaps between lines, the pieces cut at the
+    /// narrow spaces between characters were taken for columns).
+    pub min_column_gap: f32,
     /// A block no taller than this many column widths, of several pieces
     /// side by side, is a horizontal row (a running head, a folio).
     pub row_height: f32,
@@ -93,6 +98,7 @@ impl Default for VerticalParams {
             block_gap_in: 0.12,
             gap_ratio: 3.0,
             max_cell_gap: 0.2,
+            min_column_gap: 0.3,
             row_height: 1.5,
             narrow_piece: 0.35,
             max_cell: 1.05,
@@ -267,13 +273,17 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             .filter(|(b, _)| b.height() >= min_w)
             .map(|p| p.1)
             .sum::<usize>();
-        let tall = ps
+        let tall: Vec<&(BBox, usize)> = ps
             .iter()
             .filter(|(b, _)| {
                 b.width() >= min_w && b.height() as f32 >= b.width() as f32 * k.min_column_aspect
             })
-            .count();
-        let block = tall >= k.min_columns && {
+            .collect();
+        // Most of a block of columns is in its columns (a horizontal block
+        // whose lines all start on one grid cuts into one tall piece at its
+        // left edge and one wide piece, the rest).
+        let tall_ink: usize = tall.iter().map(|p| p.1).sum();
+        let block = tall.len() >= k.min_columns && tall_ink as f32 >= ink as f32 * k.min_share && {
             // Gaps between pieces, and gaps within the tall pieces (pooled).
             let col_runs: Vec<(usize, usize)> = ps
                 .iter()
@@ -311,7 +321,9 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             // cells. No gaps within the pieces at all: rules, or solid ink.
             gr.is_some_and(|gr| {
                 (gr as f32) <= wide * k.max_cell_gap
-                    && (col_runs.len() < 2 || gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0))
+                    && (col_runs.len() < 2
+                        || (gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0)
+                            && gc as f32 >= wide * k.min_column_gap))
             })
         };
         if block {
