@@ -9,6 +9,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
 
+/// The layout tag of lines set in vertical columns.
+const VERTICAL_TAG: &str = "vertical-rl";
+
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -42,11 +45,23 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
 <Processing ID=\"proc1\"><processingCategory>contentGeneration</processingCategory>\
 <processingStepSettings>{}</processingStepSettings>\
 <processingSoftware><softwareName>{}</softwareName></processingSoftware></Processing>\n\
-</Description>\n<Layout>\n",
+</Description>\n",
         esc(&p.provenance.source),
         esc(&p.provenance.traineddata),
         esc(&format!("gazette {} / {}", env!("CARGO_PKG_VERSION"), p.provenance.engine)),
     );
+    // ALTO has no writing direction: a page's columns (lines set top to
+    // bottom, right to left) carry a layout tag saying so, in CSS's term.
+    let vertical = p.lines.iter().any(|l| l.vertical);
+    if vertical {
+        let _ = writeln!(
+            x,
+            "<Tags><LayoutTag ID=\"{VERTICAL_TAG}\" LABEL=\"vertical-rl\" DESCRIPTION=\"set in a \
+vertical column, top to bottom; columns read right to left (CSS writing-mode vertical-rl); the \
+box is the column's\"/></Tags>"
+        );
+    }
+    x.push_str("<Layout>\n");
     // ALTO's page confidence: the page's quality, when its lines are
     // calibrated.
     let pc = gazette_model::page_quality(&p.lines)
@@ -83,9 +98,14 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
             // calibrated figure, where there is one, means the same for
             // every recogniser.
             let wc = l.calibrated.unwrap_or(l.confidence).get();
+            let tag = if l.vertical {
+                format!(" TAGREFS=\"{VERTICAL_TAG}\"")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 x,
-                "<TextLine ID=\"{id}-l{n}\" HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\">\
+                "<TextLine ID=\"{id}-l{n}\"{tag} HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\">\
 <String ID=\"{id}-s{n}\" CONTENT=\"{}\" HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\" WC=\"{wc:.2}\"/></TextLine>",
                 esc(&l.text),
                 n = i + 1

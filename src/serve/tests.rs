@@ -336,27 +336,52 @@ async fn alto_is_valid() {
         "{xml}"
     );
     assert!(xml.contains("WC=\"0.94\""));
+    assert!(
+        !xml.contains("vertical-rl"),
+        "a horizontal page has no vertical tag"
+    );
+    validate_alto(d.path(), &xml);
+    assert_eq!(
+        get(&s, "/api/pages/yn-2017-05-p09/alto").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // A page of columns: each column's line tagged vertical-rl, valid too.
+    let mut page = s
+        .archive
+        .page(&"yn-2017-05-p01".parse().unwrap(), None)
+        .unwrap()
+        .unwrap();
+    for l in &mut page.lines {
+        l.vertical = true;
+    }
+    let xml = super::alto::render(&"yn-2017-05-p01".parse().unwrap(), &page);
+    assert!(xml.contains("<LayoutTag ID=\"vertical-rl\""), "{xml}");
+    assert_eq!(
+        xml.matches("TAGREFS=\"vertical-rl\"").count(),
+        page.lines.len()
+    );
+    validate_alto(d.path(), &xml);
+}
+
+/// Validates an ALTO document against the ALTO 4.4 schema with xmllint.
+fn validate_alto(dir: &std::path::Path, xml: &str) {
     let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/alto");
     let xsd = std::fs::read_to_string(schemas.join("alto-4-4.xsd"))
         .expect("the ALTO schema in ../shared/schemas/alto (beside the checkout)");
     // The schema imports XLink from the web; point it at the local copy.
     let xsd = regex_lite_replace(&xsd);
-    std::fs::write(d.path().join("alto.xsd"), xsd).unwrap();
-    std::fs::copy(schemas.join("xlink.xsd"), d.path().join("xlink.xsd")).unwrap();
-    std::fs::write(d.path().join("page.xml"), &xml).unwrap();
+    std::fs::write(dir.join("alto.xsd"), xsd).unwrap();
+    std::fs::copy(schemas.join("xlink.xsd"), dir.join("xlink.xsd")).unwrap();
+    std::fs::write(dir.join("page.xml"), xml).unwrap();
     let out = std::process::Command::new("xmllint")
         .args(["--noout", "--schema", "alto.xsd", "page.xml"])
-        .current_dir(d.path())
+        .current_dir(dir)
         .output()
         .expect("xmllint (libxml2-utils) is needed to validate ALTO");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        get(&s, "/api/pages/yn-2017-05-p09/alto").await.0,
-        StatusCode::NOT_FOUND
     );
 }
 

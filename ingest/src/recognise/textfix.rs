@@ -311,18 +311,20 @@ fn footer(chars: &[char]) -> Option<String> {
 }
 
 /// 〔2017〕 in a 文号 is read as 【2017], [2017] or (2017): a bracketed
-/// year followed by a serial number and 号 is always the 〔〕 form.
+/// year followed by a serial number and 号 is always the 〔〕 form. In a
+/// vertical column the brackets are set turned (︹︺), and a column read
+/// as a line takes them for 一: 一1981一88號.
 fn doc_number_brackets(chars: &[char]) -> Vec<char> {
     let open = |c: char| {
         matches!(
             c,
-            '【' | '[' | '〔' | '(' | '（' | '［' | '{' | '〈' | '《' | 'l' | '|'
+            '【' | '[' | '〔' | '(' | '（' | '［' | '{' | '〈' | '《' | 'l' | '|' | '一'
         )
     };
     let close = |c: char| {
         matches!(
             c,
-            '】' | ']' | '〕' | ')' | '）' | '］' | '}' | '〉' | '》' | 'l' | '|' | '1'
+            '】' | ']' | '〕' | ')' | '）' | '］' | '}' | '〉' | '》' | 'l' | '|' | '1' | '一'
         )
     };
     // Work on the non-space characters, remembering where each sits, since
@@ -352,7 +354,7 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
             while j < n && c(j).is_ascii_digit() {
                 j += 1;
             }
-            if j > serial && j < n && c(j) == '号' {
+            if j > serial && j < n && matches!(c(j), '号' | '號') {
                 if junk {
                     out[idx[k + 6]] = '\u{0}';
                 }
@@ -519,6 +521,16 @@ mod tests {
         assert_eq!(fix_line("余府发【2012]j 3号"), "余府发〔2012〕3号");
         assert_eq!(fix_line("云政办发（2017]】22号"), "云政办发〔2017〕22号");
         assert_eq!(fix_line("2019年]月16日"), "2019年1月16日");
+        // Vertical forms of punctuation print as the horizontal ones.
+        // (NFKC gives some as ASCII; the line fixes make them full-width.)
+        assert_eq!(
+            fix_line("第一條︓為發動群眾︐協助︑防諜︒"),
+            "第一條：為發動群眾，協助、防諜。"
+        );
+        assert_eq!(fix_line("﹁通知﹂︵一︶"), "「通知」（一）");
+        // Turned brackets of a vertical column, a traditional 號.
+        assert_eq!(fix_line("國發一1981一88號"), "國發〔1981〕88號");
+        assert_eq!(fix_line("第一1981年"), "第一1981年");
         assert_eq!(fix_line("国务院办公打"), "国务院办公厅");
     }
 

@@ -15,6 +15,8 @@ pub fn fold(s: &str) -> String {
             }
             '[' | '［' | '【' | '(' | '（' | '｛' | '{' | '〖' => '〔',
             ']' | '］' | '】' | ')' | '）' | '｝' | '}' | '〗' => '〕',
+            // A 文号 printed in traditional characters ends in 號.
+            '號' => '号',
             c => c,
         })
         .filter(|c| !c.is_whitespace())
@@ -425,7 +427,7 @@ pub fn red_header(s: &str) -> Option<Vec<String>> {
 /// code was not read): where a 文号 stands, noted for review, never used.
 pub fn doc_number_fragment(s: &str) -> bool {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    t.ends_with('号')
+    t.ends_with(['号', '號'])
         && t.chars().count() <= 24
         && t.chars()
             .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
@@ -567,6 +569,13 @@ mod tests {
             "云政办发〔2017〕22号"
         );
         assert!(doc_number("第十二条").is_none());
+        // Printed in traditional characters.
+        let d = doc_number("國發〔1981〕88號").unwrap();
+        assert_eq!(
+            (d.code.as_str(), d.year, d.serial),
+            ("國發", Some(1981), 88)
+        );
+        assert!(doc_number_fragment("〔1981〕88號"));
         for s in ["国办发【2019j 4号", "国办发2019] 4号", "国办发〔2019〕4号"] {
             assert_eq!(
                 doc_number_loose(s).map(|d| d.normalised).as_deref(),
