@@ -105,4 +105,13 @@ fn a_vertical_traditional_issue_is_searchable_and_cited() {
     assert!(text.contains("協助人民政府"), "{text}");
     let cer = util::cer(want["text"].as_str().unwrap(), text);
     assert!(cer < 0.05, "document text CER {cer:.3}");
+    // The web page says the text is shown horizontally.
+    let page = util::get_text(&format!("{base}/documents/{id}"));
+    assert!(page.contains("id=\"vertical-note\""), "{page}");
+    // The page's ALTO tags its columns.
+    let alto = util::get_text(&format!(
+        "{base}/api/pages/{}-p01/alto",
+        &id[..id.len() - 3]
+    ));
+    assert!(alto.contains("TAGREFS=\"vertical-rl\""), "{alto}");
 }

@@ -466,6 +466,7 @@ async fn web_pages() {
     assert!(page.contains("<p id=\"citation\">《云南省人民政府公报》2017年第5期第1—2页</p>"));
     assert!(page.contains("/pages/yn-2017-05-p01?doc=yn-2017-05-01&#38;v=1&#38;p=2"));
     assert!(page.contains("机器识别"));
+    assert!(!page.contains("vertical-note"), "printed horizontally");
     // Citation meta tags, as Zotero and Google Scholar read them.
     for tag in [
         "<meta name=\"citation_title\" content=\"云南省人民政府办公厅关于做好政务公开工作的通知\">",

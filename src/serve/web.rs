@@ -287,6 +287,22 @@ struct DocView {
     /// The government a gazette is the gazette of (云南省人民政府 for
     /// 云南省人民政府公报), its publisher; empty when the name does not say.
     publisher: String,
+    /// Printed in vertical columns: most of its anchors are columns
+    /// (boxes taller than wide by far), so the page says the text is shown
+    /// horizontally, in reading order.
+    vertical: bool,
+}
+
+/// Whether most of a document's anchors are columns of vertical print.
+fn printed_vertically(v: &Version) -> bool {
+    let (mut tall, mut all) = (0usize, 0usize);
+    for a in v.paragraphs.iter().flat_map(|p| &p.anchors) {
+        all += 1;
+        // A line of horizontal print is wider than tall; a column of four
+        // or more characters is at least three times taller than wide.
+        tall += usize::from(a.bbox.height() > 3 * a.bbox.width());
+    }
+    all > 0 && tall * 2 > all
 }
 
 fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) -> DocView {
@@ -362,6 +378,7 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
         })
         .collect();
     DocView {
+        vertical: printed_vertically(&v),
         issuers: v.fields.issuer_list(),
         field_links,
         review,
