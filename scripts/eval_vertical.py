@@ -8,12 +8,13 @@ never looked at while developing). For each set it reports:
 - direction detection: the share of pages read as vertical (a page is read
   as vertical when most of its lines are columns); vertical sets should be
   100%, their horizontal twins and the negative sets 0%;
-- script detection: a vertical page of a traditional set should be read with
-  the traditional model (its text holds more traditional forms than
-  simplified ones), of a simplified set with the simplified one;
+- script detection: a page of a traditional set (vertical or its twin)
+  should be read with the traditional model (its text holds more
+  traditional forms than simplified ones), of a simplified set with the
+  simplified one;
 - strict CER per page pooled (truth lists columns right to left with
-  horizontal punctuation), beside the horizontal twin's (traditional twins
-  read with --lang chi_tra: horizontal pages get no script detection);
+  horizontal punctuation), beside the horizontal twin's (read as it comes:
+  a traditional twin must be found traditional and read with chi_tra);
 - search recall: each traditional set's issue ingested, and for every
   document its 文号 (when it has one) and every tenth 4-character phrase of
   its text, converted to simplified characters (OpenCC t2s), searched for;
@@ -123,7 +124,7 @@ def recall(a, out, m, work):
 
 def run_split(a, work, split, docs_all):
     print(f"\n== {'held-back documents (never tuned on)' if split == 'held' else 'tuning documents'} ==")
-    print(f"{'set':24} {'pages':>5} {'vertical':>9} {'script ok':>9} {'CER vert':>9} {'CER horiz':>9} {'ratio':>6} {'recall':>8}")
+    print(f"{'set':24} {'pages':>5} {'vertical':>9} {'script ok v h':>13} {'CER vert':>9} {'CER horiz':>9} {'ratio':>6} {'recall':>8}")
     k = 0
     for name, (opts, font, fmt, seed) in list(VERTICAL.items()) + list(NEGATIVE.items()):
         docs = [docs_all[(2 * k + j) % len(docs_all)] for j in range(2)]
@@ -142,14 +143,13 @@ def run_split(a, work, split, docs_all):
             m = json.loads((out / "manifest.json").read_text())
             inp = out / "issue.pdf" if fmt.startswith("pdf") else out
             trad = "--traditional" in o
-            extra = ["--lang", "chi_tra"] if trad and tag == "h" else []
-            pages = ocr(a, inp, extra)
+            pages = ocr(a, inp)
             e, n = pooled_cer(m, out, pages)
             row[tag] = {
                 "pages": len(pages),
                 "vertical": sum(is_vertical(p) for p in pages),
                 "script": sum(page_script("".join(l["text"] for l in p.get("lines", [])))
-                              == ("traditional" if trad else "simplified") for p in pages if is_vertical(p)),
+                              == ("traditional" if trad else "simplified") for p in pages),
                 "cer": e / max(n, 1),
             }
             if tag == "v" and trad:
@@ -160,7 +160,7 @@ def run_split(a, work, split, docs_all):
             continue
         rec = main.get("recall")
         print(f"{name:24} {main['pages']:>5} {main['vertical']:>4}/{main['pages']:<4} "
-              f"{(str(main['script']) + '/' + str(main['vertical'])) if v else '-':>9} "
+              f"{str(main['script']) + '/' + str(main['pages']) + (' ' + str(h['script']) + '/' + str(h['pages']) if v and h else ''):>13} "
               f"{100 * v['cer'] if v else float('nan'):>8.2f}% {100 * h['cer'] if h else float('nan'):>8.2f}% "
               f"{(v['cer'] / max(h['cer'], 1e-9)) if v and h else float('nan'):>6.2f} "
               f"{(str(rec[0]) + '/' + str(rec[1])) if rec else '-':>8}"

@@ -174,7 +174,14 @@ impl ReadArgs {
             .context("starting the ocr engine")?
             .with_psm(self.psm)
             .with_direction(self.direction, self.script);
-        if self.second_reader == SecondArg::Auto {
+        // PP-OCRv4 knows simplified characters (and only three in four of
+        // a traditional page's): a batch read with the traditional model
+        // is read by it alone.
+        let traditional_lang = self.lang.contains("chi_tra");
+        if traditional_lang && self.second_reader == SecondArg::Auto {
+            eprintln!("note: --lang {}: read without the second recogniser, which reads simplified characters", self.lang);
+        }
+        if self.second_reader == SecondArg::Auto && !traditional_lang {
             // A tuning aid for the eval's sweeps: the parameters as JSON.
             let mut choice: ingest::choose::ChoiceParams = match std::env::var("GAZETTE_CHOICE") {
                 Ok(j) => serde_json::from_str(&j).context("GAZETTE_CHOICE")?,

@@ -86,6 +86,11 @@ pub struct VerticalParams {
     /// ... and takes traditional when its model's summed confidence is
     /// higher than the simplified model's by more than this share.
     pub script_margin: f32,
+    /// A horizontal page is read again as traditional when its reading
+    /// holds at least this many traditional forms (and more than
+    /// simplified ones): a simplified page quoting an old title or a name
+    /// in traditional characters is no traditional page.
+    pub min_script_forms: usize,
 }
 
 impl Default for VerticalParams {
@@ -108,6 +113,7 @@ impl Default for VerticalParams {
             narrow: 0.6,
             script_sample: 4,
             script_margin: 0.01,
+            min_script_forms: 20,
         }
     }
 }
