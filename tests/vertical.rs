@@ -1,6 +1,8 @@
 //! The earliest issues (issue 14): an issue set in vertical columns, right
 //! to left, in traditional characters, from scan to a searchable, cited
-//! document, through real OCR. Fixture: `data/vertical` (make_fixtures.py).
+//! document, through real OCR; and a horizontal page in traditional
+//! characters read with the traditional model. Fixtures: `data/vertical`,
+//! `data/traditional` (make_fixtures.py).
 
 use crate::util::{self, data};
 
@@ -114,4 +116,22 @@ fn a_vertical_traditional_issue_is_searchable_and_cited() {
         &id[..id.len() - 3]
     ));
     assert!(alto.contains("TAGREFS=\"vertical-rl\""), "{alto}");
+}
+
+/// A horizontal page printed in traditional characters is found so (by the
+/// forms the second recogniser reads) and read with the traditional model:
+/// forced to read it as simplified, the same page comes out far worse.
+#[test]
+fn a_horizontal_traditional_page_is_read_with_the_traditional_model() {
+    let truth = std::fs::read_to_string(data("traditional/truth/page-001.txt")).unwrap();
+    let auto = util::stdout_of(&["ocr"], &data("traditional"));
+    let cer = util::cer(&truth, &auto);
+    assert!(cer < 0.02, "CER {cer:.3}\n{auto}");
+    assert!(auto.contains("國務院"), "{auto}");
+    let forced = util::stdout_of(&["ocr", "--script", "simplified"], &data("traditional"));
+    let cer_forced = util::cer(&truth, &forced);
+    assert!(
+        cer_forced > 2.0 * cer + 0.02,
+        "read as simplified {cer_forced:.3}, found traditional {cer:.3}"
+    );
 }

@@ -37,6 +37,9 @@ vertical/
     left, in traditional characters (--vertical --traditional), AR PL UMing,
     200-dpi G4 TIFF pages with truth/ and manifest.json: issue 14's end-to-end
     check.
+traditional/
+    the first page of the 1966 border-rivers notice in traditional characters,
+    set horizontally, 200-dpi G4, with its truth: script detection.
 issues/
     four small born-digital issues of different years and numbers: the archive's
     ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
@@ -200,6 +203,15 @@ def main():
            "--format", "tiff-g4", "--dpi", "200", "--no-contents", "--seed", "3", "--gazette", "雲南政報",
            "--year", "1952", "--issue", "3", "--first-page", "11")
     shutil.copytree(tmp / "vertical", vertical)
+    # A horizontal page in traditional characters: script detection.
+    trad = HERE / "traditional"
+    shutil.rmtree(trad, ignore_errors=True)
+    (trad / "truth").mkdir(parents=True)
+    render(tmp / "traditional", ["1966-mot-border-rivers.txt"], "--traditional", "--font", "uming", "--format",
+           "tiff-g4", "--dpi", "200", "--no-contents", "--seed", "5", "--gazette", "雲南政報", "--year", "1966",
+           "--issue", "2")
+    shutil.copy(tmp / "traditional" / "page-001.tif", trad / "page-001.tif")
+    shutil.copy(tmp / "traditional" / "truth" / "page-001.txt", trad / "truth" / "page-001.txt")
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 
