@@ -602,7 +602,16 @@ fn segment_pages(
             .iter()
             .any(|(title, page)| *page == p.printed && same_start(&p.line.text, title, k));
         // The 版记's 印发 line is set across the page, and is no title.
-        centred && !sentence && !cells && (large || listed) && !parse::is_colophon(&p.line.text)
+        // A 文号 (whole or damaged) is never a title's line: set in a
+        // vertical column its digits stand a full character apart, as
+        // wide as a title's.
+        let number = parse::doc_number_fragment(&p.line.text);
+        centred
+            && !sentence
+            && !cells
+            && !number
+            && (large || listed)
+            && !parse::is_colophon(&p.line.text)
     };
     let is_title = |p: &Placed| title_line(p, true);
 

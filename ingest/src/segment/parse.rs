@@ -34,6 +34,12 @@ pub struct DocNumber {
     pub serial: u32,
 }
 
+/// `s` in simplified characters, one for one (辦公廳 → 办公厅), for matching
+/// the keywords a name or line is told by; values keep the printed form.
+fn simplified(s: &str) -> String {
+    s.chars().map(gazette_model::script::simplified).collect()
+}
+
 /// Parses a 文号 such as 云政办发〔2017〕22号 (any bracket or width variant),
 /// 国令第707号 or 第12号; `None` when the text is not one.
 pub fn doc_number(s: &str) -> Option<DocNumber> {
@@ -203,9 +209,9 @@ pub fn attribute(s: &str) -> Option<String> {
     let inner = t
         .trim_start_matches(['（', '(', '〔', '【', '['])
         .trim_end_matches(['）', ')', '〕', '】', ']']);
-    let known =
-        inner.starts_with("此件") || inner.starts_with("本文有删减") || inner.starts_with("本件");
-    (known && inner.chars().count() <= 12 && (inner.contains("公开") || inner.contains("删减")))
+    let k = simplified(inner);
+    let known = k.starts_with("此件") || k.starts_with("本文有删减") || k.starts_with("本件");
+    (known && inner.chars().count() <= 12 && (k.contains("公开") || k.contains("删减")))
         .then(|| inner.to_string())
 }
 
@@ -238,7 +244,9 @@ const TYPES: &[&str] = &[
 /// The type of a document named at the end of its title (…的通知 is a
 /// 通知); the general class for the 实施… forms.
 pub fn doc_type(title: &str) -> Option<&'static str> {
-    let t = title.trim_end_matches(['）', ')', '》', '"', '”', ' ']);
+    // The type as a category, in simplified characters (a 決定 is a 决定).
+    let s = simplified(title);
+    let t = s.trim_end_matches(['）', ')', '》', '"', '”', ' ']);
     let t = t.split(['（', '(']).next().unwrap_or(t);
     TYPES.iter().find(|k| t.ends_with(*k)).map(|k| match *k {
         "实施细则" => "细则",
@@ -326,7 +334,7 @@ pub fn organ_name(s: &str) -> Result<String, &'static str> {
     if t.contains(['。', '，', '：', '；', '？', '！', '、']) {
         return Err("not an organ's name: sentence punctuation");
     }
-    if !ORGAN_ENDINGS.iter().any(|e| t.ends_with(e)) {
+    if !ORGAN_ENDINGS.iter().any(|e| simplified(&t).ends_with(e)) {
         return Err("not an organ's name: no organ's ending (政府, 办公厅, 委员会, 部, 局 …)");
     }
     Ok(t)
@@ -398,7 +406,9 @@ fn run_together(t: &str) -> Option<Vec<String>> {
     for cut in 3..chars.len().saturating_sub(2) {
         let (a, b): (String, String) =
             (chars[..cut].iter().collect(), chars[cut..].iter().collect());
-        if !CLOSING.iter().any(|e| a.ends_with(e)) || CONTINUING.iter().any(|c| b.starts_with(c)) {
+        let (sa, sb) = (simplified(&a), simplified(&b));
+        if !CLOSING.iter().any(|e| sa.ends_with(e)) || CONTINUING.iter().any(|c| sb.starts_with(c))
+        {
             continue;
         }
         if organ_name(&a).is_err() {
@@ -437,7 +447,10 @@ pub fn doc_number_fragment(s: &str) -> bool {
 /// A line of the 版记 at a document's foot: 抄送 …, or the line naming
 /// who printed it and when (国务院办公厅　2018年12月29日印发).
 pub fn is_colophon(s: &str) -> bool {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = simplified(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     t.starts_with("抄送") || (t.ends_with("印发") && t.contains('年') && t.contains('月'))
 }
 
@@ -576,6 +589,18 @@ mod tests {
             ("國發", Some(1981), 88)
         );
         assert!(doc_number_fragment("〔1981〕88號"));
+        // Organ names printed in traditional characters, as printed.
+        assert_eq!(
+            issuers("國務院辦公廳　中央軍委辦公廳", &[]).unwrap(),
+            ["國務院辦公廳", "中央軍委辦公廳"]
+        );
+        assert_eq!(issuers("交通部水產部", &[]).unwrap(), ["交通部", "水產部"]);
+        assert_eq!(doc_type("國境河流外國籍船舶管理辦法"), Some("办法"));
+        assert_eq!(
+            attribute("（此件公開發布）").as_deref(),
+            Some("此件公開發布")
+        );
+        assert!(is_colophon("抄送：各省人民政府"));
         for s in ["国办发【2019j 4号", "国办发2019] 4号", "国办发〔2019〕4号"] {
             assert_eq!(
                 doc_number_loose(s).map(|d| d.normalised).as_deref(),
