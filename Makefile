@@ -34,8 +34,8 @@ eval-deps: deps
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz, rapidocr_onnxruntime" 2>/dev/null || \
-		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz rapidocr-onnxruntime==1.4.4
+	python3 -c "import PIL, numpy, reportlab, img2pdf, rapidfuzz, rapidocr_onnxruntime, opencc_purepy" 2>/dev/null || \
+		python3 -m pip install -q pillow numpy reportlab img2pdf rapidfuzz rapidocr-onnxruntime==1.4.4 opencc-purepy
 
 # Each measurement is printed and recorded in its section of MEASURED.md.
 eval: eval-deps build
@@ -50,6 +50,8 @@ eval: eval-deps build
 	python3 scripts/measured.py eval-print < target/eval-print.txt
 	set -o pipefail; python3 scripts/calibrate.py | tee target/calibrate.txt
 	python3 scripts/measured.py calibrate < target/calibrate.txt
+	set -o pipefail; python3 scripts/eval_vertical.py | tee target/eval-vertical.txt
+	python3 scripts/measured.py eval-vertical < target/eval-vertical.txt
 
 bench: deps
 	mkdir -p target

@@ -60,6 +60,9 @@ pub struct VerticalParams {
     /// A block is vertical when the median white gap between its pixel
     /// columns is at least this many times that between its pixel rows.
     pub gap_ratio: f32,
+    /// A piece of a column block with less ink than this share of the
+    /// median piece's is a speck, and dropped.
+    pub speck_share: f32,
     /// A piece of a column block narrower than this share of the block's
     /// median column width (a stray mark, a punctuation mark set beside the
     /// column) joins the nearer column when within this share of it.
@@ -106,6 +109,7 @@ impl Default for VerticalParams {
             min_column_gap: 0.3,
             row_height: 1.5,
             narrow_piece: 0.35,
+            speck_share: 0.01,
             max_cell: 1.05,
             cell_gap: 0.12,
             margin: 0.25,
@@ -396,6 +400,16 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
 /// mark beside a column, a column cut by a common gap) join their nearer
 /// neighbour.
 fn columns_of(ps: Vec<(BBox, usize)>, k: &VerticalParams) -> Vec<BBox> {
+    // Specks between columns are no print: joined to a column they widen
+    // its box (a damaged page's columns came out half again as wide, and
+    // a title set larger no longer stood out).
+    let mut inks: Vec<usize> = ps.iter().map(|p| p.1).collect();
+    inks.sort_unstable();
+    let median_ink = inks.get(inks.len() / 2).copied().unwrap_or(0) as f32;
+    let ps: Vec<(BBox, usize)> = ps
+        .into_iter()
+        .filter(|p| p.1 as f32 >= median_ink * k.speck_share)
+        .collect();
     let mut widths: Vec<u32> = ps.iter().map(|p| p.0.width()).collect();
     widths.sort_unstable();
     let median = widths.get(widths.len() / 2).copied().unwrap_or(0) as f32;
