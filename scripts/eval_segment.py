@@ -82,13 +82,23 @@ def date_iso(s):
     return f"{year:04d}-{mo:02d}-{d:02d}"
 
 
+def simplified(s):
+    """Traditional characters as simplified (OpenCC t2s), so the shape checks
+    hold for both scripts; as is without opencc-purepy."""
+    try:
+        from opencc_purepy import OpenCC
+    except ImportError:
+        return s
+    return OpenCC("t2s").convert(s)
+
+
 def wrong_shape(o):
     """The fields of a segmented document filled with a value of another kind."""
     bad = []
-    if o.get("doc_number") and not DOC_NUMBER.match(o["doc_number"]):
+    if o.get("doc_number") and not DOC_NUMBER.match(simplified(o["doc_number"])):
         bad.append("doc_number")
     for i in (o.get("issuers") or ([o["issuer"]] if o.get("issuer") else [])):
-        if re.search(r"[0-9０-９]", i) or not ORGAN_END.search(i):
+        if re.search(r"[0-9０-９]", i) or not ORGAN_END.search(simplified(i)):
             bad.append("issuer")
     if o.get("date") and not date_iso(o["date"]):
         bad.append("date")
