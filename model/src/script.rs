@@ -69,6 +69,17 @@ pub fn is_simplified_form(c: char) -> bool {
     (c as u32) >= 0x2E80 && tables().simplified_only.contains(&c)
 }
 
+/// How many traditional forms and how many simplified-only forms a text
+/// holds: `(traditional, simplified)`, what a page's script is told by.
+pub fn form_counts(text: &str) -> (usize, usize) {
+    text.chars().fold((0, 0), |(t, s), c| {
+        (
+            t + usize::from(is_traditional_form(c)),
+            s + usize::from(is_simplified_form(c)),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +94,7 @@ mod tests {
         assert!(is_simplified_form('国') && !is_traditional_form('国'));
         // Shared by both scripts: neither.
         assert!(!is_traditional_form('人') && !is_simplified_form('人'));
+        assert_eq!(form_counts("中華人民共和國 中华"), (2, 1));
         assert!(tables().simplified.len() > 3000, "the table is loaded");
     }
 }

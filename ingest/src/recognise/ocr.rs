@@ -308,6 +308,22 @@ impl Tesseract {
         })
     }
 
+    /// Whether the traditional model `tra` loads on this thread; said once,
+    /// for the whole run, when it does not (pages are then read with the
+    /// simplified one, never failed).
+    fn traditional_model_loads(&self, tra: &str) -> bool {
+        match self.with_api_for(tra, |_| Ok(())) {
+            Ok(()) => true,
+            Err(e) => {
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| {
+                    tracing::warn!(error = %e, "no traditional model: traditional pages are read with the simplified one")
+                });
+                false
+            }
+        }
+    }
+
     /// Runs `f` with the calling thread's engine for `lang` (the main one,
     /// or the other script's).
     fn with_api_for<T>(
@@ -371,11 +387,7 @@ impl Tesseract {
         if tra == self.lang {
             return Ok(Script::Simplified);
         }
-        if let Err(e) = self.with_api_for(&tra, |_| Ok(())) {
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| {
-                tracing::warn!(error = %e, "no traditional model: vertical pages are read with the simplified one")
-            });
+        if !self.traditional_model_loads(&tra) {
             return Ok(Script::Simplified);
         }
         let mut order: Vec<&(BBox, Raster)> = columns.iter().collect();
@@ -384,16 +396,9 @@ impl Tesseract {
             let (mut trad, mut simp) = (0usize, 0usize);
             for (_, img) in order.iter().take(self.vertical.script_sample) {
                 if let Ok(r) = second.read_line(img) {
-                    trad += r
-                        .text
-                        .chars()
-                        .filter(|&c| script::is_traditional_form(c))
-                        .count();
-                    simp += r
-                        .text
-                        .chars()
-                        .filter(|&c| script::is_simplified_form(c))
-                        .count();
+                    let (t, si) = script::form_counts(&r.text);
+                    trad += t;
+                    simp += si;
                 }
             }
             if trad + simp > 0 {
@@ -578,27 +583,14 @@ impl Tesseract {
         if !can || self.script != Script::Auto || self.second.is_none() {
             return Ok(lines);
         }
-        let (mut trad, mut simp) = (0usize, 0usize);
-        for l in &lines {
-            trad += l
-                .text
-                .chars()
-                .filter(|&c| script::is_traditional_form(c))
-                .count();
-            simp += l
-                .text
-                .chars()
-                .filter(|&c| script::is_simplified_form(c))
-                .count();
-        }
+        let (trad, simp) = lines
+            .iter()
+            .map(|l| script::form_counts(&l.text))
+            .fold((0, 0), |(t, s), (a, b)| (t + a, s + b));
         if trad <= simp || trad < self.vertical.min_script_forms {
             return Ok(lines);
         }
-        if let Err(e) = self.with_api_for(&tra, |_| Ok(())) {
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| {
-                tracing::warn!(error = %e, "no traditional model: traditional pages are read with the simplified one")
-            });
+        if !self.traditional_model_loads(&tra) {
             return Ok(lines);
         }
         tracing::debug!(
