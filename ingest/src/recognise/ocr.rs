@@ -438,7 +438,7 @@ impl Tesseract {
         v: &VerticalLayout,
     ) -> Result<Vec<Line>, OcrError> {
         let k = &self.vertical;
-        let mut out = self.read_regions(raster, dpi, &v.above)?;
+        let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
         let columns: Vec<(BBox, Raster)> = v
             .columns
             .iter()
@@ -451,6 +451,16 @@ impl Tesseract {
         let script = self.column_script(&columns, dpi)?;
         let lang = self.lang_for(script);
         for (c, img) in &columns {
+            if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
+                // A tuning aid: the column as the recogniser sees it.
+                let path =
+                    std::path::Path::new(&dir).join(format!("column-{}-{}.png", c.x0(), c.y0()));
+                if let Some(g) =
+                    image::GrayImage::from_raw(img.width, img.height, img.pixels.clone())
+                {
+                    let _ = g.save(path);
+                }
+            }
             let mut line = self.read_line_image(&lang, img, dpi)?;
             // PP-OCRv4's characters are simplified (a quarter of a
             // traditional page's characters are not among them).
@@ -470,7 +480,57 @@ impl Tesseract {
                 out.push(line);
             }
         }
-        out.extend(self.read_regions(raster, dpi, &v.below)?);
+        out.extend(self.read_rows(raster, dpi, threshold, &v.below)?);
+        Ok(out)
+    }
+
+    /// Reads the rows above and below a vertical page's columns. A row
+    /// Tesseract's layout analysis finds empty (a folio "— 2 —" on a
+    /// yellowed page, its dashes and digit faint) is read as one line.
+    fn read_rows(
+        &self,
+        raster: &Raster,
+        dpi: u32,
+        threshold: u8,
+        rows: &[BBox],
+    ) -> Result<Vec<Line>, OcrError> {
+        let mut out = Vec::new();
+        for row in rows {
+            let lines = self.read_regions(raster, dpi, std::slice::from_ref(row))?;
+            if !lines.is_empty() {
+                out.extend(lines);
+                continue;
+            }
+            let Some(ink) = ink_box(raster, threshold, *row) else {
+                continue;
+            };
+            // A rule (under a running head) is no row of print: thinner
+            // than the smallest type.
+            if (ink.height() as f32) < dpi as f32 * self.vertical.rule_in {
+                continue;
+            }
+            // Cropped to the ink with white round it (a row the page wide
+            // is mostly empty, and Tesseract read noise into it).
+            let pad = ink.height() / 2;
+            let b = BBox([
+                ink.x0().saturating_sub(pad),
+                ink.y0().saturating_sub(pad),
+                (ink.x1() + pad).min(raster.width),
+                (ink.y1() + pad).min(raster.height),
+            ]);
+            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+            let mut line = self.read_line_image(&self.lang, &crop, dpi)?;
+            if let Some(second) = &self.second {
+                match second.read_line(&crop) {
+                    Ok(r) => choose::choose(&mut line, r, &self.choice),
+                    Err(e) => tracing::debug!(error = %e, "second recogniser failed on a row"),
+                }
+            }
+            if !line.text.trim().is_empty() {
+                line.bbox = ink;
+                out.push(line);
+            }
+        }
         Ok(out)
     }
 
@@ -499,6 +559,19 @@ impl Tesseract {
         }
         Ok(out)
     }
+}
+
+/// The box of the ink (pixels at or below `threshold`) within `b`.
+fn ink_box(r: &Raster, threshold: u8, b: BBox) -> Option<BBox> {
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for y in b.y0()..b.y1().min(r.height) {
+        for x in b.x0()..b.x1().min(r.width) {
+            if r.get(x, y) <= threshold {
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+            }
+        }
+    }
+    (x1 > x0).then_some(BBox([x0, y0, x1, y1]))
 }
 
 /// The name a line read by Tesseract records as its engine.

@@ -94,6 +94,21 @@ pub struct VerticalParams {
     /// simplified ones): a simplified page quoting an old title or a name
     /// in traditional characters is no traditional page.
     pub min_script_forms: usize,
+    /// A row above or below the columns whose ink is thinner than this, in
+    /// inches, is a rule, not read (6 pt type is 0.08 in tall, a head's
+    /// rule 0.5–3 pt, up to 0.04 in).
+    pub rule_in: f32,
+    /// A block over the columns whose pieces are at least this many times
+    /// taller than wide (the median) is the heads of columns cut off by a
+    /// wide space, and read with them (characters of a row are about 1).
+    pub short_column_aspect: f32,
+    /// A cell as wide as a mark or wider, shorter than this share of the
+    /// column's width ...
+    pub turned_height: f32,
+    /// ... whose ink fills less than this share of its box is a vertical
+    /// bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
+    /// is turned a quarter to the left to read as its horizontal form.
+    pub turned_fill: f32,
 }
 
 impl Default for VerticalParams {
@@ -118,6 +133,10 @@ impl Default for VerticalParams {
             script_sample: 4,
             script_margin: 0.01,
             min_script_forms: 20,
+            rule_in: 0.05,
+            short_column_aspect: 2.0,
+            turned_height: 0.45,
+            turned_fill: 0.45,
         }
     }
 }
@@ -339,15 +358,25 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
         if block {
             in_columns += ink;
         }
+        tracing::trace!(
+            ?band,
+            pieces = ps.len(),
+            tall = tall.len(),
+            tall_ink,
+            ink,
+            block,
+            "vertical: block"
+        );
         bands.push((band, ps, block));
     }
     if total == 0 || (in_columns as f32) < total as f32 * k.min_share {
+        tracing::trace!(total, in_columns, "vertical: not columns");
         return None;
     }
     // The column area runs from the first block of columns to the last
     // block that is no horizontal row: a title spaced down its column
     // (目　录), a number under an entry, leave gaps wider than a block's.
-    let first = bands.iter().position(|b| b.2)?;
+    let mut first = bands.iter().position(|b| b.2)?;
     let mut pitches: Vec<u32> = bands
         .iter()
         .filter(|b| b.2)
@@ -358,6 +387,24 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
     let is_row = |b: &((usize, usize), Vec<(BBox, usize)>, bool)| {
         !b.2 && b.1.len() >= 2 && ((b.0 .1 - b.0 .0) as f32) <= pitch * k.row_height
     };
+    // Columns' heads cut off by a wide space (a full-width space after
+    // 第十二條, stacked over the next column's 第十三條) are a block of short
+    // columns above the rest: pieces taller than wide, no row.
+    let short_columns = |b: &((usize, usize), Vec<(BBox, usize)>, bool)| {
+        let mut aspects: Vec<f32> =
+            b.1.iter()
+                .filter(|p| p.0.width() >= min_w)
+                .map(|p| p.0.height() as f32 / p.0.width() as f32)
+                .collect();
+        aspects.sort_unstable_by(f32::total_cmp);
+        !is_row(b)
+            && aspects
+                .get(aspects.len() / 2)
+                .is_some_and(|&a| a >= k.short_column_aspect)
+    };
+    while first > 0 && short_columns(&bands[first - 1]) {
+        first -= 1;
+    }
     let mut last = first;
     for (i, b) in bands.iter().enumerate().skip(first) {
         if b.2 {
@@ -525,7 +572,16 @@ pub fn as_line(
         Square,
         Narrow,
         Mark,
+        Turned,
     }
+    // The share of a cell's box its ink fills.
+    let fill = |(y0, y1): (u32, u32), (a, b): (u32, u32)| {
+        let n = (y0..y1)
+            .flat_map(|y| (a..b).map(move |x| (x, y)))
+            .filter(|&(x, y)| r.get(x, y) <= threshold)
+            .count();
+        n as f32 / ((y1 - y0).max(1) * (b - a).max(1)) as f32
+    };
     let kinds: Vec<Kind> = cells
         .iter()
         .zip(&extents)
@@ -535,6 +591,11 @@ pub fn as_line(
             if cw < pitch * k.mark && ch < pitch * k.mark && centre > col.x0() as f32 + pitch * 0.55
             {
                 Kind::Mark
+            } else if cw >= pitch * k.mark
+                && ch < pitch * k.turned_height
+                && fill((y0, y1), (a, b)) < k.turned_fill
+            {
+                Kind::Turned
             } else if cw < pitch * k.narrow && ch >= pitch * k.mark {
                 Kind::Narrow
             } else {
@@ -548,14 +609,37 @@ pub fn as_line(
     };
     let width = 2 * margin + (0..cells.len()).map(advance).sum::<u32>();
     let mut out = Raster::blank(width.max(1), height.max(1));
+    // The cells are set on white: copied as they are, a yellowed page's
+    // cells stood as grey squares on the line, and Tesseract read their
+    // edges (a held-out yellowed page: 日 read 目, 白 read 自, a comma
+    // read ',). The column's paper is stretched to white instead.
+    let paper = paper_level(r, threshold, col) as u32;
     let mut ox = margin;
     for (i, &(y0, y1)) in cells.iter().enumerate() {
         let (a, b) = extents[i];
         // Where the cell's first ink column and first row go.
+        if let Kind::Turned = kinds[i] {
+            // Turned a quarter to the left: ︵ becomes (, ﹁ becomes 「.
+            let (cw, ch) = (b - a, y1 - y0);
+            let dx = ox + (w.saturating_sub(ch)) / 2;
+            let dy = margin + tallest.saturating_sub(cw) / 2;
+            for y in y0..y1.min(r.height) {
+                for x in a..b.min(r.width) {
+                    let p = (r.get(x, y) as u32 * 255 / paper).min(255) as u8;
+                    let (nx, ny) = (dx + (y - y0), dy + (cw - 1 - (x - a)));
+                    if nx < out.width && ny < out.height {
+                        let o = &mut out.pixels[(ny * out.width + nx) as usize];
+                        *o = (*o).min(p);
+                    }
+                }
+            }
+            ox += advance(i);
+            continue;
+        }
         let (dx, dy) = match kinds[i] {
             Kind::Square => (ox + a - col.x0(), margin + (tallest - (y1 - y0)) / 2),
             Kind::Narrow => (ox, margin + (tallest - (y1 - y0)) / 2),
-            Kind::Mark => (
+            Kind::Mark | Kind::Turned => (
                 ox + (pitch * 0.1) as u32,
                 margin + tallest - (y1 - y0) - (pitch * 0.1) as u32,
             ),
@@ -564,7 +648,7 @@ pub fn as_line(
             let src = (y * r.width) as usize;
             let dst = ((dy + y - y0) * out.width) as usize;
             for x in a..b.min(r.width) {
-                let p = r.pixels[src + x as usize];
+                let p = (r.pixels[src + x as usize] as u32 * 255 / paper).min(255) as u8;
                 let o = &mut out.pixels[dst + (dx + x - a) as usize];
                 *o = (*o).min(p);
             }
@@ -572,6 +656,22 @@ pub fn as_line(
         ox += advance(i);
     }
     out
+}
+
+/// The grey level of a column's paper: the commonest level lighter than
+/// ink within its box (at least 1).
+fn paper_level(r: &Raster, threshold: u8, col: BBox) -> u8 {
+    let mut hist = [0usize; 256];
+    for y in col.y0()..col.y1().min(r.height) {
+        let row = (y * r.width) as usize;
+        for x in col.x0()..col.x1().min(r.width) {
+            hist[r.pixels[row + x as usize] as usize] += 1;
+        }
+    }
+    (threshold as usize + 1..256)
+        .max_by_key(|&i| hist[i])
+        .unwrap_or(255)
+        .max(1) as u8
 }
 
 #[cfg(test)]
@@ -659,5 +759,59 @@ mod tests {
         );
         let inked = line.pixels.iter().filter(|p| **p == 0).count();
         assert_eq!(inked, 30 * 12 + 30 * 60);
+    }
+
+    #[test]
+    fn heads_of_columns_cut_off_by_a_wide_space_are_read_with_them() {
+        let mut r = Raster::blank(600, 800);
+        ink(&mut r, 40, 20, 400, 40); // running head
+        for x in [520u32, 470, 420] {
+            // 第十二條: four cells, then a full-width space; a block of its
+            // own, 78 px tall and 30 wide.
+            for i in 0..4 {
+                ink(&mut r, x, 80 + i * 20, x + 30, 80 + i * 20 + 18);
+            }
+            for i in 0..12 {
+                ink(&mut r, x, 200 + i * 40, x + 30, 200 + i * 40 + 37);
+            }
+        }
+        let v = find(&r, 128, 300.0, &VerticalParams::default()).expect("vertical");
+        assert_eq!(v.columns.len(), 3, "{:?}", v.columns);
+        assert_eq!(v.columns[0], BBox([520, 80, 550, 677]));
+        assert_eq!(v.above.len(), 1, "{:?}", v.above);
+    }
+
+    #[test]
+    fn a_yellowed_column_is_set_on_white_and_vertical_brackets_are_turned() {
+        // Paper at 200, not white: the line is stretched so paper is 255.
+        let mut r = Raster::blank(60, 200);
+        r.pixels.iter_mut().for_each(|p| *p = 200);
+        ink(&mut r, 10, 10, 40, 40); // a character
+        // ︵: an arc 30 wide, 8 tall (ink fills a third of its box).
+        ink(&mut r, 10, 50, 12, 58);
+        ink(&mut r, 12, 50, 38, 52);
+        ink(&mut r, 38, 50, 40, 58);
+        ink(&mut r, 10, 70, 40, 100); // a character
+        let col = BBox([10, 10, 40, 100]);
+        let k = VerticalParams::default();
+        let cs = cells(&r, 128, col, &k);
+        assert_eq!(cs.len(), 3, "{cs:?}");
+        let line = as_line(&r, 128, col, &cs, &k);
+        assert!(line.pixels.iter().all(|&p| p == 0 || p == 255));
+        // The arc turned a quarter left: 8 wide and 30 tall, opening right
+        // like (: its long stroke on the left.
+        let inked_cols: Vec<u32> = (0..line.width)
+            .filter(|&x| (0..line.height).any(|y| line.get(x, y) == 0))
+            .collect();
+        let middle: Vec<u32> = inked_cols
+            .iter()
+            .copied()
+            .filter(|&x| x > 30 + 7 && x < 30 + 7 + 30 + 7)
+            .collect();
+        assert_eq!(middle.len(), 8, "{inked_cols:?}");
+        let tall = |x: u32| (0..line.height).filter(|&y| line.get(x, y) == 0).count();
+        assert_eq!(tall(middle[0]), 30);
+        // ... and its two ends on the right.
+        assert_eq!(tall(middle[7]), 4);
     }
 }
