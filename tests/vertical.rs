@@ -116,6 +116,15 @@ fn a_vertical_traditional_issue_is_searchable_and_cited() {
         &id[..id.len() - 3]
     ));
     assert!(alto.contains("TAGREFS=\"vertical-rl\""), "{alto}");
+    // ... and keeps their punctuation as printed, where the text has the
+    // horizontal forms.
+    let columns: Vec<&str> = alto
+        .lines()
+        .filter(|l| l.contains("TAGREFS=\"vertical-rl\""))
+        .collect();
+    assert!(text.contains('。'), "{text}");
+    assert!(columns.iter().any(|l| l.contains('︒')), "{alto}");
+    assert!(!columns.iter().any(|l| l.contains('。')), "{alto}");
 }
 
 /// A horizontal page printed in traditional characters is found so (by the

@@ -80,6 +80,53 @@ pub fn form_counts(text: &str) -> (usize, usize) {
     })
 }
 
+/// Punctuation as a vertical column prints it: horizontal forms and their
+/// vertical presentation forms (Unicode's CJK Compatibility Forms and
+/// Vertical Forms blocks, whose compatibility decomposition is the
+/// horizontal form); quotation marks “” ‘’ stand as corner brackets.
+const VERTICAL_FORMS: &[(char, char)] = &[
+    ('，', '︐'),
+    ('、', '︑'),
+    ('。', '︒'),
+    ('：', '︓'),
+    ('；', '︔'),
+    ('！', '︕'),
+    ('？', '︖'),
+    ('（', '︵'),
+    ('）', '︶'),
+    ('〔', '︹'),
+    ('〕', '︺'),
+    ('【', '︻'),
+    ('】', '︼'),
+    ('《', '︽'),
+    ('》', '︾'),
+    ('〈', '︿'),
+    ('〉', '﹀'),
+    ('「', '﹁'),
+    ('」', '﹂'),
+    ('『', '﹃'),
+    ('』', '﹄'),
+    ('“', '﹁'),
+    ('”', '﹂'),
+    ('‘', '﹃'),
+    ('’', '﹄'),
+    ('—', '︱'),
+    ('…', '︙'),
+    ('｛', '︷'),
+    ('｝', '︸'),
+];
+
+/// The form a vertical column prints `c` in: a punctuation mark's vertical
+/// presentation form (。 → ︒, （ → ︵), any other character itself. The
+/// standard text keeps the horizontal forms; ALTO, which records the
+/// glyphs as printed, the vertical ones.
+pub fn vertical_form(c: char) -> char {
+    VERTICAL_FORMS
+        .iter()
+        .find(|(h, _)| *h == c)
+        .map_or(c, |(_, v)| *v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +143,18 @@ mod tests {
         assert!(!is_traditional_form('人') && !is_simplified_form('人'));
         assert_eq!(form_counts("中華人民共和國 中华"), (2, 1));
         assert!(tables().simplified.len() > 3000, "the table is loaded");
+    }
+
+    #[test]
+    fn punctuation_in_its_vertical_forms() {
+        let v: String = "第一條：（一）「華」。"
+            .chars()
+            .map(vertical_form)
+            .collect();
+        assert_eq!(v, "第一條︓︵一︶﹁華﹂︒");
+        // Every vertical form is in the blocks the text fixes map back.
+        assert!(VERTICAL_FORMS
+            .iter()
+            .all(|(_, v)| matches!(*v, '\u{FE10}'..='\u{FE19}' | '\u{FE30}'..='\u{FE4F}')));
     }
 }

@@ -58,7 +58,7 @@ xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov
             x,
             "<Tags><LayoutTag ID=\"{VERTICAL_TAG}\" LABEL=\"vertical-rl\" DESCRIPTION=\"set in a \
 vertical column, top to bottom; columns read right to left (CSS writing-mode vertical-rl); the \
-box is the column's\"/></Tags>"
+box is the column's; punctuation in its vertical forms, as printed (︒ for 。)\"/></Tags>"
         );
     }
     x.push_str("<Layout>\n");
@@ -98,6 +98,16 @@ box is the column's\"/></Tags>"
             // calibrated figure, where there is one, means the same for
             // every recogniser.
             let wc = l.calibrated.unwrap_or(l.confidence).get();
+            // A column's punctuation as printed: in its vertical forms
+            // (the standard text has the horizontal ones).
+            let content: String = if l.vertical {
+                l.text
+                    .chars()
+                    .map(gazette_model::script::vertical_form)
+                    .collect()
+            } else {
+                l.text.clone()
+            };
             let tag = if l.vertical {
                 format!(" TAGREFS=\"{VERTICAL_TAG}\"")
             } else {
@@ -107,7 +117,7 @@ box is the column's\"/></Tags>"
                 x,
                 "<TextLine ID=\"{id}-l{n}\"{tag} HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\">\
 <String ID=\"{id}-s{n}\" CONTENT=\"{}\" HPOS=\"{a}\" VPOS=\"{b}\" WIDTH=\"{w}\" HEIGHT=\"{h}\" WC=\"{wc:.2}\"/></TextLine>",
-                esc(&l.text),
+                esc(&content),
                 n = i + 1
             );
         }

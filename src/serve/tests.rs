@@ -354,7 +354,10 @@ async fn alto_is_valid() {
     for l in &mut page.lines {
         l.vertical = true;
     }
+    page.lines[0].text = "第一條（總則）。".into();
     let xml = super::alto::render(&"yn-2017-05-p01".parse().unwrap(), &page);
+    // Its punctuation as the column prints it.
+    assert!(xml.contains("CONTENT=\"第一條︵總則︶︒\""), "{xml}");
     assert!(xml.contains("<LayoutTag ID=\"vertical-rl\""), "{xml}");
     assert_eq!(
         xml.matches("TAGREFS=\"vertical-rl\"").count(),

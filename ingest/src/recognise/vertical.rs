@@ -787,7 +787,7 @@ mod tests {
         let mut r = Raster::blank(60, 200);
         r.pixels.iter_mut().for_each(|p| *p = 200);
         ink(&mut r, 10, 10, 40, 40); // a character
-        // ︵: an arc 30 wide, 8 tall (ink fills a third of its box).
+                                     // ︵: an arc 30 wide, 8 tall (ink fills a third of its box).
         ink(&mut r, 10, 50, 12, 58);
         ink(&mut r, 12, 50, 38, 52);
         ink(&mut r, 38, 50, 40, 58);

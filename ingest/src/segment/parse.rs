@@ -187,7 +187,15 @@ pub fn date_iso(s: &str) -> Option<String> {
     let (y, rest) = f.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
     let d = rest.strip_suffix('日')?;
-    let year: u32 = if y.chars().all(|c| c.is_ascii_digit()) && y.len() == 4 {
+    // Years of the Republic (中華民國三十八年, 民国38年: 1949) count from
+    // 1912; 公元 (the Common Era) is said before a year at times.
+    let y = y.strip_prefix("公元").unwrap_or(y);
+    let republic = ["中华民国", "中華民國", "民国", "民國"]
+        .iter()
+        .find_map(|p| y.strip_prefix(p));
+    let year: u32 = if let Some(n) = republic {
+        small_number(n)? + 1911
+    } else if y.chars().all(|c| c.is_ascii_digit()) && y.len() == 4 {
         y.parse().ok()?
     } else if y.chars().count() == 4 {
         y.chars()
@@ -629,6 +637,16 @@ mod tests {
         assert_eq!(date_iso("2017年13月2日"), None);
         assert_eq!(date_iso("2019年]月16日").as_deref(), Some("2019-01-16"));
         assert_eq!(date_iso("2017年底前"), None);
+        assert_eq!(
+            date_iso("中華民國三十八年十月一日").as_deref(),
+            Some("1949-10-01")
+        );
+        assert_eq!(date_iso("民国38年5月4日").as_deref(), Some("1949-05-04"));
+        assert_eq!(
+            date_iso("公元一九五二年三月十七日").as_deref(),
+            Some("1952-03-17")
+        );
+        assert_eq!(date_iso("中华民国年5月4日"), None);
     }
 
     #[test]
