@@ -47,7 +47,11 @@ pub struct VerticalParams {
     /// 0.01 in at 12 pt, and than the line spacing of body type, about
     /// 0.08 in; narrower than the space round a running head's rule).
     pub block_gap_in: f32,
-    /// ... its cells' gaps at most this share of its columns' width ...
+    /// ... its cells' gaps at most this share of its columns' width (0.2
+    /// missed yellowed pages, whose faded strokes widen the gaps between
+    /// stacked characters to 0.21 of a width; a horizontal page's tall
+    /// pieces, characters of successive lines, are held off by the gap
+    /// rules below, not this one) ...
     pub max_cell_gap: f32,
     /// ... and the gaps between its columns at least this share (columns
     /// stand a line's spacing apart; on a yellowed horizontal page whose
@@ -120,7 +124,7 @@ impl Default for VerticalParams {
             min_columns: 1,
             block_gap_in: 0.12,
             gap_ratio: 3.0,
-            max_cell_gap: 0.2,
+            max_cell_gap: 0.3,
             min_column_gap: 0.3,
             row_height: 1.5,
             narrow_piece: 0.35,
@@ -348,6 +352,7 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             // a character's width; between lines of horizontal print it is
             // a third of one or more), and columns further apart than
             // cells. No gaps within the pieces at all: rules, or solid ink.
+            tracing::trace!(?gr, gc, wide, "vertical: gaps");
             gr.is_some_and(|gr| {
                 (gr as f32) <= wide * k.max_cell_gap
                     && (col_runs.len() < 2
@@ -603,8 +608,11 @@ pub fn as_line(
             }
         })
         .collect();
+    let half_width = |i: usize| (extents[i].1 - extents[i].0).max(w / 2);
     let advance = |i: usize| match kinds[i] {
-        Kind::Narrow => extents[i].1 - extents[i].0 + gap,
+        // Half-width, as digits are set in horizontal print: a 1 at its
+        // ink's width ran into the next character (11日 read 1訓).
+        Kind::Narrow => half_width(i) + gap,
         _ => w + gap,
     };
     let width = 2 * margin + (0..cells.len()).map(advance).sum::<u32>();
@@ -638,7 +646,10 @@ pub fn as_line(
         }
         let (dx, dy) = match kinds[i] {
             Kind::Square => (ox + a - col.x0(), margin + (tallest - (y1 - y0)) / 2),
-            Kind::Narrow => (ox, margin + (tallest - (y1 - y0)) / 2),
+            Kind::Narrow => (
+                ox + (half_width(i) - (b - a)) / 2,
+                margin + (tallest - (y1 - y0)) / 2,
+            ),
             Kind::Mark | Kind::Turned => (
                 ox + (pitch * 0.1) as u32,
                 margin + tallest - (y1 - y0) - (pitch * 0.1) as u32,
