@@ -36,9 +36,13 @@ impl Turn {
         })
     }
 
-    /// The turned page's columns band: `top .. top + span`.
+    /// The turned page's columns band: `top .. top + span`, at least as
+    /// tall as the page's (a page of a few columns turned into a short
+    /// page, and its running head no longer lay in the top share where a
+    /// head is looked for: it was left in the text); rows below stay where
+    /// they are.
     fn span(&self) -> u32 {
-        self.right - self.left
+        (self.right - self.left).max(self.bottom - self.top)
     }
 
     /// A line's box on the turned page.
@@ -128,8 +132,10 @@ mod tests {
         assert_eq!(b[0], BBox([100, 50, 600, 90]));
         assert_eq!(b[1], BBox([200, 200, 1200, 250]));
         assert_eq!(b[2], BBox([200, 360, 900, 400]));
-        // The folio follows the columns, as far below them as printed.
-        assert_eq!(b[3], BBox([400, 500, 440, 540]));
+        // A page of two columns turns into a page as tall as the page (its
+        // head stays in the head's zone, its folio where printed).
+        assert_eq!(b[3], BBox([400, 1300, 440, 1340]));
+        assert_eq!(q.height, 1400);
         assert!(b.windows(2).all(|w| w[0].y1() <= w[1].y0()), "{b:?}");
         for (l, turned) in p.lines.iter().zip(&b) {
             assert_eq!(t.back(*turned), l.bbox);
