@@ -112,8 +112,8 @@ pub struct VerticalParams {
     /// column's width (ukai's ︽ is 0.45; 四, the squattest character,
     /// about 0.7) ...
     pub turned_height: f32,
-    /// ... whose ink fills less than this share of its box is a vertical
-    /// bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
+    /// ... whose ink fills less than this share of its box, in one run
+    /// of rows (二 is as squat and as sparse), is a vertical bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
     /// is turned a quarter to the left to read as its horizontal form.
     pub turned_fill: f32,
 }
@@ -590,6 +590,11 @@ pub fn as_line(
             .count();
         n as f32 / ((y1 - y0).max(1) * (b - a).max(1)) as f32
     };
+    // Whether every row of a cell holds ink: a bracket is one stroke, 二
+    // (as squat, as sparse in ukai) two with white between.
+    let unbroken = |(y0, y1): (u32, u32), (a, b): (u32, u32)| {
+        (y0..y1).all(|y| (a..b).any(|x| r.get(x, y) <= threshold))
+    };
     let kinds: Vec<Kind> = cells
         .iter()
         .zip(&extents)
@@ -602,6 +607,7 @@ pub fn as_line(
             } else if cw >= pitch * k.mark
                 && ch < pitch * k.turned_height
                 && fill((y0, y1), (a, b)) < k.turned_fill
+                && unbroken((y0, y1), (a, b))
             {
                 Kind::Turned
             } else if cw < pitch * k.narrow && ch >= pitch * k.mark {
@@ -806,10 +812,13 @@ mod tests {
         ink(&mut r, 12, 50, 38, 52);
         ink(&mut r, 38, 50, 40, 58);
         ink(&mut r, 10, 70, 40, 100); // a character
-        let col = BBox([10, 10, 40, 100]);
+                                      // 二, as squat and sparse as the arc but two strokes: not turned.
+        ink(&mut r, 10, 120, 40, 122);
+        ink(&mut r, 10, 132, 40, 134);
+        let col = BBox([10, 10, 40, 134]);
         let k = VerticalParams::default();
         let cs = cells(&r, 128, col, &k);
-        assert_eq!(cs.len(), 3, "{cs:?}");
+        assert_eq!(cs.len(), 4, "{cs:?}");
         let line = as_line(&r, 128, col, &cs, &k);
         assert!(line.pixels.iter().all(|&p| p == 0 || p == 255));
         // The arc turned a quarter left: 8 wide and 30 tall, opening right
@@ -827,5 +836,9 @@ mod tests {
         assert_eq!(tall(middle[0]), 30);
         // ... and its two ends on the right.
         assert_eq!(tall(middle[7]), 4);
+        // 二 stands as printed: its strokes 30 wide, one above the other.
+        let last = *inked_cols.last().unwrap();
+        assert_eq!(tall(last), 4, "{inked_cols:?}");
+        assert_eq!(inked_cols.iter().filter(|&&x| x + 30 > last).count(), 30);
     }
 }
