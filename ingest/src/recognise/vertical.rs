@@ -634,43 +634,43 @@ pub fn as_line(
     let mut ox = margin;
     for (i, &(y0, y1)) in cells.iter().enumerate() {
         let (a, b) = extents[i];
-        // Where the cell's first ink column and first row go.
-        if let Kind::Turned = kinds[i] {
-            // Turned a quarter to the left: ︵ becomes (, ﹁ becomes 「.
-            let (cw, ch) = (b - a, y1 - y0);
-            let dx = ox + (w.saturating_sub(ch)) / 2;
-            let dy = margin + tallest.saturating_sub(cw) / 2;
-            for y in y0..y1.min(r.height) {
-                for x in a..b.min(r.width) {
-                    let p = (r.get(x, y) as u32 * 255 / paper).min(255) as u8;
-                    let (nx, ny) = (dx + (y - y0), dy + (cw - 1 - (x - a)));
-                    if nx < out.width && ny < out.height {
-                        let o = &mut out.pixels[(ny * out.width + nx) as usize];
-                        *o = (*o).min(p);
-                    }
-                }
-            }
-            ox += advance(i);
-            continue;
-        }
-        let (dx, dy) = match kinds[i] {
-            Kind::Square => (ox + a - col.x0(), margin + (tallest - (y1 - y0)) / 2),
+        let (cw, ch) = (b - a, y1 - y0);
+        // Where the cell goes on the line, and whether it is turned.
+        let (dx, dy, turned) = match kinds[i] {
+            Kind::Square => (ox + a - col.x0(), margin + (tallest - ch) / 2, false),
             Kind::Narrow => (
-                ox + (half_width(i) - (b - a)) / 2,
-                margin + (tallest - (y1 - y0)) / 2,
+                ox + (half_width(i) - cw) / 2,
+                margin + (tallest - ch) / 2,
+                false,
             ),
-            Kind::Mark | Kind::Turned => (
+            Kind::Mark => (
                 ox + (pitch * 0.1) as u32,
-                margin + tallest - (y1 - y0) - (pitch * 0.1) as u32,
+                margin + tallest - ch - (pitch * 0.1) as u32,
+                false,
+            ),
+            // Turned a quarter to the left: ︵ becomes (, ﹁ becomes 「.
+            Kind::Turned => (
+                ox + w.saturating_sub(ch) / 2,
+                margin + tallest.saturating_sub(cw) / 2,
+                true,
             ),
         };
+        // A pixel's offset from the cell's first ink column and row, placed.
+        let place = |x: u32, y: u32| {
+            if turned {
+                (dx + y, dy + (cw - 1 - x))
+            } else {
+                (dx + x, dy + y)
+            }
+        };
         for y in y0..y1.min(r.height) {
-            let src = (y * r.width) as usize;
-            let dst = ((dy + y - y0) * out.width) as usize;
             for x in a..b.min(r.width) {
-                let p = (r.pixels[src + x as usize] as u32 * 255 / paper).min(255) as u8;
-                let o = &mut out.pixels[dst + (dx + x - a) as usize];
-                *o = (*o).min(p);
+                let p = (r.get(x, y) as u32 * 255 / paper).min(255) as u8;
+                let (nx, ny) = place(x - a, y - y0);
+                if nx < out.width && ny < out.height {
+                    let o = &mut out.pixels[(ny * out.width + nx) as usize];
+                    *o = (*o).min(p);
+                }
             }
         }
         ox += advance(i);

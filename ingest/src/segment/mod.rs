@@ -520,15 +520,13 @@ fn segment_pages(
                 })
             })
             .count();
-        let contents = lines.iter().take(k.contents_heading_lines).any(|l| {
-            // 目錄 in traditional print.
-            let t: String = squash(&l.text)
-                .chars()
-                .map(gazette_model::script::simplified)
-                .collect();
-            t == "目录"
-        }) || (refs >= k.min_contents_refs
-            && refs as f32 >= lines.len() as f32 * k.contents_ref_share);
+        // 目錄 in traditional print.
+        let contents = lines
+            .iter()
+            .take(k.contents_heading_lines)
+            .any(|l| parse::simplified(&squash(&l.text)) == "目录")
+            || (refs >= k.min_contents_refs
+                && refs as f32 >= lines.len() as f32 * k.contents_ref_share);
         if contents {
             entries.extend(lines.iter().filter_map(|l| contents_entry(&l.text)));
             continue;

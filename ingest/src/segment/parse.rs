@@ -36,7 +36,7 @@ pub struct DocNumber {
 
 /// `s` in simplified characters, one for one (辦公廳 → 办公厅), for matching
 /// the keywords a name or line is told by; values keep the printed form.
-fn simplified(s: &str) -> String {
+pub(crate) fn simplified(s: &str) -> String {
     s.chars().map(gazette_model::script::simplified).collect()
 }
 
