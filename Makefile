@@ -52,6 +52,8 @@ eval: eval-deps build
 	python3 scripts/measured.py calibrate < target/calibrate.txt
 	set -o pipefail; python3 scripts/eval_vertical.py | tee target/eval-vertical.txt
 	python3 scripts/measured.py eval-vertical < target/eval-vertical.txt
+	set -o pipefail; python3 scripts/eval_mixed.py | tee target/eval-mixed.txt
+	python3 scripts/measured.py eval-mixed < target/eval-mixed.txt
 
 bench: deps
 	mkdir -p target

@@ -144,3 +144,100 @@ fn a_horizontal_traditional_page_is_read_with_the_traditional_model() {
         "read as simplified {cer_forced:.3}, found traditional {cer:.3}"
     );
 }
+
+/// Mixed pages (`data/mixed`): a vertical facsimile beside a horizontal
+/// article, and a horizontal notice boxed in beside vertical columns. Each
+/// region is read in its own direction: the article before its facsimile
+/// (the text is the page's own, the facsimile the insert), the columns
+/// before the notice (the columns take most of that page). Cut and
+/// ingested, the article is one document over both pages, its
+/// facsimile's paragraphs anchored on the columns.
+#[test]
+fn mixed_pages_read_each_region_in_its_own_direction() {
+    let out = util::stdout_of(&["ocr"], &data("mixed"));
+    let pages: Vec<&str> = out.split('\u{c}').collect();
+    for n in 1..=2 {
+        let truth = std::fs::read_to_string(data(&format!("mixed/truth/page-{n:03}.txt"))).unwrap();
+        let cer = util::cer(&truth, pages[n - 1]);
+        assert!(cer < 0.04, "page {n}: CER {cer:.3}\n{}", pages[n - 1]);
+    }
+    let at = |page: &str, s: &str| page.find(s).unwrap_or_else(|| panic!("{s}: {page}"));
+    // Page 1: the article's text, then the facsimile's title (its first
+    // column) and text, each column whole.
+    assert!(at(pages[0], "洛阳市第七届") < at(pages[0], "海上安全航行"));
+    assert!(
+        pages[0].contains("凡使用人力、風力、拖力的非機動船"),
+        "{}",
+        pages[0]
+    );
+    // Page 2: the columns, then the notice.
+    assert!(at(pages[1], "水產資源繁殖保護") < at(pages[1], "公立医院绩效考核"));
+    assert!(
+        pages[1].contains("国务院办公厅关于加强三级"),
+        "{}",
+        pages[1]
+    );
+
+    let json = util::json_lines(&util::stdout_of(
+        &["ocr", "--format", "json"],
+        &data("mixed"),
+    ));
+    let width = json[0]["width"].as_u64().unwrap();
+    let lines = json[0]["lines"].as_array().unwrap();
+    let bbox = |l: &serde_json::Value| -> Vec<u64> {
+        l["bbox"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    let columns: Vec<Vec<u64>> = lines
+        .iter()
+        .filter(|l| l["vertical"] == true)
+        .map(bbox)
+        .collect();
+    assert!(columns.len() >= 5, "{columns:?}");
+    assert!(columns.iter().all(|b| b[0] > width * 6 / 10), "{columns:?}");
+    assert!(columns.windows(2).all(|w| w[0][0] > w[1][0]), "{columns:?}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("archive");
+    let out = util::gazette()
+        .args(["ingest", "--code", "ynzb", "--archive"])
+        .arg(&arc)
+        .arg(data("mixed"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_server, base) = util::serve(&arc);
+    let r = util::get_json(&format!("{base}/api/search?q=非机动船"));
+    assert_eq!(r["total"], 1, "{r}");
+    let id = r["hits"][0]["id"].as_str().unwrap().to_string();
+    let d = util::get_json(&format!("{base}/api/documents/{id}"));
+    assert_eq!(d["title"], "洛阳市《文物保护法》实施细则");
+    assert_eq!(d["start_page"], 21);
+    assert_eq!(d["end_page"], 22);
+    let text = d["text"].as_str().unwrap();
+    assert!(
+        text.contains("水產資源") && text.contains("公立医院"),
+        "{text}"
+    );
+    // The facsimile's paragraphs: anchored on page 1, on its columns (the
+    // right of the page, taller than wide).
+    let para = d["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["text"].as_str().unwrap().contains("凡使用人力"))
+        .unwrap_or_else(|| panic!("{}", d["paragraphs"]));
+    let a = &para["anchors"][0];
+    assert_eq!(a["page"], 1, "{para}");
+    let b = bbox(a);
+    assert!(b[0] > width * 6 / 10, "{para}");
+    assert!(b[3] - b[1] > b[2] - b[0], "{para}");
+}

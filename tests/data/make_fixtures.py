@@ -40,6 +40,12 @@ vertical/
 traditional/
     the first page of the 1966 border-rivers notice in traditional characters,
     set horizontally, 200-dpi G4, with its truth: script detection.
+mixed/
+    two mixed pages (scripts/render_mixed.py, AR PL UMing, 200-dpi G4): a vertical
+    traditional facsimile (the 1958 sailing rules) beside a horizontal article (the
+    1989 relics notice), and a horizontal notice (the 2019 notice) boxed in beside
+    vertical traditional columns (the 1979 aquatic resources regulation); truth/
+    in reading order.
 issues/
     four small born-digital issues of different years and numbers: the archive's
     ingest, idempotence and kill -9 checks. issues-changed/ holds issue 2016-03
@@ -212,6 +218,19 @@ def main():
            "--issue", "2")
     shutil.copy(tmp / "traditional" / "page-001.tif", trad / "page-001.tif")
     shutil.copy(tmp / "traditional" / "truth" / "page-001.txt", trad / "truth" / "page-001.txt")
+    # Mixed pages: a vertical facsimile beside a horizontal article, and a
+    # horizontal notice boxed in beside vertical columns (scripts/render_mixed.py).
+    mixed = HERE / "mixed"
+    shutil.rmtree(mixed, ignore_errors=True)
+    (mixed / "truth").mkdir(parents=True)
+    mix = HERE.parent.parent / "scripts" / "render_mixed.py"
+    for n, (kind, docs, seed) in enumerate([("article", ["1989-luoyang-relics.txt", "1958-mot-mof-sailing-vessels.txt"], 8),
+                                            ("notice", ["2019-gbf-4.txt", "1979-gwy-aquatic-resources.txt"], 9)], 1):
+        subprocess.run([sys.executable, str(mix), "--out", str(tmp / kind), "--kind", kind, "--docs",
+                        *[str(CORPUS / d) for d in docs], "--traditional", "--font", "uming", "--dpi", "200",
+                        "--format", "tiff-g4", "--seed", str(seed), "--first-page", str(20 + n)], check=True)
+        shutil.copy(tmp / kind / "page-001.tif", mixed / f"page-{n:03}.tif")
+        shutil.copy(tmp / kind / "truth" / "page-001.txt", mixed / "truth" / f"page-{n:03}.txt")
     shutil.rmtree(tmp)
     print("fixtures written to", HERE)
 

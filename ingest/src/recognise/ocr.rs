@@ -6,7 +6,7 @@
 use super::choose::{self, ChoiceParams};
 use super::ppocr::LineRecogniser;
 use super::tess::{self, Api, TextLine};
-use super::vertical::{Direction, Script, VerticalLayout, VerticalParams};
+use super::vertical::{Direction, Region, Script, VerticalLayout, VerticalParams};
 use crate::page::{BBox, Confidence, Line, Raster};
 use gazette_model::script;
 use std::cell::RefCell;
@@ -497,6 +497,51 @@ impl Tesseract {
         Ok(out)
     }
 
+    /// Reads a mixed page region by region, each in its own direction, in
+    /// the order given.
+    fn recognize_mixed(
+        &self,
+        raster: &Raster,
+        dpi: u32,
+        threshold: u8,
+        regions: &[Region],
+    ) -> Result<Vec<Line>, OcrError> {
+        let mut out = Vec::new();
+        for region in regions {
+            let (b, lines) = match region {
+                Region::Columns(b, v) => {
+                    let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+                    (*b, self.recognize_vertical(&crop, dpi, threshold, v)?)
+                }
+                Region::Rows(b) => {
+                    let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+                    let t = crate::preprocess::ink_threshold(&crop);
+                    let lines = self.recognize_horizontal(&crop, dpi, t)?;
+                    if lines.is_empty() {
+                        // A row Tesseract's layout finds empty (a faint
+                        // folio) is read as one line.
+                        (
+                            BBox([0, 0, 0, 0]),
+                            self.read_rows(raster, dpi, threshold, &[*b])?,
+                        )
+                    } else {
+                        (*b, lines)
+                    }
+                }
+            };
+            out.extend(lines.into_iter().map(|mut l| {
+                l.bbox = BBox([
+                    l.bbox.x0() + b.x0(),
+                    l.bbox.y0() + b.y0(),
+                    l.bbox.x1() + b.x0(),
+                    l.bbox.y1() + b.y0(),
+                ]);
+                l
+            }));
+        }
+        Ok(out)
+    }
+
     /// Reads the rows above and below a vertical page's columns. A row
     /// Tesseract's layout analysis finds empty (a folio "— 2 —" on a
     /// yellowed page, its dashes and digit faint) is read as one line.
@@ -618,6 +663,12 @@ impl OcrEngine for Tesseract {
         // columns.
         let threshold = crate::preprocess::ink_threshold(raster);
         if self.direction != Direction::Horizontal {
+            if let Some(regions) =
+                super::vertical::mixed(raster, threshold, dpi as f32, &self.vertical)
+            {
+                tracing::debug!(regions = regions.len(), "mixed page");
+                return self.recognize_mixed(raster, dpi, threshold, &regions);
+            }
             match super::vertical::find(raster, threshold, dpi as f32, &self.vertical) {
                 Some(v) => {
                     tracing::debug!(columns = v.columns.len(), "vertical page");

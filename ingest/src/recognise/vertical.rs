@@ -116,6 +116,25 @@ pub struct VerticalParams {
     /// of rows (二 is as squat and as sparse), is a vertical bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
     /// is turned a quarter to the left to read as its horizontal form.
     pub turned_fill: f32,
+    /// Mixed pages (a block of columns beside horizontal text): a band of
+    /// print is cut into parts side by side at white gutters at least this
+    /// many inches wide (wider than the space between columns, 0.05–0.15
+    /// in for 10–16 pt type; a two-column page's gutter is 0.25–0.4 in,
+    /// and its parts, both horizontal, make no mixed page).
+    pub gutter_in: f32,
+    /// A part is a block of columns only with at least this many (a
+    /// contents page's column of page numbers, set apart from its entries,
+    /// is one tall piece) ...
+    pub mixed_min_columns: usize,
+    /// ... whose runs of ink are, at the median, at least this share of a
+    /// column's width tall: characters stacked in a column are about
+    /// square (0.8–1.0), rows of figures stacked in a table much shorter
+    /// than their width (0.3–0.5).
+    pub mixed_cell_shape: f32,
+    /// A part is rows of text when its runs of inked pixel rows are, at the
+    /// median, at least this many times wider than tall (a line of three
+    /// characters or more; a short column's characters are about 1).
+    pub mixed_row_aspect: f32,
 }
 
 impl Default for VerticalParams {
@@ -144,6 +163,10 @@ impl Default for VerticalParams {
             short_column_aspect: 2.0,
             turned_height: 0.55,
             turned_fill: 0.45,
+            gutter_in: 0.25,
+            mixed_min_columns: 3,
+            mixed_cell_shape: 0.6,
+            mixed_row_aspect: 3.0,
         }
     }
 }
@@ -451,6 +474,177 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
     Some(out)
 }
 
+/// One region of a mixed page, read in its own direction.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Region {
+    /// Horizontal print (rows of text), read as a horizontal page.
+    Rows(BBox),
+    /// A block of columns: its box on the page, and its layout in the
+    /// block's own pixels (the block cropped out).
+    Columns(BBox, VerticalLayout),
+}
+
+/// How a part of a band is set, for deciding whether a page is mixed.
+#[derive(Clone, Debug, PartialEq)]
+enum Set {
+    /// A block of columns (`mixed_min_columns` or more, of square cells).
+    Columns(VerticalLayout),
+    /// Rows of horizontal text.
+    Rows,
+    /// Neither for sure: a column or two, a picture, a column of figures.
+    Unsure(Option<VerticalLayout>),
+}
+
+/// The regions of a page that sets a block of columns beside horizontal
+/// text (a facsimile of a vertical document beside an article, a
+/// horizontal notice beside vertical columns), in reading order; `None`
+/// for a page of one direction, or with its two directions only stacked
+/// (a horizontal title over columns: [`find`] reads those).
+///
+/// The page is cut into bands as in [`find`], and each band into parts at
+/// white gutters wider than the space between columns. A band is mixed
+/// when one of its parts is a block of columns and another rows of text.
+/// Bands are read top to bottom; a mixed band's parts left to right, or
+/// right to left when its columns take more of the page than its rows:
+/// an insert (a facsimile, a boxed notice) is set beside the page's own
+/// text and is the smaller, and the page's own text is read first. (Ink
+/// weighed the wrong way: a box's rules and a dense horizontal notice
+/// outweighed a wider block of columns.)
+pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<Vec<Region>> {
+    let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
+    let gutter = (dpi * k.gutter_in).max(3.0) as usize;
+    let bands = runs_bridged(&super::ocr::row_ink(r, threshold), bridge);
+    let crop = |b: BBox| r.crop(b.x0(), b.y0(), b.width(), b.height());
+    let mut any_mixed = false;
+    let (mut in_columns, mut in_rows) = (0usize, 0usize);
+    // Per band: its box, and its parts (box, set, area) when mixed.
+    type Parts = Vec<(BBox, Set, usize)>;
+    let mut plan: Vec<(BBox, Option<Parts>)> = Vec::new();
+    for &(y0, y1) in &bands {
+        let profile = column_ink(r, threshold, y0, y1);
+        let parts = runs_bridged(&profile, gutter);
+        let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+            continue;
+        };
+        let band = BBox([first.0 as u32, y0 as u32, last.1 as u32, y1 as u32]);
+        if parts.len() < 2 {
+            plan.push((band, None));
+            continue;
+        }
+        let sets: Vec<(BBox, Set, usize)> = parts
+            .iter()
+            .map(|&(x0, x1)| {
+                let b = BBox([x0 as u32, y0 as u32, x1 as u32, y1 as u32]);
+                let area = b.width() as usize * b.height() as usize;
+                (b, part_set(&crop(b), threshold, dpi, k), area)
+            })
+            .collect();
+        let has = |f: fn(&Set) -> bool| sets.iter().any(|s| f(&s.1));
+        if has(|s| matches!(s, Set::Columns(_))) && has(|s| *s == Set::Rows) {
+            any_mixed = true;
+            for (_, set, area) in &sets {
+                match set {
+                    Set::Columns(_) => in_columns += area,
+                    Set::Rows => in_rows += area,
+                    Set::Unsure(_) => {}
+                }
+            }
+            tracing::debug!(band = ?band, parts = ?sets.iter().map(|s| (s.0, matches!(s.1, Set::Columns(_)))).collect::<Vec<_>>(), "mixed band");
+            plan.push((band, Some(sets)));
+        } else {
+            plan.push((band, None));
+        }
+    }
+    if !any_mixed {
+        return None;
+    }
+    let right_to_left = in_columns > in_rows;
+    // Rows with white round them (Tesseract loses the ends of a line
+    // cropped tight), short of the next band or part.
+    let pad = |b: BBox| {
+        let (px, py) = ((gutter / 2) as u32, (bridge / 2) as u32);
+        BBox([
+            b.x0().saturating_sub(px),
+            b.y0().saturating_sub(py),
+            (b.x1() + px).min(r.width),
+            (b.y1() + py).min(r.height),
+        ])
+    };
+    let mut out = Vec::new();
+    for (band, parts) in plan {
+        match parts {
+            None => out.push(match find(&crop(band), threshold, dpi, k) {
+                Some(v) => Region::Columns(band, v),
+                None => Region::Rows(pad(band)),
+            }),
+            Some(mut parts) => {
+                if right_to_left {
+                    parts.reverse();
+                }
+                out.extend(parts.into_iter().map(|(b, set, _)| match set {
+                    Set::Columns(v) | Set::Unsure(Some(v)) => Region::Columns(b, v),
+                    Set::Rows | Set::Unsure(None) => Region::Rows(pad(b)),
+                }));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// How one part of a band (cropped out) is set.
+fn part_set(part: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Set {
+    if let Some(v) = find(part, threshold, dpi, k) {
+        let mut shapes: Vec<f32> = v
+            .columns
+            .iter()
+            .flat_map(|c| {
+                let rows = ink_rows(
+                    part,
+                    threshold,
+                    (c.x0() as usize, c.x1() as usize),
+                    (c.y0() as usize, c.y1() as usize),
+                );
+                let w = c.width().max(1) as f32;
+                runs_bridged(&rows, 0)
+                    .into_iter()
+                    .map(move |(a, b)| (b - a) as f32 / w)
+            })
+            .collect();
+        shapes.sort_unstable_by(f32::total_cmp);
+        let shape = shapes.get(shapes.len() / 2).copied().unwrap_or(0.0);
+        tracing::trace!(
+            columns = v.columns.len(),
+            shape,
+            "mixed: a part of columns?"
+        );
+        return if v.columns.len() >= k.mixed_min_columns && shape >= k.mixed_cell_shape {
+            Set::Columns(v)
+        } else {
+            Set::Unsure(Some(v))
+        };
+    }
+    // Rows of text: runs of inked pixel rows, each much wider than tall
+    // (a column's characters, cut this way, are each about square). The
+    // rules of a box round the text ink every row a little: rows with no
+    // more ink than `rule_in` are gaps.
+    let floor = (dpi * k.rule_in).max(1.0) as usize;
+    let rows = super::ocr::runs(&super::ocr::row_ink(part, threshold), floor);
+    let mut aspects: Vec<f32> = rows
+        .iter()
+        .filter_map(|&(y0, y1)| {
+            let col = column_ink(part, threshold, y0, y1);
+            let x0 = col.iter().position(|&n| n > 0)?;
+            let x1 = col.iter().rposition(|&n| n > 0)? + 1;
+            Some((x1 - x0) as f32 / (y1 - y0) as f32)
+        })
+        .collect();
+    aspects.sort_unstable_by(f32::total_cmp);
+    match aspects.get(aspects.len() / 2) {
+        Some(&a) if a >= k.mixed_row_aspect => Set::Rows,
+        _ => Set::Unsure(None),
+    }
+}
+
 /// A column block's pieces as columns, left to right: narrow pieces (a
 /// mark beside a column, a column cut by a common gap) join their nearer
 /// neighbour.
@@ -756,6 +950,86 @@ mod tests {
             ink(&mut r, x, 90, x + 2, 600);
         }
         assert_eq!(find(&r, 128, 300.0, &VerticalParams::default()), None);
+    }
+
+    /// A page with a head row and a folio, horizontal lines of `rows`
+    /// 30-px characters on the left and `cols` columns on the right.
+    fn mixed_page(rows: u32, chars: u32, cols: u32) -> Raster {
+        let mut r = Raster::blank(1200, 800);
+        ink(&mut r, 40, 20, 1100, 50);
+        for row in 0..rows {
+            for i in 0..chars {
+                let (x, y) = (40 + i * 36, 100 + row * 50);
+                ink(&mut r, x, y, x + 30, y + 30);
+            }
+        }
+        for c in 0..cols {
+            let x = 1120 - c * 50;
+            for i in 0..12 {
+                ink(&mut r, x, 100 + i * 40, x + 30, 100 + i * 40 + 37);
+            }
+        }
+        ink(&mut r, 590, 740, 600, 770);
+        r
+    }
+
+    #[test]
+    fn columns_beside_horizontal_text_are_a_region_of_their_own() {
+        let k = VerticalParams::default();
+        // The text wider than the columns: read first, left to right.
+        let r = mixed_page(10, 14, 5);
+        let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
+        let kinds: Vec<(bool, u32)> = regions
+            .iter()
+            .map(|g| match g {
+                Region::Rows(b) => (false, b.x0()),
+                Region::Columns(b, _) => (true, b.x0()),
+            })
+            .collect();
+        assert_eq!(
+            kinds.iter().map(|k| k.0).collect::<Vec<_>>(),
+            vec![false, false, true, false],
+            "{regions:?}"
+        );
+        let Region::Columns(b, v) = &regions[2] else {
+            unreachable!()
+        };
+        assert_eq!(*b, BBox([920, 100, 1150, 580]));
+        // The layout is the block's own, its columns right to left.
+        assert_eq!(v.columns.len(), 5);
+        assert_eq!(v.columns[0].x0(), 200);
+        // The rows beside end short of the columns, with white round them.
+        let Region::Rows(left) = &regions[1] else {
+            unreachable!()
+        };
+        assert!(left.x1() < 920 && left.x1() > 538, "{left:?}");
+        // The columns the larger: read first, right to left.
+        let r = mixed_page(10, 4, 12);
+        let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
+        assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
+        assert!(matches!(regions[2], Region::Rows(..)), "{regions:?}");
+    }
+
+    #[test]
+    fn pages_of_one_direction_are_not_mixed() {
+        let k = VerticalParams::default();
+        assert_eq!(mixed(&vertical_page(5), 128, 300.0, &k), None);
+        // Two columns of horizontal text.
+        let mut r = mixed_page(10, 8, 0);
+        for row in 0..10 {
+            for i in 0..8 {
+                let (x, y) = (700 + i * 36, 100 + row * 50);
+                ink(&mut r, x, y, x + 30, y + 30);
+            }
+        }
+        assert_eq!(mixed(&r, 128, 300.0, &k), None);
+        // A column of figures beside the text (a contents page's page
+        // numbers): no block of columns.
+        let mut r = mixed_page(10, 12, 0);
+        for row in 0..10 {
+            ink(&mut r, 1000, 100 + row * 50, 1060, 130 + row * 50);
+        }
+        assert_eq!(mixed(&r, 128, 300.0, &k), None);
     }
 
     #[test]
