@@ -14,7 +14,7 @@ For each set it reports:
 
 usage: scripts/eval_mixed.py [--gazette target/release/gazette] [--work DIR] [--split held|tune]
 """
-import argparse, json, subprocess, sys, tempfile
+import argparse, json, os, subprocess, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,8 +61,9 @@ def main():
             subprocess.run([sys.executable, str(ROOT / "scripts/render_mixed.py"), "--out", str(out), "--kind", kind,
                             "--font", font, "--format", fmt, "--seed", str(seed), *opts, "--docs",
                             *[str(d) for p in pairs for d in p]], check=True)
+        # The caller's environment: the second recogniser is found through it.
         r = subprocess.run([a.gazette, "ocr", "--format", "json", str(out)], capture_output=True, text=True,
-                           env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+                           env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         pages = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
         found, dist, n = 0, 0, 0
         for i, p in enumerate(pages):

@@ -135,6 +135,13 @@ pub struct VerticalParams {
     /// median, at least this many times wider than tall (a line of three
     /// characters or more; a short column's characters are about 1).
     pub mixed_row_aspect: f32,
+    /// A box round a region of rows: a rule inks at least this share of
+    /// the region's height (width; a row through a line of text, its
+    /// characters' spacing white, inks less: 0.7 was too little for solid
+    /// stand-ins of characters) ...
+    pub frame_rule: f32,
+    /// ... within this share of the region's width (height) from its side.
+    pub frame_edge: f32,
 }
 
 impl Default for VerticalParams {
@@ -167,6 +174,8 @@ impl Default for VerticalParams {
             mixed_min_columns: 3,
             mixed_cell_shape: 0.6,
             mixed_row_aspect: 3.0,
+            frame_rule: 0.9,
+            frame_edge: 0.1,
         }
     }
 }
@@ -504,12 +513,13 @@ enum Set {
 /// The page is cut into bands as in [`find`], and each band into parts at
 /// white gutters wider than the space between columns. A band is mixed
 /// when one of its parts is a block of columns and another rows of text.
-/// Bands are read top to bottom; a mixed band's parts left to right, or
-/// right to left when its columns take more of the page than its rows:
-/// an insert (a facsimile, a boxed notice) is set beside the page's own
-/// text and is the smaller, and the page's own text is read first. (Ink
-/// weighed the wrong way: a box's rules and a dense horizontal notice
-/// outweighed a wider block of columns.)
+/// Bands are read top to bottom, and a mixed band's parts the page's own
+/// text first, then the insert set beside it (a facsimile, a notice): the
+/// insert is the part in a box, or else the smaller part. So a band is
+/// read left to right when its leading part is on the left, else right to
+/// left. (Ink weighed the wrong way: a box's rules and a dense horizontal
+/// notice outweighed a wider block of columns; and a short vertical
+/// document beside a long boxed notice takes less of the page than it.)
 pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<Vec<Region>> {
     let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
     let gutter = (dpi * k.gutter_in).max(3.0) as usize;
@@ -517,6 +527,7 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
     let crop = |b: BBox| r.crop(b.x0(), b.y0(), b.width(), b.height());
     let mut any_mixed = false;
     let (mut in_columns, mut in_rows) = (0usize, 0usize);
+    let mut boxed_rows = false;
     // Per band: its box, and its parts (box, set, area) when mixed.
     type Parts = Vec<(BBox, Set, usize)>;
     let mut plan: Vec<(BBox, Option<Parts>)> = Vec::new();
@@ -542,10 +553,13 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
         let has = |f: fn(&Set) -> bool| sets.iter().any(|s| f(&s.1));
         if has(|s| matches!(s, Set::Columns(_))) && has(|s| *s == Set::Rows) {
             any_mixed = true;
-            for (_, set, area) in &sets {
+            for (b, set, area) in &sets {
                 match set {
                     Set::Columns(_) => in_columns += area,
-                    Set::Rows => in_rows += area,
+                    Set::Rows => {
+                        in_rows += area;
+                        boxed_rows |= inside_rules(r, threshold, *b, k) != *b;
+                    }
                     Set::Unsure(_) => {}
                 }
             }
@@ -558,7 +572,7 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
     if !any_mixed {
         return None;
     }
-    let right_to_left = in_columns > in_rows;
+    let columns_lead = boxed_rows || in_columns > in_rows;
     // Rows with white round them (Tesseract loses the ends of a line
     // cropped tight), short of the next band or part.
     let pad = |b: BBox| {
@@ -578,17 +592,79 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
                 None => Region::Rows(pad(band)),
             }),
             Some(mut parts) => {
-                if right_to_left {
+                // The leading kind's parts on the right: right to left.
+                let centre = |columns: bool| {
+                    let xs: Vec<u32> = parts
+                        .iter()
+                        .filter(|p| match p.1 {
+                            Set::Columns(_) => columns,
+                            Set::Rows => !columns,
+                            Set::Unsure(_) => false,
+                        })
+                        .map(|p| (p.0.x0() + p.0.x1()) / 2)
+                        .collect();
+                    xs.iter().sum::<u32>() / xs.len().max(1) as u32
+                };
+                if centre(columns_lead) > centre(!columns_lead) {
                     parts.reverse();
                 }
                 out.extend(parts.into_iter().map(|(b, set, _)| match set {
                     Set::Columns(v) | Set::Unsure(Some(v)) => Region::Columns(b, v),
-                    Set::Rows | Set::Unsure(None) => Region::Rows(pad(b)),
+                    Set::Rows | Set::Unsure(None) => {
+                        // Inside a box, the box's own margin is the white.
+                        let inner = inside_rules(r, threshold, b, k);
+                        Region::Rows(if inner == b { pad(b) } else { inner })
+                    }
                 }));
             }
         }
     }
     Some(out)
+}
+
+/// A region of rows without the rules of a box round it (a boxed notice):
+/// Tesseract reads a frame's sides as characters (丨, |) at the ends of its
+/// lines. A rule is a pixel column (row) inked over at least `frame_rule`
+/// of the box's height (width), within `frame_edge` of its side.
+fn inside_rules(r: &Raster, threshold: u8, b: BBox, k: &VerticalParams) -> BBox {
+    let (x0, y0, x1, y1) = (
+        b.x0() as usize,
+        b.y0() as usize,
+        b.x1() as usize,
+        b.y1() as usize,
+    );
+    if x1 <= x0 || y1 <= y0 {
+        return b;
+    }
+    let cols = column_ink(r, threshold, y0, y1);
+    let rows = ink_rows(r, threshold, (x0, x1), (y0, y1));
+    // The inner edge of the rules near each side of a profile.
+    let trim = |profile: &[usize], long: usize| -> (usize, usize) {
+        let n = profile.len();
+        let edge = (n as f32 * k.frame_edge) as usize;
+        let rule = |v: usize| v as f32 >= long as f32 * k.frame_rule;
+        let lo = profile[..edge.min(n)]
+            .iter()
+            .rposition(|&v| rule(v))
+            .map_or(0, |i| i + 1);
+        let hi = profile[n.saturating_sub(edge)..]
+            .iter()
+            .position(|&v| rule(v))
+            .map_or(n, |i| n.saturating_sub(edge) + i);
+        if lo < hi {
+            (lo, hi)
+        } else {
+            (0, n)
+        }
+    };
+    let (cx0, cx1) = trim(&cols[x0..x1], y1 - y0);
+    let (ry0, ry1) = trim(&rows, x1 - x0);
+    BBox([
+        (x0 + cx0) as u32,
+        (y0 + ry0) as u32,
+        (x0 + cx1) as u32,
+        (y0 + ry1) as u32,
+    ])
 }
 
 /// How one part of a band (cropped out) is set.
@@ -1003,8 +1079,26 @@ mod tests {
             unreachable!()
         };
         assert!(left.x1() < 920 && left.x1() > 538, "{left:?}");
-        // The columns the larger: read first, right to left.
-        let r = mixed_page(10, 4, 12);
+        // The columns the larger: read first, right to left; the text
+        // beside them boxed in, read inside its rules.
+        let mut r = mixed_page(10, 4, 12);
+        ink(&mut r, 28, 88, 31, 593);
+        ink(&mut r, 186, 88, 189, 593);
+        ink(&mut r, 28, 88, 189, 91);
+        ink(&mut r, 28, 590, 189, 593);
+        let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
+        assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
+        let Region::Rows(notice) = regions[2] else {
+            panic!("{regions:?}")
+        };
+        assert_eq!(notice, BBox([31, 91, 186, 590]));
+        // A boxed notice is the insert even when larger than the columns
+        // beside it: the columns are read first.
+        let mut r = mixed_page(10, 14, 5);
+        ink(&mut r, 28, 88, 31, 593);
+        ink(&mut r, 546, 88, 549, 593);
+        ink(&mut r, 28, 88, 549, 91);
+        ink(&mut r, 28, 590, 549, 593);
         let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
         assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
         assert!(matches!(regions[2], Region::Rows(..)), "{regions:?}");
