@@ -16,7 +16,10 @@ at the foot. truth/page-NNN.txt lists the printed lines in reading order:
 head, title (article), the parts' lines (a column's characters as one line,
 with horizontal punctuation), folio.
 
-usage: scripts/render_mixed.py --out DIR --docs A B [C D ...] [--kind article|notice]
+With --lead N, an article's first N lines run across the whole text width, at
+the text's own line spacing, before the parts side by side.
+
+usage: scripts/render_mixed.py --out DIR --docs A B [C D ...] [--kind article|notice] [--lead N]
          [--font uming] [--dpi 300] [--pt 12] [--traditional] [--degrade none|light|heavy]
          [--format png|tiff-g4] [--seed N] [--year 1953] [--issue 5] [--first-page 1]
 Each pair of documents makes one page: the first horizontal, the second vertical.
@@ -104,8 +107,23 @@ def page(a, n, hdoc, vdoc, rng):
     pitch = int(px * PITCH)
     rows = []
     paras = hdoc["body"] if a.kind == "article" else [hdoc["title"], *hdoc["body"]]
-    for para in paras:
-        for indent, line in rg.wrap(para, f, hw, indent=2 * px):
+    lead, carried = [], False
+    if a.lead:
+        # Lines across the whole text width first, at the text's own line
+        # spacing (no wider gap before the parts side by side).
+        while paras and len(lead) < a.lead:
+            wrapped = rg.wrap(paras[0], f, text_w, indent=2 * px)
+            take = wrapped[: a.lead - len(lead)]
+            lead += take
+            rest = "".join(line for _, line in wrapped[len(take):])
+            paras = ([rest] if rest else []) + paras[1:]
+            carried = bool(rest)
+        for indent, line in lead:
+            d.text((margin + indent, top), line, font=f, fill=0)
+            top += pitch
+    for i, para in enumerate(paras):
+        # A paragraph carried on from the lines across has no indent.
+        for indent, line in rg.wrap(para, f, hw, indent=0 if (i == 0 and carried) else 2 * px):
             rows.append((indent, line))
     rows = rows[: (bottom - top) // pitch]
     hx = margin
@@ -131,6 +149,7 @@ def page(a, n, hdoc, vdoc, rng):
         x = W - margin - (i + 1) * pitch + (pitch - px) // 2
         draw_column(d, a.font, px, x, top, c)
     vlines = [c.strip("　") for c in cols]
+    truth += [line for _, line in lead]
     truth += hlines + vlines if a.kind == "article" else vlines + hlines
     folio = f"— {a.first_page + n} —"
     d.text(((W - f.getlength(folio)) / 2, H - margin), folio, font=f, fill=0)
@@ -148,6 +167,8 @@ def main():
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--pt", type=float, default=12)
     ap.add_argument("--traditional", action="store_true")
+    ap.add_argument("--lead", type=int, default=0,
+                    help="article: this many lines across the page before the parts side by side")
     ap.add_argument("--degrade", default="none", choices=["none", "light", "heavy"])
     ap.add_argument("--format", default="png", choices=["png", "tiff-g4"])
     ap.add_argument("--seed", type=int, default=1)

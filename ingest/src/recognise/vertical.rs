@@ -142,6 +142,12 @@ pub struct VerticalParams {
     pub frame_rule: f32,
     /// ... within this share of the region's width (height) from its side.
     pub frame_edge: f32,
+    /// A band with no gutter is cut again at white gaps between lines at
+    /// least this many inches tall, to find parts side by side under lines
+    /// set across the page (wider than the gaps between a column's
+    /// characters, 0.01–0.03 in, so the columns hold together; narrower
+    /// than the spacing of body lines, 0.04 in and up).
+    pub fine_gap_in: f32,
 }
 
 impl Default for VerticalParams {
@@ -176,6 +182,7 @@ impl Default for VerticalParams {
             mixed_row_aspect: 3.0,
             frame_rule: 0.9,
             frame_edge: 0.1,
+            fine_gap_in: 0.03,
         }
     }
 }
@@ -525,24 +532,22 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
     let gutter = (dpi * k.gutter_in).max(3.0) as usize;
     let bands = runs_bridged(&super::ocr::row_ink(r, threshold), bridge);
     let crop = |b: BBox| r.crop(b.x0(), b.y0(), b.width(), b.height());
-    let mut any_mixed = false;
-    let (mut in_columns, mut in_rows) = (0usize, 0usize);
-    let mut boxed_rows = false;
-    // Per band: its box, and its parts (box, set, area) when mixed.
+    // A band's box (its ink's width) and, when it is mixed, its parts
+    // (box, set, area).
     type Parts = Vec<(BBox, Set, usize)>;
-    let mut plan: Vec<(BBox, Option<Parts>)> = Vec::new();
-    for &(y0, y1) in &bands {
+    let split = |y0: usize, y1: usize| -> Option<(BBox, Option<Parts>)> {
         let profile = column_ink(r, threshold, y0, y1);
         let parts = runs_bridged(&profile, gutter);
-        let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-            continue;
-        };
-        let band = BBox([first.0 as u32, y0 as u32, last.1 as u32, y1 as u32]);
+        let band = BBox([
+            parts.first()?.0 as u32,
+            y0 as u32,
+            parts.last()?.1 as u32,
+            y1 as u32,
+        ]);
         if parts.len() < 2 {
-            plan.push((band, None));
-            continue;
+            return Some((band, None));
         }
-        let sets: Vec<(BBox, Set, usize)> = parts
+        let sets: Parts = parts
             .iter()
             .map(|&(x0, x1)| {
                 let b = BBox([x0 as u32, y0 as u32, x1 as u32, y1 as u32]);
@@ -551,45 +556,98 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
             })
             .collect();
         let has = |f: fn(&Set) -> bool| sets.iter().any(|s| f(&s.1));
-        if has(|s| matches!(s, Set::Columns(_))) && has(|s| *s == Set::Rows) {
-            any_mixed = true;
-            for (b, set, area) in &sets {
-                match set {
-                    Set::Columns(_) => in_columns += area,
-                    Set::Rows => {
-                        in_rows += area;
-                        boxed_rows |= inside_rules(r, threshold, *b, k) != *b;
+        let mixed = has(|s| matches!(s, Set::Columns(_))) && has(|s| *s == Set::Rows);
+        Some((band, mixed.then_some(sets)))
+    };
+    let fine = (dpi * k.fine_gap_in).max(1.0) as usize;
+    let mut plan: Vec<(BBox, Option<Parts>)> = Vec::new();
+    let mut queue: std::collections::VecDeque<(usize, usize)> = bands.into_iter().collect();
+    while let Some((y0, y1)) = queue.pop_front() {
+        let Some((band, parts)) = split(y0, y1) else {
+            continue;
+        };
+        if parts.is_some() {
+            plan.push((band, parts));
+            continue;
+        }
+        // Lines across the page set close over the parts side by side
+        // (an article's first lines over its text and a facsimile) make
+        // one band with no gutter: the band is cut at every white gap
+        // between lines, and the first piece that is mixed stands alone,
+        // the lines above it a band, those below cut again.
+        let rows = super::ocr::row_ink(&crop(BBox([0, y0 as u32, r.width, y1 as u32])), threshold);
+        let pieces = runs_bridged(&rows, fine);
+        let found = (pieces.len() > 1)
+            .then(|| {
+                pieces.iter().find_map(|&(a, b)| {
+                    let (b0, parts) = split(y0 + a, y0 + b)?;
+                    parts.map(|p| (a, b, b0, p))
+                })
+            })
+            .flatten();
+        match found {
+            Some((a, b, piece, parts)) => {
+                if a > 0 {
+                    if let Some((above, _)) = split(y0, y0 + a) {
+                        plan.push((above, None));
                     }
-                    Set::Unsure(_) => {}
+                }
+                plan.push((piece, Some(parts)));
+                if y0 + b < y1 {
+                    queue.push_front((y0 + b, y1));
                 }
             }
-            tracing::debug!(band = ?band, parts = ?sets.iter().map(|s| (s.0, matches!(s.1, Set::Columns(_)))).collect::<Vec<_>>(), "mixed band");
-            plan.push((band, Some(sets)));
-        } else {
-            plan.push((band, None));
+            None => plan.push((band, None)),
         }
     }
+    let (mut in_columns, mut in_rows) = (0usize, 0usize);
+    let mut boxed_rows = false;
+    for (band, parts) in &plan {
+        let Some(sets) = parts else { continue };
+        for (b, set, area) in sets {
+            match set {
+                Set::Columns(_) => in_columns += area,
+                Set::Rows => {
+                    in_rows += area;
+                    boxed_rows |= inside_rules(r, threshold, *b, k) != *b;
+                }
+                Set::Unsure(_) => {}
+            }
+        }
+        tracing::debug!(band = ?band, parts = ?sets.iter().map(|s| (s.0, matches!(s.1, Set::Columns(_)))).collect::<Vec<_>>(), "mixed band");
+    }
+    let any_mixed = plan.iter().any(|p| p.1.is_some());
     if !any_mixed {
         return None;
     }
     let columns_lead = boxed_rows || in_columns > in_rows;
     // Rows with white round them (Tesseract loses the ends of a line
     // cropped tight), short of the next band or part.
-    let pad = |b: BBox| {
+    // ... and short of the bands above and below (halfway across the gap:
+    // bands cut at a line's spacing stand closer than `block_gap_in`).
+    let limits: Vec<(u32, u32)> = (0..plan.len())
+        .map(|i| {
+            let lo = i.checked_sub(1).map_or(0, |j| plan[j].0.y1());
+            let hi = plan.get(i + 1).map_or(r.height, |n| n.0.y0());
+            let b = plan[i].0;
+            ((lo + b.y0()).div_ceil(2), (b.y1() + hi) / 2)
+        })
+        .collect();
+    let pad = |b: BBox, (lo, hi): (u32, u32)| {
         let (px, py) = ((gutter / 2) as u32, (bridge / 2) as u32);
         BBox([
             b.x0().saturating_sub(px),
-            b.y0().saturating_sub(py),
+            b.y0().saturating_sub(py).max(lo.min(b.y0())),
             (b.x1() + px).min(r.width),
-            (b.y1() + py).min(r.height),
+            (b.y1() + py).min(r.height).min(hi.max(b.y1())),
         ])
     };
     let mut out = Vec::new();
-    for (band, parts) in plan {
+    for ((band, parts), limit) in plan.into_iter().zip(limits) {
         match parts {
             None => out.push(match find(&crop(band), threshold, dpi, k) {
                 Some(v) => Region::Columns(band, v),
-                None => Region::Rows(pad(band)),
+                None => Region::Rows(pad(band, limit)),
             }),
             Some(mut parts) => {
                 // The leading kind's parts on the right: right to left.
@@ -613,7 +671,7 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
                     Set::Rows | Set::Unsure(None) => {
                         // Inside a box, the box's own margin is the white.
                         let inner = inside_rules(r, threshold, b, k);
-                        Region::Rows(if inner == b { pad(b) } else { inner })
+                        Region::Rows(if inner == b { pad(b, limit) } else { inner })
                     }
                 }));
             }
@@ -1102,6 +1160,47 @@ mod tests {
         let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
         assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
         assert!(matches!(regions[2], Region::Rows(..)), "{regions:?}");
+    }
+
+    #[test]
+    fn lines_across_set_close_over_the_parts_are_a_band_of_their_own() {
+        let k = VerticalParams::default();
+        let mut r = Raster::blank(1200, 900);
+        ink(&mut r, 40, 20, 1100, 50);
+        // Three lines across, 20 px apart (less than a block's gap), then
+        // the parts side by side 20 px below.
+        for row in 0..3 {
+            for i in 0..29 {
+                let (x, y) = (40 + i * 36, 100 + row * 50);
+                ink(&mut r, x, y, x + 30, y + 30);
+            }
+        }
+        for row in 0..10 {
+            for i in 0..14 {
+                let (x, y) = (40 + i * 36, 250 + row * 50);
+                ink(&mut r, x, y, x + 30, y + 30);
+            }
+        }
+        for c in 0..5 {
+            let x = 1120 - c * 50;
+            for i in 0..12 {
+                ink(&mut r, x, 250 + i * 40, x + 30, 250 + i * 40 + 37);
+            }
+        }
+        let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
+        let boxes: Vec<(bool, BBox)> = regions
+            .iter()
+            .map(|g| match g {
+                Region::Rows(b) => (false, *b),
+                Region::Columns(b, _) => (true, *b),
+            })
+            .collect();
+        assert_eq!(boxes.len(), 4, "{boxes:?}");
+        // The lines across: one band, padded short of the parts below.
+        assert!(!boxes[1].0 && boxes[1].1.y0() <= 100, "{boxes:?}");
+        assert!((230..=250).contains(&boxes[1].1.y1()), "{boxes:?}");
+        assert!(!boxes[2].0 && boxes[2].1.y0() >= 230, "{boxes:?}");
+        assert_eq!(boxes[3], (true, BBox([920, 250, 1150, 730])));
     }
 
     #[test]
