@@ -10,7 +10,8 @@ For each set it reports:
 - strict CER per page pooled, against truth in reading order (article:
   the article's text, then the facsimile's columns; notice: the columns,
   then the notice), so a region read in the wrong order or direction
-  counts.
+  counts. `article-lead` sets its first lines across the page, at the
+  text's own spacing, over the parts side by side.
 
 usage: scripts/eval_mixed.py [--gazette target/release/gazette] [--work DIR] [--split held|tune]
 """
@@ -27,6 +28,7 @@ PAGES = 4
 SETS = {
     "article-trad-uming": ("article", "uming", ["--traditional"], "png", 81),
     "article-simp-gbsn-light": ("article", "gbsn", ["--degrade", "light"], "png", 82),
+    "article-lead-serif": ("article", "serif", ["--lead", "6", "--pt", "10.5"], "png", 85),
     "notice-trad-ukai": ("notice", "ukai", ["--traditional"], "png", 83),
     "notice-trad-uming-heavy-g4": ("notice", "uming", ["--traditional", "--degrade", "heavy"], "tiff-g4", 84),
 }

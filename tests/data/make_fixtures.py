@@ -43,7 +43,7 @@ traditional/
 mixed/
     two mixed pages (scripts/render_mixed.py, AR PL UMing, 200-dpi G4): a vertical
     traditional facsimile (the 1958 sailing rules) beside a horizontal article (the
-    1989 relics notice), and a horizontal notice (the 2019 notice) boxed in beside
+    1989 relics notice, its first four lines across the page, 10.5 pt), and a horizontal notice (the 2019 notice) boxed in beside
     vertical traditional columns (the 1979 aquatic resources regulation); truth/
     in reading order.
 issues/
@@ -224,11 +224,12 @@ def main():
     shutil.rmtree(mixed, ignore_errors=True)
     (mixed / "truth").mkdir(parents=True)
     mix = HERE.parent.parent / "scripts" / "render_mixed.py"
-    for n, (kind, docs, seed) in enumerate([("article", ["1989-luoyang-relics.txt", "1958-mot-mof-sailing-vessels.txt"], 8),
-                                            ("notice", ["2019-gbf-4.txt", "1979-gwy-aquatic-resources.txt"], 9)], 1):
+    for n, (kind, docs, seed, more) in enumerate([
+            ("article", ["1989-luoyang-relics.txt", "1958-mot-mof-sailing-vessels.txt"], 8, ["--lead", "4", "--pt", "10.5"]),
+            ("notice", ["2019-gbf-4.txt", "1979-gwy-aquatic-resources.txt"], 9, [])], 1):
         subprocess.run([sys.executable, str(mix), "--out", str(tmp / kind), "--kind", kind, "--docs",
                         *[str(CORPUS / d) for d in docs], "--traditional", "--font", "uming", "--dpi", "200",
-                        "--format", "tiff-g4", "--seed", str(seed), "--first-page", str(20 + n)], check=True)
+                        "--format", "tiff-g4", "--seed", str(seed), "--first-page", str(20 + n), *more], check=True)
         shutil.copy(tmp / kind / "page-001.tif", mixed / f"page-{n:03}.tif")
         shutil.copy(tmp / kind / "truth" / "page-001.txt", mixed / "truth" / f"page-{n:03}.txt")
     shutil.rmtree(tmp)
