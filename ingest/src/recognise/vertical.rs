@@ -530,7 +530,8 @@ enum Set {
 pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<Vec<Region>> {
     let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
     let gutter = (dpi * k.gutter_in).max(3.0) as usize;
-    let bands = runs_bridged(&super::ocr::row_ink(r, threshold), bridge);
+    let page_rows = super::ocr::row_ink(r, threshold);
+    let bands = runs_bridged(&page_rows, bridge);
     let crop = |b: BBox| r.crop(b.x0(), b.y0(), b.width(), b.height());
     // A band's box (its ink's width) and, when it is mixed, its parts
     // (box, set, area).
@@ -575,8 +576,7 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
         // one band with no gutter: the band is cut at every white gap
         // between lines, and the first piece that is mixed stands alone,
         // the lines above it a band, those below cut again.
-        let rows = super::ocr::row_ink(&crop(BBox([0, y0 as u32, r.width, y1 as u32])), threshold);
-        let pieces = runs_bridged(&rows, fine);
+        let pieces = runs_bridged(&page_rows[y0..y1], fine);
         let found = (pieces.len() > 1)
             .then(|| {
                 pieces.iter().find_map(|&(a, b)| {
@@ -622,9 +622,9 @@ pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<
     }
     let columns_lead = boxed_rows || in_columns > in_rows;
     // Rows with white round them (Tesseract loses the ends of a line
-    // cropped tight), short of the next band or part.
-    // ... and short of the bands above and below (halfway across the gap:
-    // bands cut at a line's spacing stand closer than `block_gap_in`).
+    // cropped tight), short of the next part and halfway across the gap to
+    // the bands above and below (bands cut at a line's spacing stand
+    // closer than `block_gap_in`).
     let limits: Vec<(u32, u32)> = (0..plan.len())
         .map(|i| {
             let lo = i.checked_sub(1).map_or(0, |j| plan[j].0.y1());
