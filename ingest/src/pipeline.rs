@@ -517,6 +517,11 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
         .map(|l| l.engine.as_deref() == Some(crate::choose::PPOCR))
         .collect();
     textfix::fix_page_read(&mut texts, &widths_seen);
+    for (t, l) in texts.iter_mut().zip(&raw) {
+        if l.vertical {
+            *t = textfix::vertical_quotes(t);
+        }
+    }
     let calibration = crate::calibrate::CalibrationParams::default();
     let lines = raw
         .into_iter()

@@ -61,6 +61,25 @@ pub fn horizontal_forms(line: &str) -> String {
     out
 }
 
+/// The quotation marks of a vertical column as horizontal print sets them:
+/// a column prints “” and ‘’ as corner brackets (﹁﹂ ﹃﹄, the forms of
+/// 「」『』), which its reading gives back as 「」『』 (as the forms'
+/// decomposition, or read from a turned bracket). The standard text of a
+/// mainland gazette quotes with “” and ‘’, so a column's corner brackets
+/// become them (a source quoting with 「」 set vertically cannot be told
+/// from it).
+pub fn vertical_quotes(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '「' => '“',
+            '」' => '”',
+            '『' => '‘',
+            '』' => '’',
+            c => c,
+        })
+        .collect()
+}
+
 /// [`fix_line`] for a line whose recogniser tells a half-width parenthesis
 /// from a full-width one by its glyph (`widths_seen`: PP-OCR does, trained
 /// on both; Tesseract's chi_sim reads both as ASCII). Such a line keeps the
@@ -528,6 +547,7 @@ mod tests {
             "第一條：為發動群眾，協助、防諜。"
         );
         assert_eq!(fix_line("﹁通知﹂︵一︶"), "「通知」（一）");
+        assert_eq!(vertical_quotes(&fix_line("﹁通知﹂﹃甲﹄")), "“通知”‘甲’");
         // Turned brackets of a vertical column, a traditional 號.
         assert_eq!(fix_line("國發一1981一88號"), "國發〔1981〕88號");
         assert_eq!(fix_line("第一1981年"), "第一1981年");
