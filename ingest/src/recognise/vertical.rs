@@ -763,8 +763,12 @@ fn part_set(part: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Set {
     // more ink than `rule_in` are gaps.
     let floor = (dpi * k.rule_in).max(1.0) as usize;
     let rows = super::ocr::runs(&super::ocr::row_ink(part, threshold), floor);
+    // Runs thinner than the smallest type are no lines (a column of a
+    // table's dashes, each a wide thin run, was taken for rows).
+    let min_h = (dpi * k.min_column_in).max(1.0) as usize;
     let mut aspects: Vec<f32> = rows
         .iter()
+        .filter(|&&(y0, y1)| y1 - y0 >= min_h)
         .filter_map(|&(y0, y1)| {
             let col = column_ink(part, threshold, y0, y1);
             let x0 = col.iter().position(|&n| n > 0)?;
@@ -1207,6 +1211,12 @@ mod tests {
     fn pages_of_one_direction_are_not_mixed() {
         let k = VerticalParams::default();
         assert_eq!(mixed(&vertical_page(5), 128, 300.0, &k), None);
+        // A vertical table's column of dashes beside its columns: no rows.
+        let mut r = vertical_page(5);
+        for i in 0..12 {
+            ink(&mut r, 100, 115 + i * 40, 120, 119 + i * 40);
+        }
+        assert_eq!(mixed(&r, 128, 300.0, &k), None);
         // Two columns of horizontal text.
         let mut r = mixed_page(10, 8, 0);
         for row in 0..10 {
