@@ -508,36 +508,21 @@ impl Tesseract {
     ) -> Result<Vec<Line>, OcrError> {
         let mut out = Vec::new();
         for region in regions {
-            let (b, lines) = match region {
-                Region::Columns(b, v) => {
-                    let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-                    (*b, self.recognize_vertical(&crop, dpi, threshold, v)?)
-                }
-                Region::Rows(b) => {
-                    let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+            let b = region.bbox();
+            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+            let lines = match region {
+                Region::Columns(_, v) => self.recognize_vertical(&crop, dpi, threshold, v)?,
+                Region::Rows(_) => {
                     let t = crate::preprocess::ink_threshold(&crop);
-                    let lines = self.recognize_horizontal(&crop, dpi, t)?;
-                    if lines.is_empty() {
-                        // A row Tesseract's layout finds empty (a faint
-                        // folio) is read as one line.
-                        (
-                            BBox([0, 0, 0, 0]),
-                            self.read_rows(raster, dpi, threshold, &[*b])?,
-                        )
-                    } else {
-                        (*b, lines)
-                    }
+                    self.recognize_horizontal(&crop, dpi, t)?
                 }
             };
-            out.extend(lines.into_iter().map(|mut l| {
-                l.bbox = BBox([
-                    l.bbox.x0() + b.x0(),
-                    l.bbox.y0() + b.y0(),
-                    l.bbox.x1() + b.x0(),
-                    l.bbox.y1() + b.y0(),
-                ]);
-                l
-            }));
+            if lines.is_empty() && matches!(region, Region::Rows(_)) {
+                // A row Tesseract's layout finds empty (a faint folio).
+                out.extend(self.read_as_one_line(raster, dpi, threshold, b)?);
+            } else {
+                out.extend(lines.into_iter().map(|l| on_page(l, b)));
+            }
         }
         Ok(out)
     }
@@ -559,37 +544,48 @@ impl Tesseract {
                 out.extend(lines);
                 continue;
             }
-            let Some(ink) = ink_box(raster, threshold, *row) else {
-                continue;
-            };
-            // A rule (under a running head) is no row of print: thinner
-            // than the smallest type.
-            if (ink.height() as f32) < dpi as f32 * self.vertical.rule_in {
-                continue;
-            }
-            // Cropped to the ink with white round it (a row the page wide
-            // is mostly empty, and Tesseract read noise into it).
-            let pad = ink.height() / 2;
-            let b = BBox([
-                ink.x0().saturating_sub(pad),
-                ink.y0().saturating_sub(pad),
-                (ink.x1() + pad).min(raster.width),
-                (ink.y1() + pad).min(raster.height),
-            ]);
-            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-            let mut line = self.read_line_image(&self.lang, &crop, dpi)?;
-            if let Some(second) = &self.second {
-                match second.read_line(&crop) {
-                    Ok(r) => choose::choose(&mut line, r, &self.choice),
-                    Err(e) => tracing::debug!(error = %e, "second recogniser failed on a row"),
-                }
-            }
-            if !line.text.trim().is_empty() {
-                line.bbox = ink;
-                out.push(line);
-            }
+            out.extend(self.read_as_one_line(raster, dpi, threshold, *row)?);
         }
         Ok(out)
+    }
+
+    /// The ink of a row read as one line (with PP-OCRv4's choice when
+    /// installed), in page pixels; `None` for a row of no ink, a rule, or
+    /// nothing read.
+    fn read_as_one_line(
+        &self,
+        raster: &Raster,
+        dpi: u32,
+        threshold: u8,
+        row: BBox,
+    ) -> Result<Option<Line>, OcrError> {
+        let Some(ink) = ink_box(raster, threshold, row) else {
+            return Ok(None);
+        };
+        // A rule (under a running head) is no row of print: thinner than
+        // the smallest type.
+        if (ink.height() as f32) < dpi as f32 * self.vertical.rule_in {
+            return Ok(None);
+        }
+        // Cropped to the ink with white round it (a row the page wide is
+        // mostly empty, and Tesseract read noise into it).
+        let pad = ink.height() / 2;
+        let b = BBox([
+            ink.x0().saturating_sub(pad),
+            ink.y0().saturating_sub(pad),
+            (ink.x1() + pad).min(raster.width),
+            (ink.y1() + pad).min(raster.height),
+        ]);
+        let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
+        let mut line = self.read_line_image(&self.lang, &crop, dpi)?;
+        if let Some(second) = &self.second {
+            match second.read_line(&crop) {
+                Ok(r) => choose::choose(&mut line, r, &self.choice),
+                Err(e) => tracing::debug!(error = %e, "second recogniser failed on a row"),
+            }
+        }
+        line.bbox = ink;
+        Ok((!line.text.trim().is_empty()).then_some(line))
     }
 
     /// Reads regions of the page one by one, boxes back in page pixels.
@@ -605,18 +601,25 @@ impl Tesseract {
                 continue;
             }
             let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-            for mut l in self.recognize_region(&crop, dpi, None)? {
-                l.bbox = BBox([
-                    l.bbox.x0() + b.x0(),
-                    l.bbox.y0() + b.y0(),
-                    l.bbox.x1() + b.x0(),
-                    l.bbox.y1() + b.y0(),
-                ]);
-                out.push(l);
-            }
+            out.extend(
+                self.recognize_region(&crop, dpi, None)?
+                    .into_iter()
+                    .map(|l| on_page(l, *b)),
+            );
         }
         Ok(out)
     }
+}
+
+/// A line read from the crop of `region`, its box back in page pixels.
+fn on_page(mut l: Line, region: BBox) -> Line {
+    l.bbox = BBox([
+        l.bbox.x0() + region.x0(),
+        l.bbox.y0() + region.y0(),
+        l.bbox.x1() + region.x0(),
+        l.bbox.y1() + region.y0(),
+    ]);
+    l
 }
 
 /// A short line that begins like a date: a year (four digits or numerals)

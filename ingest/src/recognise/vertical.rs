@@ -500,6 +500,15 @@ pub enum Region {
     Columns(BBox, VerticalLayout),
 }
 
+impl Region {
+    /// The region's box on the page.
+    pub fn bbox(&self) -> BBox {
+        match self {
+            Region::Rows(b) | Region::Columns(b, _) => *b,
+        }
+    }
+}
+
 /// How a part of a band is set, for deciding whether a page is mixed.
 #[derive(Clone, Debug, PartialEq)]
 enum Set {
@@ -1039,6 +1048,14 @@ mod tests {
         }
     }
 
+    /// A box of 3-px rules round `x0..x1` × `y0..y1`.
+    fn frame(r: &mut Raster, x0: u32, y0: u32, x1: u32, y1: u32) {
+        ink(r, x0, y0, x0 + 3, y1);
+        ink(r, x1 - 3, y0, x1, y1);
+        ink(r, x0, y0, x1, y0 + 3);
+        ink(r, x0, y1 - 3, x1, y1);
+    }
+
     /// A page of `n` columns of 30×37-px characters (a 40-px pitch), a head
     /// row across the top and a folio below.
     fn vertical_page(n: u32) -> Raster {
@@ -1144,10 +1161,7 @@ mod tests {
         // The columns the larger: read first, right to left; the text
         // beside them boxed in, read inside its rules.
         let mut r = mixed_page(10, 4, 12);
-        ink(&mut r, 28, 88, 31, 593);
-        ink(&mut r, 186, 88, 189, 593);
-        ink(&mut r, 28, 88, 189, 91);
-        ink(&mut r, 28, 590, 189, 593);
+        frame(&mut r, 28, 88, 189, 593);
         let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
         assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
         let Region::Rows(notice) = regions[2] else {
@@ -1157,10 +1171,7 @@ mod tests {
         // A boxed notice is the insert even when larger than the columns
         // beside it: the columns are read first.
         let mut r = mixed_page(10, 14, 5);
-        ink(&mut r, 28, 88, 31, 593);
-        ink(&mut r, 546, 88, 549, 593);
-        ink(&mut r, 28, 88, 549, 91);
-        ink(&mut r, 28, 590, 549, 593);
+        frame(&mut r, 28, 88, 549, 593);
         let regions = mixed(&r, 128, 300.0, &k).expect("mixed");
         assert!(matches!(regions[1], Region::Columns(..)), "{regions:?}");
         assert!(matches!(regions[2], Region::Rows(..)), "{regions:?}");
