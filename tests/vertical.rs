@@ -6,6 +6,24 @@
 
 use crate::util::{self, data};
 
+/// The fixture `name` ingested into a new archive (kept while the
+/// directory lives).
+fn ingested(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("archive");
+    util::stdout_of(
+        &[
+            "ingest",
+            "--code",
+            "ynzb",
+            "--archive",
+            arc.to_str().unwrap(),
+        ],
+        &data(name),
+    );
+    (tmp, arc)
+}
+
 fn truth(page: usize) -> String {
     std::fs::read_to_string(data(&format!("vertical/truth/page-{page:03}.txt"))).unwrap()
 }
@@ -69,19 +87,7 @@ fn vertical_traditional_pages_read_in_column_order() {
 /// query in simplified characters finds its traditional text.
 #[test]
 fn a_vertical_traditional_issue_is_searchable_and_cited() {
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("archive");
-    let out = util::gazette()
-        .args(["ingest", "--code", "ynzb", "--archive"])
-        .arg(&arc)
-        .arg(data("vertical"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_tmp, arc) = ingested("vertical");
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data("vertical/manifest.json")).unwrap())
             .unwrap();
@@ -201,19 +207,7 @@ fn mixed_pages_read_each_region_in_its_own_direction() {
     assert!(columns.iter().all(|b| b[0] > width * 6 / 10), "{columns:?}");
     assert!(columns.windows(2).all(|w| w[0][0] > w[1][0]), "{columns:?}");
 
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("archive");
-    let out = util::gazette()
-        .args(["ingest", "--code", "ynzb", "--archive"])
-        .arg(&arc)
-        .arg(data("mixed"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_tmp, arc) = ingested("mixed");
     let (_server, base) = util::serve(&arc);
     let r = util::get_json(&format!("{base}/api/search?q=非机动船"));
     assert_eq!(r["total"], 1, "{r}");

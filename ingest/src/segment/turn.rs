@@ -196,14 +196,18 @@ impl Turn {
 mod tests {
     use super::*;
 
-    #[test]
-    fn columns_become_lines_rightmost_first_and_turn_back() {
-        let line = |b: [u32; 4], vertical: bool| Line {
+    /// A line of one character with box `b`.
+    fn line(b: [u32; 4], vertical: bool) -> Line {
+        Line {
             text: "字".into(),
             bbox: BBox(b),
             vertical,
             ..Default::default()
-        };
+        }
+    }
+
+    #[test]
+    fn columns_become_lines_rightmost_first_and_turn_back() {
         let p = PageText {
             width: 1000,
             height: 1400,
@@ -233,12 +237,6 @@ mod tests {
 
     #[test]
     fn columns_beside_text_turn_in_their_box_or_lead_the_page() {
-        let line = |b: [u32; 4], vertical: bool| Line {
-            text: "字".into(),
-            bbox: BBox(b),
-            vertical,
-            ..Default::default()
-        };
         // A facsimile of two columns (right) beside a wide block of text.
         let p = PageText {
             width: 1000,
