@@ -60,6 +60,15 @@ pub struct VerticalParams {
     /// show-through filled the gaps between lines, the pieces cut at the
     /// narrow spaces between characters were taken for columns).
     pub min_column_gap: f32,
+    /// Columns standing apart by at least this share of their width are
+    /// columns when their gaps are at least `wide_gap_ratio` times the
+    /// cells' (not `gap_ratio`): a vertical table of figures, a digit or
+    /// two to a cell, spaces its cells 0.36 of a width and its columns 0.86
+    /// (a held-back yellowed set's page, read across its columns before);
+    /// a horizontal page's pieces, characters of successive lines, stand
+    /// a character's spacing apart, under 0.3.
+    pub wide_column_gap: f32,
+    pub wide_gap_ratio: f32,
     /// A block no taller than this many column widths, of several pieces
     /// side by side, is a horizontal row (a running head, a folio).
     pub row_height: f32,
@@ -73,6 +82,20 @@ pub struct VerticalParams {
     /// median column width (a stray mark, a punctuation mark set beside the
     /// column) joins the nearer column when within this share of it.
     pub narrow_piece: f32,
+    /// A column more than this many times as wide as the usual column
+    /// (the lower third of the page's widths) is looked into for its
+    /// print ...
+    pub wide_column: f32,
+    /// ... the spans of its pixel columns inked at least this share of its
+    /// densest (12 pt type on a yellowed page: a column's inside 0.2 and
+    /// up, its strokes' edges 0.09, a stain beside it or between two
+    /// 0.03–0.04) ...
+    pub core_share: f32,
+    /// ... counting as ink pixels at most this share of the ink threshold
+    /// (a yellowed page's threshold, 170 and more, takes in its stains,
+    /// grey 170–190, which ink at 130 does not: a stain the height of
+    /// three characters held two columns together).
+    pub core_level: f32,
     /// A character cell is at most this many column widths tall: runs of
     /// ink in a column are gathered into cells up to this height (二 and 三
     /// are several runs), and a longer run (characters touching) is cut
@@ -92,7 +115,12 @@ pub struct VerticalParams {
     /// Script detection reads this many of the page's longest columns with
     /// each model ...
     pub script_sample: usize,
-    /// ... and takes traditional when its model's summed confidence is
+    /// ... and, by the second recogniser's forms, more, longest first,
+    /// until its reading holds at least this many forms of either script,
+    /// not tied (four columns of a table's figures held 12 and 12; a
+    /// page's four longest columns of text hold 60–200);
+    pub script_forms: usize,
+    /// without it, takes traditional when its model's summed confidence is
     /// higher than the simplified model's by more than this share.
     pub script_margin: f32,
     /// A horizontal page is read again as traditional when its reading
@@ -161,8 +189,13 @@ impl Default for VerticalParams {
             gap_ratio: 3.0,
             max_cell_gap: 0.4,
             min_column_gap: 0.3,
+            wide_column_gap: 0.6,
+            wide_gap_ratio: 2.0,
             row_height: 1.5,
             narrow_piece: 0.35,
+            wide_column: 1.3,
+            core_share: 0.06,
+            core_level: 0.75,
             speck_share: 0.01,
             max_cell: 1.05,
             cell_gap: 0.12,
@@ -170,6 +203,7 @@ impl Default for VerticalParams {
             mark: 0.5,
             narrow: 0.6,
             script_sample: 4,
+            script_forms: 40,
             script_margin: 0.01,
             min_script_forms: 20,
             rule_in: 0.05,
@@ -242,6 +276,9 @@ pub struct VerticalLayout {
     pub columns: Vec<BBox>,
     /// Horizontal rows below the block (folio), top to bottom.
     pub below: Vec<BBox>,
+    /// The share of the page's ink in blocks of columns (what found it
+    /// vertical, against `VerticalParams::min_share`).
+    pub ink_in_columns: f32,
 }
 
 /// Ink per pixel column within rows `y0..y1`.
@@ -396,10 +433,12 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             // cells. No gaps within the pieces at all: rules, or solid ink.
             tracing::trace!(?gr, gc, wide, "vertical: gaps");
             gr.is_some_and(|gr| {
-                (gr as f32) <= wide * k.max_cell_gap
+                let (gr, gc) = (gr as f32, gc as f32);
+                gr <= wide * k.max_cell_gap
                     && (col_runs.len() < 2
-                        || (gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0)
-                            && gc as f32 >= wide * k.min_column_gap))
+                        || (gc >= (gr * k.gap_ratio).max(1.0) && gc >= wide * k.min_column_gap)
+                        || (gc >= (gr * k.wide_gap_ratio).max(1.0)
+                            && gc >= wide * k.wide_column_gap))
             })
         };
         if block {
@@ -465,7 +504,10 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             last = i;
         }
     }
-    let mut out = VerticalLayout::default();
+    let mut out = VerticalLayout {
+        ink_in_columns: in_columns as f32 / total as f32,
+        ..VerticalLayout::default()
+    };
     let area = (bands[first].0 .0, bands[last].0 .1);
     for (i, (band, _, _)) in bands.iter().enumerate() {
         // A row with white round it: Tesseract loses the ends of a line
@@ -483,11 +525,59 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             out.below.push(row);
         }
     }
-    out.columns = columns_of(pieces(r, threshold, area), k)
+    let columns = columns_of(pieces(r, threshold, area), k);
+    // A column's width: the lower third of the widths, as stains widen
+    // some columns and a title column is set larger.
+    let mut widths: Vec<u32> = columns.iter().map(|c| c.width()).collect();
+    widths.sort_unstable();
+    let usual = widths.get(widths.len() / 3).copied().unwrap_or(0) as f32;
+    out.columns = columns
         .into_iter()
+        .flat_map(|c| {
+            if c.width() as f32 > usual * k.wide_column {
+                print_of(r, threshold, c, usual, k)
+            } else {
+                vec![c]
+            }
+        })
         .rev()
         .collect();
     Some(out)
+}
+
+/// A column wider than its neighbours narrowed to its print: the spans of
+/// pixel columns whose dark ink (at `core_level` of the threshold) is at
+/// least `core_share` of the densest one's, each a column (spans narrower
+/// than `narrow_piece` of a column dropped).
+/// A stain touching a column (foxing on aged paper, faint but darker than
+/// a yellowed page's ink threshold) widened its box to two characters'
+/// width, and its cells, a box's width tall, took two characters each; a
+/// stain between two columns joined them into one.
+fn print_of(r: &Raster, threshold: u8, b: BBox, usual: f32, k: &VerticalParams) -> Vec<BBox> {
+    let w = r.width as usize;
+    let dark = (threshold as f32 * k.core_level) as u8;
+    let mut ink = vec![0usize; b.width() as usize];
+    for y in b.y0() as usize..b.y1() as usize {
+        let row = &r.pixels[y * w + b.x0() as usize..y * w + b.x1() as usize];
+        for (n, p) in ink.iter_mut().zip(row) {
+            *n += (*p <= dark) as usize;
+        }
+    }
+    let peak = ink.iter().copied().max().unwrap_or(0) as f32;
+    let core: Vec<usize> = ink
+        .iter()
+        .map(|&n| (n as f32 >= peak * k.core_share) as usize)
+        .collect();
+    let spans: Vec<BBox> = runs_bridged(&core, 0)
+        .into_iter()
+        .filter(|(a, z)| (z - a) as f32 >= usual * k.narrow_piece)
+        .map(|(a, z)| BBox([b.x0() + a as u32, b.y0(), b.x0() + z as u32, b.y1()]))
+        .collect();
+    if spans.is_empty() {
+        vec![b]
+    } else {
+        spans
+    }
 }
 
 /// One region of a mixed page, read in its own direction.
@@ -1084,6 +1174,58 @@ mod tests {
         // Rows with half their height of white round them.
         assert_eq!(v.above, vec![BBox([0, 5, 600, 65])]);
         assert_eq!(v.below, vec![BBox([0, 725, 600, 785])]);
+    }
+
+    #[test]
+    fn a_stain_between_columns_joins_none() {
+        let mut r = vertical_page(5);
+        // A grey stain (foxing) the height of three characters, across the
+        // gap between the second and third columns, and one touching the
+        // fifth: ink at a yellowed page's threshold, not at its core.
+        for (x0, x1, y0) in [(440, 480, 300), (300, 330, 200)] {
+            for y in y0..y0 + 110 {
+                for x in x0..x1 {
+                    r.pixels[(y * r.width + x) as usize] = 150;
+                }
+            }
+        }
+        let v = find(&r, 170, 300.0, &VerticalParams::default()).expect("vertical");
+        let x: Vec<(u32, u32)> = v.columns.iter().map(|c| (c.x0(), c.x1())).collect();
+        assert_eq!(
+            x,
+            vec![(520, 550), (470, 500), (420, 450), (370, 400), (320, 350)]
+        );
+    }
+
+    #[test]
+    fn columns_of_figures_spaced_apart_are_vertical() {
+        // A vertical table: columns 30 px wide, 26 apart, of digit cells 30
+        // tall, 11 apart (0.36 of a width: a table's figures; a text
+        // column's cells stand closer).
+        let mut r = Raster::blank(600, 800);
+        for c in 0..8 {
+            let x = 520 - c * 56;
+            for i in 0..14 {
+                ink(&mut r, x, 100 + i * 41, x + 30, 100 + i * 41 + 30);
+            }
+        }
+        let v = find(&r, 128, 300.0, &VerticalParams::default()).expect("vertical");
+        assert_eq!(v.columns.len(), 8);
+        // The same cells, rows apart as wide as the columns are close: a
+        // horizontal table.
+        let mut r = Raster::blank(800, 800);
+        for row in 0..8 {
+            for i in 0..14 {
+                ink(
+                    &mut r,
+                    60 + i * 41,
+                    100 + row * 56,
+                    90 + i * 41,
+                    130 + row * 56,
+                );
+            }
+        }
+        assert_eq!(find(&r, 128, 300.0, &VerticalParams::default()), None);
     }
 
     #[test]
