@@ -243,6 +243,7 @@ fn build_100k(dir: &Path) -> Archive {
             verdict: archive::Verdict::Ok,
             image: None,
             lines: vec![],
+            layout: None,
             error: None,
             provenance: provenance(),
         };
@@ -422,6 +423,7 @@ fn overhead() {
                 bytes: k.bytes.clone(),
             }),
             lines: lines.clone(),
+            layout: None,
             error: None,
             provenance: provenance(),
         })

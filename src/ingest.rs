@@ -341,6 +341,7 @@ fn read_page(ctx: &ReadContext, p: PageText, printed: u32, source_sha256: String
             bytes: k.bytes,
         }),
         lines: p.lines,
+        layout: p.layout,
         error: p.image_error,
         provenance: Provenance {
             source: p.source.display().to_string(),
@@ -378,6 +379,7 @@ fn failed_page(
         verdict: Verdict::Failed(why.clone()),
         image: None,
         lines: Vec::new(),
+        layout: None,
         error: Some(why),
         provenance: Provenance {
             source: file.display().to_string(),

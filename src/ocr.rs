@@ -37,6 +37,9 @@ struct JsonPage<'a> {
     /// The page's quality for proofreading (gazette_model::page_quality).
     #[serde(skip_serializing_if = "Option::is_none")]
     quality: Option<f32>,
+    /// How the page was found to be set (direction, script) and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a gazette_model::Layout>,
     lines: &'a [ingest::Line],
 }
 
@@ -77,6 +80,7 @@ fn write_failed(
                 origin: ingest::TextOrigin::Ocr,
                 verdict: &ingest::Verdict::Failed(e.to_string()),
                 quality: None,
+                layout: None,
                 lines: &[],
             };
             serde_json::to_writer(&mut *out, &j)?;
@@ -105,6 +109,7 @@ fn write_page(out: &mut impl Write, p: &PageText, format: Format) -> std::io::Re
                 origin: p.origin,
                 verdict: &p.verdict,
                 quality: gazette_model::page_quality(&p.lines),
+                layout: p.layout.as_ref(),
                 lines: &p.lines,
             };
             serde_json::to_writer(&mut *out, &j)?;

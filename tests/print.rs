@@ -90,6 +90,13 @@ fn a_page_printed_in_red_reads_as_text() {
     let page = ocr_json(&data("print/red.jpg"), &[]);
     let c = cer(&expected("red"), &text_of(&page));
     assert!(c < 0.015, "red page read at {:.2}% strict CER", c * 100.0);
+    // A horizontal simplified page, found so (its layout recorded).
+    assert_eq!(
+        page["layout"]["direction"], "horizontal",
+        "{}",
+        page["layout"]
+    );
+    assert_eq!(page["layout"]["script"], "simplified", "{}", page["layout"]);
     // No red type is taken for a seal.
     let img = image::open(data("print/red.jpg")).unwrap().to_rgb8();
     assert!(ingest::seal::find_seals(&img, &Default::default()).is_empty());

@@ -81,6 +81,17 @@ fn vertical_traditional_pages_read_in_column_order() {
     assert!(x0.windows(2).all(|w| w[0] > w[1]), "{x0:?}");
     // The running head above the columns stays a horizontal row.
     assert!(lines[0]["vertical"].is_null(), "{}", lines[0]);
+    // What was found, and why, is recorded with each page.
+    for p in &json {
+        let l = &p["layout"];
+        assert_eq!(l["direction"], "vertical", "{l}");
+        assert_eq!(l["script"], "traditional", "{l}");
+        let why = l["why"].as_str().unwrap();
+        assert!(
+            why.contains("columns") && why.contains("traditional forms"),
+            "{why}"
+        );
+    }
 }
 
 /// Ingested and served: the document is cut with its fields and cited; a
@@ -102,6 +113,12 @@ fn a_vertical_traditional_issue_is_searchable_and_cited() {
     let r = util::get_json(&format!("{base}/api/search?q=协助人民政府"));
     let id = r["hits"][0]["id"].as_str().unwrap().to_string();
     let d = util::get_json(&format!("{base}/api/documents/{id}"));
+    // The archive keeps each page's layout: the issue lists it.
+    let issue = util::get_json(&format!("{base}/api/issues/{}", &id[..id.len() - 3]));
+    for p in issue["pages"].as_array().unwrap() {
+        assert_eq!(p["layout"]["direction"], "vertical", "{p}");
+        assert_eq!(p["layout"]["script"], "traditional", "{p}");
+    }
     assert_eq!(d["title"], want["title"]);
     assert_eq!(d["issuer"], want["issuer"]);
     assert_eq!(d["date_iso"], "1952-08-11");
@@ -149,6 +166,20 @@ fn a_horizontal_traditional_page_is_read_with_the_traditional_model() {
         cer_forced > 2.0 * cer + 0.02,
         "read as simplified {cer_forced:.3}, found traditional {cer:.3}"
     );
+    // Recorded: found traditional by the forms read, or given.
+    let layout = |args: &[&str]| {
+        util::json_lines(&util::stdout_of(args, &data("traditional")))[0]["layout"].clone()
+    };
+    let found = layout(&["ocr", "--format", "json"]);
+    assert_eq!(found["direction"], "horizontal", "{found}");
+    assert_eq!(found["script"], "traditional", "{found}");
+    assert!(
+        found["why"].as_str().unwrap().contains("traditional forms"),
+        "{found}"
+    );
+    let given = layout(&["ocr", "--format", "json", "--script", "simplified"]);
+    assert_eq!(given["script"], "simplified", "{given}");
+    assert!(given["why"].as_str().unwrap().contains("given"), "{given}");
 }
 
 /// Mixed pages (`data/mixed`): a vertical facsimile beside a horizontal
@@ -188,6 +219,9 @@ fn mixed_pages_read_each_region_in_its_own_direction() {
         &["ocr", "--format", "json"],
         &data("mixed"),
     ));
+    for p in &json {
+        assert_eq!(p["layout"]["direction"], "mixed", "{}", p["layout"]);
+    }
     let width = json[0]["width"].as_u64().unwrap();
     let lines = json[0]["lines"].as_array().unwrap();
     let bbox = |l: &serde_json::Value| -> Vec<u64> {

@@ -4,7 +4,10 @@
 //! commands print; the ingest side builds [`NewIssue`]s from them.
 
 use crate::id::{DocId, GazetteCode, IssueId, PageId};
-pub use gazette_model::{Anchor, BBox, Confidence, Fields, Line, Paragraph, TextOrigin, Verdict};
+pub use gazette_model::{
+    Anchor, BBox, Confidence, Fields, Layout, Line, PageDirection, PageScript, Paragraph,
+    TextOrigin, Verdict,
+};
 use serde::{Deserialize, Serialize};
 
 /// A gazette the archive holds.
@@ -117,6 +120,11 @@ pub struct Page {
     /// Lines in the page's coordinates (`width` × `height` pixels; the
     /// image may be stored at another scale).
     pub lines: Vec<Line>,
+    /// How the page was found to be set (direction, script) and why; absent
+    /// for a text layer, a failed page and records written before it was
+    /// recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
     /// Why the page could not be read, or its image not kept; a failed page
     /// keeps its place so the issue's numbering stays right.
     pub error: Option<String>,
@@ -223,6 +231,7 @@ pub struct NewPage {
     pub verdict: Verdict,
     pub image: Option<NewImage>,
     pub lines: Vec<Line>,
+    pub layout: Option<Layout>,
     pub error: Option<String>,
     pub provenance: Provenance,
 }

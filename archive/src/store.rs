@@ -192,6 +192,7 @@ pub(crate) fn plan_issue<'a>(
             verdict: p.verdict.clone(),
             image,
             lines: p.lines.clone(),
+            layout: p.layout.clone(),
             error: p.error.clone(),
             provenance: p.provenance.clone(),
         };

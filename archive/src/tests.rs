@@ -70,6 +70,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                     confidence: Confidence::new(0.91),
                     ..Default::default()
                 }],
+                layout: None,
                 error: None,
                 provenance: Provenance {
                     source: "/scans/x.pdf".into(),

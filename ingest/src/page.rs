@@ -2,7 +2,9 @@
 //! read page. Boxes, lines, confidence, text origin and verdicts are the
 //! shared model's (`gazette_model`), re-exported here.
 
-pub use gazette_model::{BBox, Confidence, Line, Reading, TextOrigin, Verdict};
+pub use gazette_model::{
+    BBox, Confidence, Layout, Line, PageDirection, PageScript, Reading, TextOrigin, Verdict,
+};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -94,6 +96,9 @@ pub struct PageText {
     pub verdict: Verdict,
     /// Lines in reading order.
     pub lines: Vec<Line>,
+    /// How the page was found to be set (direction, script, and why),
+    /// when it was recognised by an engine that finds that.
+    pub layout: Option<Layout>,
     /// The page image, when the pipeline was asked to keep it.
     #[serde(skip)]
     pub image: Option<KeptImage>,

@@ -476,6 +476,7 @@ fn page_text(
         origin,
         verdict,
         lines,
+        layout: None,
         image: None,
         replaced_text_layer: None,
         image_error: None,
@@ -505,9 +506,10 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
             let _ = img.save(path);
         }
     }
-    let raw = engine
-        .recognize(&prepared.raster, prepared.dpi.round() as u32)
+    let read = engine
+        .recognize_page(&prepared.raster, prepared.dpi.round() as u32)
         .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
+    let (raw, layout) = (read.lines, read.layout);
     let ink = verdict::ink_share(&prepared.raster);
     let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     drop(prepared.raster);
@@ -519,7 +521,7 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     textfix::fix_page_read(&mut texts, &widths_seen);
     for (t, l) in texts.iter_mut().zip(&raw) {
         if l.vertical {
-            *t = textfix::vertical_quotes(t);
+            *t = textfix::vertical_forms(t);
         }
     }
     let calibration = crate::calibrate::CalibrationParams::default();
@@ -541,13 +543,8 @@ pub fn ocr_page<E: OcrEngine + ?Sized>(
     if verdict != Verdict::Ok {
         tracing::warn!(file = %task.file.display(), page = task.page, verdict = verdict.name(), reason = verdict.reason(), "page verdict");
     }
-    Ok(page_text(
-        task,
-        width,
-        height,
-        dpi,
-        TextOrigin::Ocr,
-        verdict,
-        lines,
-    ))
+    Ok(PageText {
+        layout,
+        ..page_text(task, width, height, dpi, TextOrigin::Ocr, verdict, lines)
+    })
 }

@@ -12,4 +12,7 @@ mod page;
 pub mod script;
 
 pub use document::{Anchor, FieldNote, FieldSource, Fields, Paragraph};
-pub use page::{page_quality, BBox, Confidence, Line, Reading, TextOrigin, Verdict};
+pub use page::{
+    page_quality, BBox, Confidence, Layout, Line, PageDirection, PageScript, Reading, TextOrigin,
+    Verdict,
+};

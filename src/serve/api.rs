@@ -372,6 +372,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
             json!({"id": pid.to_string(), "printed": p.printed,
                 "width": p.width, "height": p.height, "error": p.error,
                 "verdict": p.verdict.name(), "quality": gazette_model::page_quality(&p.lines),
+                "layout": p.layout,
                 "iiif": format!("/iiif/{pid}/info.json"),
                 "alto": format!("/api/pages/{pid}/alto")})
         }).collect();

@@ -89,6 +89,7 @@ fn state() -> (tempfile::TempDir, AppState) {
             confidence: Confidence::new(0.935),
             ..Default::default()
         }],
+        layout: None,
         error: None,
         provenance: Provenance {
             source: format!("/scans/page-{n:03}.png"),

@@ -266,7 +266,13 @@ pub fn choose(line: &mut Line, second: LineReading, k: &ChoiceParams) {
     } else {
         f32::INFINITY
     };
-    let take = n2 > 0.0 && conf2 >= k.min_second_confidence && ratio <= k.max_length_ratio;
+    // Lengths far apart: one reading lost or invented characters; but a
+    // line Tesseract read as nothing (a vertical column's cells, set as a
+    // line, that it found no text in while PP-OCRv4 read it whole) takes
+    // the second reading when it is as sure as a row read by it alone.
+    let take = n2 > 0.0
+        && conf2 >= k.min_second_confidence
+        && (ratio <= k.max_length_ratio || (n1 == 0.0 && conf2 >= k.min_row_confidence));
     line.readings = vec![
         Reading {
             engine: line.engine.clone().unwrap_or_else(|| TESSERACT.to_string()),
@@ -327,6 +333,24 @@ mod tests {
         assert_eq!(l.readings.len(), 2);
         assert_eq!(l.readings[0].text, "引发'C19773] 10号");
         assert_eq!(l.readings[0].engine, TESSERACT);
+    }
+
+    #[test]
+    fn a_line_tesseract_read_as_nothing_takes_a_sure_second_reading() {
+        let k = ChoiceParams::default();
+        let mut l = line("", 0.0);
+        choose(
+            &mut l,
+            reading("国家级粮食应急状态来对待的情况。", 0.99),
+            &k,
+        );
+        assert_eq!(l.text, "国家级粮食应急状态来对待的情况。");
+        assert_eq!(l.engine.as_deref(), Some(PPOCR));
+        assert_eq!(l.readings[0].text, "");
+        // Unsure: nothing is taken.
+        let mut l = line("", 0.0);
+        choose(&mut l, reading("国家级", 0.3), &k);
+        assert_eq!(l.text, "");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::choose::{self, ChoiceParams};
 use super::ppocr::LineRecogniser;
 use super::tess::{self, Api, TextLine};
 use super::vertical::{Direction, Region, Script, VerticalLayout, VerticalParams};
-use crate::page::{BBox, Confidence, Line, Raster};
+use crate::page::{BBox, Confidence, Layout, Line, PageDirection, PageScript, Raster};
 use gazette_model::script;
 use std::cell::RefCell;
 use std::ffi::CString;
@@ -28,6 +28,33 @@ pub enum OcrError {
     Engine(String),
 }
 
+/// A page's lines and how it was found to be set.
+#[derive(Clone, Debug, Default)]
+pub struct PageRead {
+    pub lines: Vec<Line>,
+    pub layout: Option<Layout>,
+}
+
+/// What reading a page found of its script, gathered as its parts are read.
+#[derive(Debug, Default)]
+struct Findings {
+    /// The script the page's text was read in, when a part decided it.
+    script: Option<Script>,
+    /// Each finding's reason, in words.
+    why: Vec<String>,
+}
+
+impl Findings {
+    fn script(&mut self, script: Script, why: String) {
+        // A mixed page's parts each decide: traditional wins (the page
+        // holds traditional print).
+        if self.script != Some(Script::Traditional) {
+            self.script = Some(script);
+        }
+        self.why.push(why);
+    }
+}
+
 /// Recognises the text lines of a prepared page image.
 ///
 /// Implementations are shared by all worker threads, so they must be
@@ -36,6 +63,15 @@ pub trait OcrEngine: Sync {
     /// Lines in reading order, with boxes in the given raster's pixels and
     /// raw engine text (the caller fixes spacing and punctuation).
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError>;
+    /// The lines, and how the page was found to be set (direction and
+    /// script, with the measurements behind them) where the engine finds
+    /// that; an engine that reads every page one way tells nothing.
+    fn recognize_page(&self, raster: &Raster, dpi: u32) -> Result<PageRead, OcrError> {
+        Ok(PageRead {
+            lines: self.recognize(raster, dpi)?,
+            layout: None,
+        })
+    }
     /// Frees the calling thread's engine state (called on every worker as a
     /// run ends, so no engine outlives its pool).
     fn release(&self) {}
@@ -379,22 +415,37 @@ impl Tesseract {
     /// a margin (`VerticalParams::script_margin`), else simplified. Weak:
     /// right on 9 of 13 held-back rendered pages (the summed confidences
     /// differ by 1–2%). Without a traditional model installed, simplified.
-    fn column_script(&self, columns: &[(BBox, Raster)], dpi: u32) -> Result<Script, OcrError> {
+    fn column_script(
+        &self,
+        columns: &[(BBox, Raster)],
+        dpi: u32,
+    ) -> Result<(Script, String), OcrError> {
         if self.script != Script::Auto {
-            return Ok(self.script);
+            return Ok((self.script, "script given for the batch".into()));
         }
         let tra = self.lang_for(Script::Traditional);
-        if tra == self.lang {
-            return Ok(Script::Simplified);
-        }
-        if !self.traditional_model_loads(&tra) {
-            return Ok(Script::Simplified);
+        if tra == self.lang || !self.traditional_model_loads(&tra) {
+            return Ok((
+                Script::Simplified,
+                "no traditional model to tell the script: read as simplified".into(),
+            ));
         }
         let mut order: Vec<&(BBox, Raster)> = columns.iter().collect();
         order.sort_by_key(|(_, img)| std::cmp::Reverse(img.width));
         if let Some(second) = &self.second {
-            let (mut trad, mut simp) = (0usize, 0usize);
-            for (_, img) in order.iter().take(self.vertical.script_sample) {
+            // The longest columns first, and more while their forms are
+            // few or tied (a table's columns of figures hold few
+            // characters: four of them read 12 traditional forms and 12
+            // simplified on a traditional page).
+            let (mut trad, mut simp, mut n) = (0usize, 0usize, 0usize);
+            for (_, img) in &order {
+                if n >= self.vertical.script_sample
+                    && trad + simp >= self.vertical.script_forms
+                    && trad != simp
+                {
+                    break;
+                }
+                n += 1;
                 if let Ok(r) = second.read_line(img) {
                     let (t, si) = script::form_counts(&r.text);
                     trad += t;
@@ -408,7 +459,10 @@ impl Tesseract {
                     Script::Simplified
                 };
                 tracing::debug!(trad, simp, script = ?found, "script of a vertical page, by forms");
-                return Ok(found);
+                return Ok((
+                    found,
+                    format!("PP-OCRv4 read {trad} traditional forms and {simp} simplified in {n} columns"),
+                ));
             }
         }
         let mut conf = [0.0f32; 2];
@@ -423,7 +477,15 @@ impl Tesseract {
             Script::Simplified
         };
         tracing::debug!(simplified = conf[0], traditional = conf[1], script = ?found, "script of a vertical page");
-        Ok(found)
+        Ok((
+            found,
+            format!(
+                "summed confidence of {} columns: chi_tra {:.2}, chi_sim {:.2}",
+                order.len().min(self.vertical.script_sample),
+                conf[1],
+                conf[0]
+            ),
+        ))
     }
 
     /// Reads a vertical page: the rows above its columns, the columns right
@@ -436,6 +498,7 @@ impl Tesseract {
         dpi: u32,
         threshold: u8,
         v: &VerticalLayout,
+        found: &mut Findings,
     ) -> Result<Vec<Line>, OcrError> {
         let k = &self.vertical;
         let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
@@ -448,7 +511,8 @@ impl Tesseract {
                     .then(|| (c, super::vertical::as_line(raster, threshold, c, &cs, k)))
             })
             .collect();
-        let script = self.column_script(&columns, dpi)?;
+        let (script, why) = self.column_script(&columns, dpi)?;
+        found.script(script, why);
         let lang = self.lang_for(script);
         for (c, img) in &columns {
             if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
@@ -505,16 +569,19 @@ impl Tesseract {
         dpi: u32,
         threshold: u8,
         regions: &[Region],
+        found: &mut Findings,
     ) -> Result<Vec<Line>, OcrError> {
         let mut out = Vec::new();
         for region in regions {
             let b = region.bbox();
             let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
             let lines = match region {
-                Region::Columns(_, v) => self.recognize_vertical(&crop, dpi, threshold, v)?,
+                Region::Columns(_, v) => {
+                    self.recognize_vertical(&crop, dpi, threshold, v, found)?
+                }
                 Region::Rows(_) => {
                     let t = crate::preprocess::ink_threshold(&crop);
-                    self.recognize_horizontal(&crop, dpi, t)?
+                    self.recognize_horizontal(&crop, dpi, t, found)?
                 }
             };
             if lines.is_empty() && matches!(region, Region::Rows(_)) {
@@ -659,31 +726,94 @@ impl OcrEngine for Tesseract {
     /// Table cell marks are found first and blanked, so Tesseract reads the
     /// cells and the marks become tabs between them.
     fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
+        Ok(self.recognize_page(raster, dpi)?.lines)
+    }
+
+    /// The page's direction first (mixed, vertical or horizontal, unless
+    /// given), then each part read in its own, its script found as it is
+    /// read; both recorded with their reasons.
+    fn recognize_page(&self, raster: &Raster, dpi: u32) -> Result<PageRead, OcrError> {
         // A page set in two columns is read region by region (bands across
         // the page, and each column of a two-column band), in reading
         // order: read whole, its columns' lines would interleave. Pages
         // with ruled tables are read whole: a table's spaced cells are no
         // columns.
         let threshold = crate::preprocess::ink_threshold(raster);
-        if self.direction != Direction::Horizontal {
+        let mut found = Findings::default();
+        let (direction, why, lines) = 'read: {
+            if self.direction == Direction::Horizontal {
+                let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
+                break 'read (
+                    PageDirection::Horizontal,
+                    "direction given for the batch".to_string(),
+                    lines,
+                );
+            }
             if let Some(regions) =
                 super::vertical::mixed(raster, threshold, dpi as f32, &self.vertical)
             {
                 tracing::debug!(regions = regions.len(), "mixed page");
-                return self.recognize_mixed(raster, dpi, threshold, &regions);
+                let columns = regions
+                    .iter()
+                    .filter(|r| matches!(r, Region::Columns(..)))
+                    .count();
+                let why = format!(
+                    "mixed: {} regions, {columns} of them blocks of columns beside rows of text",
+                    regions.len()
+                );
+                let lines = self.recognize_mixed(raster, dpi, threshold, &regions, &mut found)?;
+                break 'read (PageDirection::Mixed, why, lines);
             }
             match super::vertical::find(raster, threshold, dpi as f32, &self.vertical) {
                 Some(v) => {
                     tracing::debug!(columns = v.columns.len(), "vertical page");
-                    return self.recognize_vertical(raster, dpi, threshold, &v);
+                    let why = if self.direction == Direction::Vertical {
+                        format!("direction given for the batch; {} columns", v.columns.len())
+                    } else {
+                        format!(
+                            "{} columns, {:.0}% of the ink in blocks of columns",
+                            v.columns.len(),
+                            v.ink_in_columns * 100.0
+                        )
+                    };
+                    let lines = self.recognize_vertical(raster, dpi, threshold, &v, &mut found)?;
+                    break 'read (PageDirection::Vertical, why, lines);
                 }
                 None if self.direction == Direction::Vertical => {
                     tracing::warn!("vertical reading asked for, but the page has no columns: read horizontally");
+                    let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
+                    break 'read (
+                        PageDirection::Horizontal,
+                        "vertical asked for, but the page has no columns".to_string(),
+                        lines,
+                    );
                 }
-                None => {}
+                None => {
+                    let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
+                    break 'read (
+                        PageDirection::Horizontal,
+                        "no blocks of columns hold most of the ink".to_string(),
+                        lines,
+                    );
+                }
             }
-        }
-        self.recognize_horizontal(raster, dpi, threshold)
+        };
+        let script = match found.script {
+            Some(Script::Traditional) => PageScript::Traditional,
+            _ => PageScript::Simplified,
+        };
+        let why = std::iter::once(why)
+            .chain(found.why)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Ok(PageRead {
+            lines,
+            layout: Some(Layout {
+                direction,
+                script,
+                why,
+            }),
+        })
     }
 
     fn release(&self) {
@@ -725,26 +855,43 @@ impl Tesseract {
         raster: &Raster,
         dpi: u32,
         threshold: u8,
+        found: &mut Findings,
     ) -> Result<Vec<Line>, OcrError> {
         let tra = self.lang_for(Script::Traditional);
         let can = tra != self.lang && !self.other_slot;
         if can && self.script == Script::Traditional {
+            found.script(Script::Traditional, "script given for the batch".into());
             return self.traditional().read_horizontal(raster, dpi, threshold);
         }
         let lines = self.read_horizontal(raster, dpi, threshold)?;
-        if !can || self.script != Script::Auto || self.second.is_none() {
+        if self.script != Script::Auto {
+            found.script(self.script, "script given for the batch".into());
+            return Ok(lines);
+        }
+        if !can || self.second.is_none() {
+            found.script(
+                Script::Simplified,
+                "read with the simplified model (no second recogniser or traditional model to tell the script)".into(),
+            );
             return Ok(lines);
         }
         let (trad, simp) = lines
             .iter()
             .map(|l| script::form_counts(&l.text))
             .fold((0, 0), |(t, s), (a, b)| (t + a, s + b));
+        let forms = format!("its reading held {trad} traditional forms and {simp} simplified");
         if trad <= simp || trad < self.vertical.min_script_forms {
+            found.script(Script::Simplified, forms);
             return Ok(lines);
         }
         if !self.traditional_model_loads(&tra) {
+            found.script(
+                Script::Simplified,
+                format!("{forms}, but no traditional model is installed"),
+            );
             return Ok(lines);
         }
+        found.script(Script::Traditional, forms);
         tracing::debug!(
             trad,
             simp,

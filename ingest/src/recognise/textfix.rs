@@ -61,20 +61,32 @@ pub fn horizontal_forms(line: &str) -> String {
     out
 }
 
-/// The quotation marks of a vertical column as horizontal print sets them:
-/// a column prints “” and ‘’ as corner brackets (﹁﹂ ﹃﹄, the forms of
-/// 「」『』), which its reading gives back as 「」『』 (as the forms'
-/// decomposition, or read from a turned bracket). The standard text of a
-/// mainland gazette quotes with “” and ‘’, so a column's corner brackets
-/// become them (a source quoting with 「」 set vertically cannot be told
-/// from it).
-pub fn vertical_quotes(line: &str) -> String {
-    line.chars()
-        .map(|c| match c {
+/// The quotation marks and decimal points of a vertical column as
+/// horizontal print sets them. A column prints “” and ‘’ as corner brackets
+/// (﹁﹂ ﹃﹄, the forms of 「」『』), which its reading gives back as 「」『』
+/// (as the forms' decomposition, or read from a turned bracket). The
+/// standard text of a mainland gazette quotes with “” and ‘’, so a column's
+/// corner brackets become them (a source quoting with 「」 set vertically
+/// cannot be told from it). A column sets a figure's decimal point in the
+/// middle of its cell, read as a middle dot (14246·091): between digits it
+/// is the point.
+pub fn vertical_forms(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
             '「' => '“',
             '」' => '”',
             '『' => '‘',
             '』' => '’',
+            '·' | '・' | '•' | '∙'
+                if i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) =>
+            {
+                '.'
+            }
             c => c,
         })
         .collect()
@@ -547,7 +559,13 @@ mod tests {
             "第一條：為發動群眾，協助、防諜。"
         );
         assert_eq!(fix_line("﹁通知﹂︵一︶"), "「通知」（一）");
-        assert_eq!(vertical_quotes(&fix_line("﹁通知﹂﹃甲﹄")), "“通知”‘甲’");
+        assert_eq!(vertical_forms(&fix_line("﹁通知﹂﹃甲﹄")), "“通知”‘甲’");
+        // A column's decimal point, set mid-cell, between digits only.
+        assert_eq!(
+            vertical_forms("14246·091半徑1200・25米"),
+            "14246.091半徑1200.25米"
+        );
+        assert_eq!(vertical_forms("阿沛·阿旺晉美 3·"), "阿沛·阿旺晉美 3·");
         // Turned brackets of a vertical column, a traditional 號.
         assert_eq!(fix_line("國發一1981一88號"), "國發〔1981〕88號");
         assert_eq!(fix_line("第一1981年"), "第一1981年");
