@@ -573,10 +573,13 @@ fn print_of(r: &Raster, threshold: u8, b: BBox, usual: f32, k: &VerticalParams) 
         .filter(|(a, z)| (z - a) as f32 >= usual * k.narrow_piece)
         .map(|(a, z)| BBox([b.x0() + a as u32, b.y0(), b.x0() + z as u32, b.y1()]))
         .collect();
-    if spans.is_empty() {
-        vec![b]
-    } else {
-        spans
+    // One span little narrower than the box is the column as it was: a
+    // title column set larger, its strokes' faint edges trimmed, would
+    // read as smaller type.
+    match spans.as_slice() {
+        [] => vec![b],
+        [one] if ((b.width() - one.width()) as f32) < usual * k.narrow_piece => vec![b],
+        _ => spans,
     }
 }
 
