@@ -875,11 +875,18 @@ impl Tesseract {
             );
             return Ok(lines);
         }
+        // The forms PP-OCRv4 read, where it read the line: the chosen text
+        // may be chi_sim's, which reads every form as simplified (a
+        // yellowed traditional table page: chosen 38 traditional and 38
+        // simplified, PP-OCRv4's readings 38 and 9).
         let (trad, simp) = lines
             .iter()
-            .map(|l| script::form_counts(&l.text))
+            .map(|l| {
+                let ppocr = l.readings.iter().find(|r| r.engine == choose::PPOCR);
+                script::form_counts(ppocr.map_or(&l.text, |r| &r.text))
+            })
             .fold((0, 0), |(t, s), (a, b)| (t + a, s + b));
-        let forms = format!("its reading held {trad} traditional forms and {simp} simplified");
+        let forms = format!("its readings (PP-OCRv4's where it read a line) held {trad} traditional forms and {simp} simplified");
         if trad <= simp || trad < self.vertical.min_script_forms {
             found.script(Script::Simplified, forms);
             return Ok(lines);
