@@ -27,8 +27,9 @@ never looked at while developing). For each set it reports:
 usage: scripts/eval_vertical.py [--gazette target/release/gazette] [--work DIR]
                                 [--split tune|held|both] [--jobs N]
                                 [--sets NAME ...] [--seed-offset N]
-`--seed-offset` renders fresh pages of the same documents (other damage,
-other breaks): a check on pages nobody has looked at.
+`--seed-offset` renders the same documents with fresh damage (the seed
+drives the damage and the aging only: an undamaged set renders the same
+pages): a check on pages nobody has looked at.
 Needs opencc-purepy (pip) for the simplified queries.
 """
 import argparse, json, subprocess, sys, tempfile
@@ -205,7 +206,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--sets", nargs="*", help="only these sets (default: all)")
     ap.add_argument("--seed-offset", type=int, default=0,
-                    help="added to every set's seed: fresh pages of the same documents, unseen while tuning")
+                    help="added to every set's seed: the same documents with fresh damage")
     a = ap.parse_args()
     work = Path(a.work or tempfile.mkdtemp(prefix="gazette-vert-"))
     work.mkdir(parents=True, exist_ok=True)
