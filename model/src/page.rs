@@ -200,25 +200,6 @@ pub enum PageScript {
     Traditional,
 }
 
-impl PageDirection {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageDirection::Horizontal => "horizontal",
-            PageDirection::Vertical => "vertical",
-            PageDirection::Mixed => "mixed",
-        }
-    }
-}
-
-impl PageScript {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageScript::Simplified => "simplified",
-            PageScript::Traditional => "traditional",
-        }
-    }
-}
-
 /// What reading concluded about a page as a whole, so that a page is never
 /// reported as read with nothing in it while it has ink.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,6 +28,9 @@ pub enum OcrError {
     Engine(String),
 }
 
+/// The reason recorded for a script forced with `--script`.
+const SCRIPT_GIVEN: &str = "script given for the batch";
+
 /// A page's lines and how it was found to be set.
 #[derive(Clone, Debug, Default)]
 pub struct PageRead {
@@ -421,7 +424,7 @@ impl Tesseract {
         dpi: u32,
     ) -> Result<(Script, String), OcrError> {
         if self.script != Script::Auto {
-            return Ok((self.script, "script given for the batch".into()));
+            return Ok((self.script, SCRIPT_GIVEN.into()));
         }
         let tra = self.lang_for(Script::Traditional);
         if tra == self.lang || !self.traditional_model_loads(&tra) {
@@ -741,62 +744,51 @@ impl OcrEngine for Tesseract {
         let threshold = crate::preprocess::ink_threshold(raster);
         let mut found = Findings::default();
         let (direction, why, lines) = 'read: {
-            if self.direction == Direction::Horizontal {
-                let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
-                break 'read (
-                    PageDirection::Horizontal,
-                    "direction given for the batch".to_string(),
-                    lines,
-                );
-            }
-            if let Some(regions) =
-                super::vertical::mixed(raster, threshold, dpi as f32, &self.vertical)
-            {
-                tracing::debug!(regions = regions.len(), "mixed page");
-                let columns = regions
-                    .iter()
-                    .filter(|r| matches!(r, Region::Columns(..)))
-                    .count();
-                let why = format!(
-                    "mixed: {} regions, {columns} of them blocks of columns beside rows of text",
-                    regions.len()
-                );
-                let lines = self.recognize_mixed(raster, dpi, threshold, &regions, &mut found)?;
-                break 'read (PageDirection::Mixed, why, lines);
-            }
-            match super::vertical::find(raster, threshold, dpi as f32, &self.vertical) {
-                Some(v) => {
-                    tracing::debug!(columns = v.columns.len(), "vertical page");
-                    let why = if self.direction == Direction::Vertical {
-                        format!("direction given for the batch; {} columns", v.columns.len())
-                    } else {
-                        format!(
-                            "{} columns, {:.0}% of the ink in blocks of columns",
-                            v.columns.len(),
-                            v.ink_in_columns * 100.0
-                        )
-                    };
-                    let lines = self.recognize_vertical(raster, dpi, threshold, &v, &mut found)?;
-                    break 'read (PageDirection::Vertical, why, lines);
-                }
-                None if self.direction == Direction::Vertical => {
-                    tracing::warn!("vertical reading asked for, but the page has no columns: read horizontally");
-                    let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
-                    break 'read (
-                        PageDirection::Horizontal,
-                        "vertical asked for, but the page has no columns".to_string(),
-                        lines,
+            // Why the page is read as rows, unless it is read otherwise.
+            let rows = if self.direction == Direction::Horizontal {
+                "direction given for the batch"
+            } else {
+                if let Some(regions) =
+                    super::vertical::mixed(raster, threshold, dpi as f32, &self.vertical)
+                {
+                    tracing::debug!(regions = regions.len(), "mixed page");
+                    let columns = regions
+                        .iter()
+                        .filter(|r| matches!(r, Region::Columns(..)))
+                        .count();
+                    let why = format!(
+                        "mixed: {} regions, {columns} of them blocks of columns beside rows of text",
+                        regions.len()
                     );
+                    let lines =
+                        self.recognize_mixed(raster, dpi, threshold, &regions, &mut found)?;
+                    break 'read (PageDirection::Mixed, why, lines);
                 }
-                None => {
-                    let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
-                    break 'read (
-                        PageDirection::Horizontal,
-                        "no blocks of columns hold most of the ink".to_string(),
-                        lines,
-                    );
+                match super::vertical::find(raster, threshold, dpi as f32, &self.vertical) {
+                    Some(v) => {
+                        tracing::debug!(columns = v.columns.len(), "vertical page");
+                        let why = if self.direction == Direction::Vertical {
+                            format!("direction given for the batch; {} columns", v.columns.len())
+                        } else {
+                            format!(
+                                "{} columns, {:.0}% of the ink in blocks of columns",
+                                v.columns.len(),
+                                v.ink_in_columns * 100.0
+                            )
+                        };
+                        let lines =
+                            self.recognize_vertical(raster, dpi, threshold, &v, &mut found)?;
+                        break 'read (PageDirection::Vertical, why, lines);
+                    }
+                    None if self.direction == Direction::Vertical => {
+                        tracing::warn!("vertical reading asked for, but the page has no columns: read horizontally");
+                        "vertical asked for, but the page has no columns"
+                    }
+                    None => "no blocks of columns hold most of the ink",
                 }
-            }
+            };
+            let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
+            (PageDirection::Horizontal, rows.to_string(), lines)
         };
         let script = match found.script {
             Some(Script::Traditional) => PageScript::Traditional,
@@ -860,12 +852,12 @@ impl Tesseract {
         let tra = self.lang_for(Script::Traditional);
         let can = tra != self.lang && !self.other_slot;
         if can && self.script == Script::Traditional {
-            found.script(Script::Traditional, "script given for the batch".into());
+            found.script(Script::Traditional, SCRIPT_GIVEN.into());
             return self.traditional().read_horizontal(raster, dpi, threshold);
         }
         let lines = self.read_horizontal(raster, dpi, threshold)?;
         if self.script != Script::Auto {
-            found.script(self.script, "script given for the batch".into());
+            found.script(self.script, SCRIPT_GIVEN.into());
             return Ok(lines);
         }
         if !can || self.second.is_none() {

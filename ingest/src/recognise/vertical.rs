@@ -272,13 +272,21 @@ pub struct VerticalLayout {
 
 /// Ink per pixel column within rows `y0..y1`.
 fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
+    column_ink_in(r, threshold, (0, r.width as usize), (y0, y1))
+}
+
+/// Ink per pixel column of `x0..x1` within rows `y0..y1`.
+fn column_ink_in(
+    r: &Raster,
+    threshold: u8,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> Vec<usize> {
     let w = r.width as usize;
-    let mut col = vec![0usize; w];
+    let mut col = vec![0usize; x1 - x0];
     for y in y0..y1 {
-        for (x, p) in r.pixels[y * w..(y + 1) * w].iter().enumerate() {
-            if *p <= threshold {
-                col[x] += 1;
-            }
+        for (n, p) in col.iter_mut().zip(&r.pixels[y * w + x0..y * w + x1]) {
+            *n += (*p <= threshold) as usize;
         }
     }
     col
@@ -422,10 +430,10 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
             // cells. No gaps within the pieces at all: rules, or solid ink.
             tracing::trace!(?gr, gc, wide, "vertical: gaps");
             gr.is_some_and(|gr| {
-                let (gr, gc) = (gr as f32, gc as f32);
-                gr <= wide * k.max_cell_gap
+                (gr as f32) <= wide * k.max_cell_gap
                     && (col_runs.len() < 2
-                        || (gc >= (gr * k.gap_ratio).max(1.0) && gc >= wide * k.min_column_gap))
+                        || (gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0)
+                            && gc as f32 >= wide * k.min_column_gap))
             })
         };
         if block {
@@ -541,15 +549,13 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
 /// width, and its cells, a box's width tall, took two characters each; a
 /// stain between two columns joined them into one.
 fn print_of(r: &Raster, threshold: u8, b: BBox, usual: f32, k: &VerticalParams) -> Vec<BBox> {
-    let w = r.width as usize;
     let dark = (threshold as f32 * k.core_level) as u8;
-    let mut ink = vec![0usize; b.width() as usize];
-    for y in b.y0() as usize..b.y1() as usize {
-        let row = &r.pixels[y * w + b.x0() as usize..y * w + b.x1() as usize];
-        for (n, p) in ink.iter_mut().zip(row) {
-            *n += (*p <= dark) as usize;
-        }
-    }
+    let ink = column_ink_in(
+        r,
+        dark,
+        (b.x0() as usize, b.x1() as usize),
+        (b.y0() as usize, b.y1() as usize),
+    );
     let peak = ink.iter().copied().max().unwrap_or(0) as f32;
     let core: Vec<usize> = ink
         .iter()
