@@ -32,7 +32,7 @@ drives the damage and the aging only: an undamaged set renders the same
 pages): a check on pages nobody has looked at.
 Needs opencc-purepy (pip) for the simplified queries.
 """
-import argparse, json, subprocess, sys, tempfile
+import argparse, json, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -113,6 +113,9 @@ def recall(a, out, m, work, read):
     from opencc_purepy import OpenCC
     t2s = OpenCC("t2s")
     arc = work / "archive"
+    # A fresh archive each run: ingest skips an issue already stored, so a
+    # kept one would answer with an earlier binary's documents.
+    shutil.rmtree(arc, ignore_errors=True)
     subprocess.run([a.gazette, "ingest", "--code", "ev", "--jobs", str(a.jobs), "--archive", str(arc), str(out)],
                    capture_output=True)
     found = total = read_found = read_total = 0

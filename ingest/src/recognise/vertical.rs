@@ -60,6 +60,15 @@ pub struct VerticalParams {
     /// show-through filled the gaps between lines, the pieces cut at the
     /// narrow spaces between characters were taken for columns).
     pub min_column_gap: f32,
+    /// Columns standing apart by at least this share of their width are
+    /// columns when their gaps are at least `wide_gap_ratio` times the
+    /// cells' (not `gap_ratio`): a vertical table of figures, a digit or
+    /// two to a cell, spaces its cells 0.36 of a width and its columns 0.86
+    /// (a held-back yellowed set's page, read across its columns before);
+    /// a horizontal page's pieces, characters of successive lines, stand
+    /// a character's spacing apart, under 0.3.
+    pub wide_column_gap: f32,
+    pub wide_gap_ratio: f32,
     /// A block no taller than this many column widths, of several pieces
     /// side by side, is a horizontal row (a running head, a folio).
     pub row_height: f32,
@@ -180,6 +189,8 @@ impl Default for VerticalParams {
             gap_ratio: 3.0,
             max_cell_gap: 0.4,
             min_column_gap: 0.3,
+            wide_column_gap: 0.6,
+            wide_gap_ratio: 2.0,
             row_height: 1.5,
             narrow_piece: 0.35,
             wide_column: 1.3,
@@ -433,7 +444,9 @@ pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<V
                 (gr as f32) <= wide * k.max_cell_gap
                     && (col_runs.len() < 2
                         || (gc as f32 >= (gr as f32 * k.gap_ratio).max(1.0)
-                            && gc as f32 >= wide * k.min_column_gap))
+                            && gc as f32 >= wide * k.min_column_gap)
+                        || (gc as f32 >= (gr as f32 * k.wide_gap_ratio).max(1.0)
+                            && gc as f32 >= wide * k.wide_column_gap))
             })
         };
         if block {
@@ -1191,6 +1204,37 @@ mod tests {
             x,
             vec![(520, 550), (470, 500), (420, 450), (370, 400), (320, 350)]
         );
+    }
+
+    #[test]
+    fn columns_of_figures_spaced_apart_are_vertical() {
+        // A vertical table: columns 30 px wide, 26 apart, of digit cells 30
+        // tall, 11 apart (0.36 of a width: a table's figures; a text
+        // column's cells stand closer).
+        let mut r = Raster::blank(600, 800);
+        for c in 0..8 {
+            let x = 520 - c * 56;
+            for i in 0..14 {
+                ink(&mut r, x, 100 + i * 41, x + 30, 100 + i * 41 + 30);
+            }
+        }
+        let v = find(&r, 128, 300.0, &VerticalParams::default()).expect("vertical");
+        assert_eq!(v.columns.len(), 8);
+        // The same cells, rows apart as wide as the columns are close: a
+        // horizontal table.
+        let mut r = Raster::blank(800, 800);
+        for row in 0..8 {
+            for i in 0..14 {
+                ink(
+                    &mut r,
+                    60 + i * 41,
+                    100 + row * 56,
+                    90 + i * 41,
+                    130 + row * 56,
+                );
+            }
+        }
+        assert_eq!(find(&r, 128, 300.0, &VerticalParams::default()), None);
     }
 
     #[test]
