@@ -40,6 +40,10 @@ struct JsonPage<'a> {
     /// How the page was found to be set (direction, script) and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     layout: Option<&'a gazette_model::Layout>,
+    /// The page's box in its source image, when the image held two pages
+    /// (a book spread).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<ingest::SourceRegion>,
     lines: &'a [ingest::Line],
 }
 
@@ -81,6 +85,7 @@ fn write_failed(
                 verdict: &ingest::Verdict::Failed(e.to_string()),
                 quality: None,
                 layout: None,
+                region: None,
                 lines: &[],
             };
             serde_json::to_writer(&mut *out, &j)?;
@@ -110,6 +115,7 @@ fn write_page(out: &mut impl Write, p: &PageText, format: Format) -> std::io::Re
                 verdict: &p.verdict,
                 quality: gazette_model::page_quality(&p.lines),
                 layout: p.layout.as_ref(),
+                region: p.region,
                 lines: &p.lines,
             };
             serde_json::to_writer(&mut *out, &j)?;

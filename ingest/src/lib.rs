@@ -24,14 +24,15 @@ pub mod source;
 // The stages' modules by their own names, as the rest of the workspace
 // knows them.
 pub use decode::{compose, keep, pdf, raster, seal, textlayer};
-pub use prepare::{pagefind, preprocess};
+pub use prepare::{pagefind, preprocess, spread};
 pub use recognise::{calibrate, choose, folio, ocr, ppocr, textfix, verdict, vertical};
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;
 pub use ocr::{OcrEngine, OcrError, Tesseract};
 pub use page::{
-    BBox, Confidence, KeptImage, Line, PageImage, PageText, Raster, TextOrigin, Verdict,
+    BBox, Confidence, KeptImage, Line, PageImage, PageText, Raster, SourceRegion, TextOrigin,
+    Verdict,
 };
 pub use pipeline::{Event, IssuePage, Options, ReadIssue};
 pub use preprocess::{Preprocess, Switch};

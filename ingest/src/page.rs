@@ -110,6 +110,20 @@ pub struct PageText {
     /// Why the image could not be kept (the text is kept all the same).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub image_error: Option<String>,
+    /// Where the page lies in its source's image, when that image holds
+    /// more than the page (a book spread cut at its spine); `width`,
+    /// `height` and the lines' boxes are then the page's own.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub region: Option<SourceRegion>,
+}
+
+/// A page's box within the image it was cut from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRegion {
+    pub bbox: BBox,
+    /// The whole image's size, in the pixels `bbox` is given in.
+    pub width: u32,
+    pub height: u32,
 }
 
 impl PageText {

@@ -6,7 +6,7 @@
 use crate::compose::{self, ComposeParams};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ocr::OcrEngine;
-use crate::page::{Line, PageImage, PageText, TextOrigin, Verdict};
+use crate::page::{BBox, Line, PageImage, PageText, SourceRegion, TextOrigin, Verdict};
 use crate::pdf::PdfFile;
 use crate::preprocess::{self, Preprocess};
 use crate::source::{self, IssueSource, PageRef, PageTask};
@@ -101,7 +101,8 @@ enum Item {
 /// An issue being read: its pages as they finish.
 struct Open {
     source: IssueSource,
-    pages: Vec<Option<IssuePage>>,
+    /// What each page task gave: one page, or two for a book spread.
+    pages: Vec<Option<Vec<IssuePage>>>,
     missing: usize,
 }
 
@@ -156,7 +157,7 @@ pub fn run_until<E: OcrEngine + ?Sized>(
         }
     });
     // (issue sequence number, page index in issue, page)
-    let (tx, rx) = mpsc::channel::<(usize, usize, IssuePage)>();
+    let (tx, rx) = mpsc::channel::<(usize, usize, Vec<IssuePage>)>();
     pool.in_place_scope(|scope| {
         let mut queue: VecDeque<Slot> = VecDeque::new();
         // Sequence number of the queue's front issue.
@@ -205,7 +206,7 @@ pub fn run_until<E: OcrEngine + ?Sized>(
                 let ev = match queue.pop_front() {
                     Some(Slot::Issue(o)) => Event::Issue(Box::new(ReadIssue {
                         source: o.source,
-                        pages: o.pages.into_iter().flatten().collect(),
+                        pages: numbered(o.pages.into_iter().flatten().flatten()),
                     })),
                     Some(Slot::Unreadable(e)) => Event::Unreadable(e),
                     None => break,
@@ -226,7 +227,7 @@ pub fn run_until<E: OcrEngine + ?Sized>(
                     if stopped {
                         continue;
                     }
-                    let ok = page.read.is_ok();
+                    let ok = page.iter().all(|p| p.read.is_ok());
                     if let Some(Slot::Issue(o)) = queue.get_mut(seq - base) {
                         if let Some(slot) = o.pages.get_mut(index) {
                             if slot.replace(page).is_none() {
@@ -249,32 +250,60 @@ pub fn run_until<E: OcrEngine + ?Sized>(
 }
 
 /// Reads one page task into its place in the issue, catching a panic as
-/// that page's error.
+/// that page's error: one page, or the two pages of a book spread.
 fn read_task<E: OcrEngine + ?Sized>(
     task: &PageTask,
     engine: &E,
     cfg: &Preprocess,
     keep: bool,
-) -> IssuePage {
+) -> Vec<IssuePage> {
     let read = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut page = read_page(task, engine, cfg, keep)?;
-        if keep && page.image.is_none() && page.image_error.is_none() {
-            match crate::keep::keep_image(task, page.origin) {
-                Ok(img) => page.image = Some(img),
-                Err(k) => page.image_error = Some(k.to_string()),
+        let mut pages = read_page(task, engine, cfg, keep)?;
+        if keep
+            && pages
+                .iter()
+                .any(|p| p.image.is_none() && p.image_error.is_none())
+        {
+            // Each page of a spread shows its part of the one image kept.
+            let origin = pages.first().map_or(TextOrigin::Ocr, |p| p.origin);
+            let kept = crate::keep::keep_image(task, origin);
+            for page in pages.iter_mut().filter(|p| p.image.is_none()) {
+                match &kept {
+                    Ok(img) => page.image = Some(img.clone()),
+                    Err(k) => page.image_error = Some(k.to_string()),
+                }
             }
         }
-        Ok(page)
+        Ok(pages)
     })) {
         Ok(r) => r,
         Err(panic) => Err(task.error(ErrorKind::Panic(panic_message(&panic)))),
     };
-    IssuePage {
+    let page = |read| IssuePage {
         position: task.page,
         file: task.file.to_path_buf(),
         index_in_file: task.page_in_file().unwrap_or(1),
         read,
+    };
+    match read {
+        Ok(pages) => pages.into_iter().map(|p| page(Ok(p))).collect(),
+        Err(e) => vec![page(Err(e))],
     }
+}
+
+/// The pages of an issue in order, numbered by their place in it: a
+/// spread's two pages each take one, and the pages after it move on.
+fn numbered(pages: impl Iterator<Item = IssuePage>) -> Vec<IssuePage> {
+    pages
+        .enumerate()
+        .map(|(i, mut p)| {
+            p.position = i + 1;
+            if let Ok(t) = &mut p.read {
+                t.page = i + 1;
+            }
+            p
+        })
+        .collect()
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -285,15 +314,16 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Reads one page: from the text layer of a born-digital PDF page when it
-/// has usable text, otherwise by OCR of its image. With `keep`, a page
-/// composed from a PDF keeps the composed image (other pages' images are
-/// kept from their sources by [`crate::keep`]).
+/// has usable text, otherwise by OCR of its image (two pages when the image
+/// is a book spread). With `keep`, a page composed from a PDF keeps the
+/// composed image (other pages' images are kept from their sources by
+/// [`crate::keep`]).
 pub fn read_page<E: OcrEngine + ?Sized>(
     task: &PageTask,
     engine: &E,
     cfg: &Preprocess,
     keep: bool,
-) -> Result<PageText> {
+) -> Result<Vec<PageText>> {
     match &task.what {
         PageRef::Frame(frame) => {
             let bytes = std::fs::read(&task.file).map_err(|e| task.error(e.into()))?;
@@ -321,7 +351,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     engine: &E,
     cfg: &Preprocess,
     keep: bool,
-) -> Result<PageText> {
+) -> Result<Vec<PageText>> {
     let k = ComposeParams::default();
     let id = file.pages[index];
     let text = textlayer::extract(&file.doc, id);
@@ -338,7 +368,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     };
     if let Ok(t) = &text {
         if t.is_usable() && t.is_plain(k.max_plain_paints) {
-            return Ok(text_page(t, Verdict::Ok));
+            return Ok(vec![text_page(t, Verdict::Ok)]);
         }
     }
     let Some(pdf) = file.hayro() else {
@@ -346,7 +376,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
         return match pdf::page_image(&file.doc, id).map_err(|e| task.error(e))? {
             Some(image) => ocr_page(task, image, engine, cfg),
             None => match &text {
-                Ok(t) if t.is_usable() => Ok(text_page(t, Verdict::Ok)),
+                Ok(t) if t.is_usable() => Ok(vec![text_page(t, Verdict::Ok)]),
                 Ok(_) | Err(_) => Err(task.error(ErrorKind::EmptyPage)),
             },
         };
@@ -370,44 +400,53 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
                 )),
                 Err(_) => Verdict::Ok,
             };
-            return Ok(text_page(t, verdict));
+            return Ok(vec![text_page(t, verdict)]);
         }
     }
     let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;
     let kept = (keep && composed).then(|| crate::keep::png(&image.raster));
-    let mut page = ocr_page(task, image, engine, cfg)?;
-    page.replaced_text_layer = text
+    let mut pages = ocr_page(task, image, engine, cfg)?;
+    let claimed = text
         .as_ref()
         .ok()
         .map(|t| t.claimed.clone())
         .filter(|c| !c.is_empty());
-    match kept {
-        Some(Ok(img)) => page.image = Some(img),
-        Some(Err(e)) => page.image_error = Some(e.to_string()),
-        None => {}
-    }
-    // Text the page draws but no layer decodes was rendered for OCR; if the
-    // renderer lacked its font, the render holds little of it. The glyphs
-    // drawn say how much there was.
-    if let Ok(t) = &text {
-        let (drawn, read) = (verdict::chars(&t.lines), verdict::chars(&page.lines));
-        if !scan
-            && drawn >= k.min_drawn_glyphs
-            && (read as f32) < drawn as f32 * k.min_read_of_drawn
-        {
+    let partial = !survey.images.is_empty() && coverage < k.partial_coverage;
+    let spread = pages.len() > 1;
+    for page in &mut pages {
+        page.replaced_text_layer = claimed.clone();
+        match &kept {
+            Some(Ok(img)) => page.image = Some(img.clone()),
+            Some(Err(e)) => page.image_error = Some(e.to_string()),
+            None => {}
+        }
+        if spread {
+            // The checks below weigh the PDF page's text and images against
+            // one page's reading.
+            continue;
+        }
+        // Text the page draws but no layer decodes was rendered for OCR;
+        // if the renderer lacked its font, the render holds little of it.
+        // The glyphs drawn say how much there was.
+        if let Ok(t) = &text {
+            let (drawn, read) = (verdict::chars(&t.lines), verdict::chars(&page.lines));
+            if !scan
+                && drawn >= k.min_drawn_glyphs
+                && (read as f32) < drawn as f32 * k.min_read_of_drawn
+            {
+                page.verdict = Verdict::Suspect(format!(
+                    "the page draws {drawn} characters in fonts no text layer decodes; OCR of its rendering read {read} (a font the renderer lacks?)"
+                ));
+            }
+        }
+        if page.verdict == Verdict::Ok && partial && survey.visible_text == 0 && survey.paths == 0 {
             page.verdict = Verdict::Suspect(format!(
-                "the page draws {drawn} characters in fonts no text layer decodes; OCR of its rendering read {read} (a font the renderer lacks?)"
+                "its images cover {:.0}% of the page: part of the scan may be missing",
+                coverage * 100.0
             ));
         }
     }
-    let partial = !survey.images.is_empty() && coverage < k.partial_coverage;
-    if page.verdict == Verdict::Ok && partial && survey.visible_text == 0 && survey.paths == 0 {
-        page.verdict = Verdict::Suspect(format!(
-            "its images cover {:.0}% of the page: part of the scan may be missing",
-            coverage * 100.0
-        ));
-    }
-    Ok(page)
+    Ok(pages)
 }
 
 /// The image a PDF page is read from: a plain scan (one upright image
@@ -480,12 +519,75 @@ fn page_text(
         image: None,
         replaced_text_layer: None,
         image_error: None,
+        region: None,
     }
 }
 
-/// Preprocesses and recognises a page image, then puts the text right and
-/// the boxes back into the decoded image's pixels.
+/// Reads a page image: two pages when it holds a book spread (cut at the
+/// spine, each read on its own, in reading order: left then right, right
+/// then left when both are set in vertical columns, as such books are
+/// bound on the right), else one.
 pub fn ocr_page<E: OcrEngine + ?Sized>(
+    task: &PageTask,
+    image: PageImage,
+    engine: &E,
+    cfg: &Preprocess,
+) -> Result<Vec<PageText>> {
+    let Some(spread) = crate::spread::find(&image.raster, &crate::spread::SpreadParams::default())
+    else {
+        return Ok(vec![ocr_one(task, image, engine, cfg)?]);
+    };
+    let (w, h) = (image.raster.width, image.raster.height);
+    let mut pages = Vec::with_capacity(2);
+    let cut = spread.cut;
+    for (side, (x0, x1)) in [(0, cut), (cut, w)].into_iter().enumerate() {
+        let mut raster = image.raster.crop(x0, 0, x1 - x0, h);
+        // The spine's shadow, in columns that hold no print, is set to
+        // paper for reading: half a shadow at a page's edge moved its
+        // background measures, and a faint folio was lost.
+        let (g0, g1) = (
+            spread.gutter.0.max(x0) - x0,
+            spread.gutter.1.min(x1).saturating_sub(x0),
+        );
+        for row in raster.pixels.chunks_mut(raster.width as usize) {
+            for p in row.iter_mut().take(g1 as usize).skip(g0 as usize) {
+                *p = 255;
+            }
+        }
+        let half = PageImage {
+            raster,
+            dpi: image.dpi,
+        };
+        let mut page = ocr_one(task, half, engine, cfg)?;
+        if spread.blank[side] && page.lines.is_empty() {
+            // Half the spine's shadow lies on it, which the page's ink
+            // measure counts; its columns hold no edge of print.
+            page.verdict = Verdict::Blank(
+                "the blank facing page of a book spread: no print in its columns".into(),
+            );
+        }
+        page.region = Some(SourceRegion {
+            bbox: BBox([x0, 0, x1, h]),
+            width: w,
+            height: h,
+        });
+        pages.push(page);
+    }
+    let vertical = |p: &PageText| {
+        p.layout
+            .as_ref()
+            .is_some_and(|l| l.direction == crate::page::PageDirection::Vertical)
+    };
+    let read: Vec<&PageText> = pages.iter().filter(|p| !p.lines.is_empty()).collect();
+    if !read.is_empty() && read.iter().all(|p| vertical(p)) {
+        pages.reverse();
+    }
+    Ok(pages)
+}
+
+/// Preprocesses and recognises one page's image, then puts the text right
+/// and the boxes back into the decoded image's pixels.
+fn ocr_one<E: OcrEngine + ?Sized>(
     task: &PageTask,
     image: PageImage,
     engine: &E,

@@ -4,3 +4,4 @@
 
 pub mod pagefind;
 pub mod preprocess;
+pub mod spread;

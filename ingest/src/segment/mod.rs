@@ -512,7 +512,16 @@ fn segment_pages(
     // Folios read decide the numbering; with none read, the given first
     // page does, and only then.
     let none_read = printed.iter().all(Option::is_none);
-    infer_page_numbers(&mut printed);
+    // Blank pages opening the issue (a spread's blank facing page beside
+    // the first) come before its first numbered page.
+    let lead = (0..printed.len())
+        .take_while(|&i| {
+            pages
+                .iter()
+                .any(|p| p.page.max(1) - 1 == i && p.lines.is_empty())
+        })
+        .count();
+    infer_page_numbers(&mut printed, lead);
     if let (true, Some(first)) = (none_read, hints.first_page) {
         for (i, n) in printed.iter_mut().enumerate() {
             *n = Some(first + i as u32);
@@ -785,7 +794,7 @@ struct Group<'a, 'b> {
 /// number of the first page; a folio that disagrees with most (a misread)
 /// or is missing takes its number from the run. With no majority, the
 /// folios read are kept and the gaps filled from their neighbours.
-fn infer_page_numbers(n: &mut [Option<u32>]) {
+fn infer_page_numbers(n: &mut [Option<u32>], lead: usize) {
     let mut votes: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for (i, v) in n.iter().enumerate() {
         if let Some(v) = v {
@@ -795,11 +804,13 @@ fn infer_page_numbers(n: &mut [Option<u32>]) {
     let read = n.iter().filter(|v| v.is_some()).count();
     let offset = match votes.iter().max_by_key(|(o, c)| (**c, -**o)) {
         Some((&offset, &count)) if count * 2 > read && offset + 1 > 0 => offset,
-        // No majority: the folios are unreadable; the run starts at 1.
-        _ => 1,
+        // No majority: the folios are unreadable; the run starts at 1
+        // on the first page after `lead` blank ones (those numbered 0: no
+        // page before the first has a number).
+        _ => 1 - lead as i64,
     };
     for (i, v) in n.iter_mut().enumerate() {
-        *v = Some((i as i64 + offset) as u32);
+        *v = Some((i as i64 + offset).max(0) as u32);
     }
 }
 
@@ -1121,18 +1132,23 @@ mod tests {
     #[test]
     fn folios_and_inferred_numbers() {
         let mut n = vec![None, Some(2), None, None, Some(5), None];
-        infer_page_numbers(&mut n);
+        infer_page_numbers(&mut n, 0);
         assert_eq!(
             n,
             vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
         );
         // A misread folio is outvoted by the run.
         let mut n = vec![Some(201), Some(202), Some(7), Some(204), None];
-        infer_page_numbers(&mut n);
+        infer_page_numbers(&mut n, 0);
         assert_eq!(
             n,
             vec![Some(201), Some(202), Some(203), Some(204), Some(205)]
         );
+        // No folio read: the run starts at 1 after the blank facing page
+        // that opens a spread issue, which is numbered 0.
+        let mut n = vec![None, None, None];
+        infer_page_numbers(&mut n, 1);
+        assert_eq!(n, vec![Some(0), Some(1), Some(2)]);
     }
 
     /// The height of a line of `text` set `width` px wide: the advance of
