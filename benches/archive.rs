@@ -420,6 +420,7 @@ fn overhead() {
                 format: "png".into(),
                 width: k.width,
                 height: k.height,
+                region: None,
                 bytes: k.bytes.clone(),
             }),
             lines: lines.clone(),

@@ -335,6 +335,7 @@ fn read_page(ctx: &ReadContext, p: PageText, printed: u32, source_sha256: String
         origin: p.origin,
         verdict: p.verdict,
         image: p.image.map(|k| NewImage {
+            region: p.region.map(|r| region_in(&r, k.width, k.height)),
             format: k.format.to_string(),
             width: k.width,
             height: k.height,
@@ -358,6 +359,17 @@ fn read_page(ctx: &ReadContext, p: PageText, printed: u32, source_sha256: String
             time: ctx.time.clone(),
         },
     }
+}
+
+/// A page's region of its source image (a half of a book spread) in the
+/// pixels of the image kept, which may be stored at another scale than it
+/// was decoded at.
+fn region_in(r: &ingest::SourceRegion, width: u32, height: u32) -> [u32; 4] {
+    let sx = |v: u32| (u64::from(v) * u64::from(width) / u64::from(r.width.max(1))) as u32;
+    let sy = |v: u32| (u64::from(v) * u64::from(height) / u64::from(r.height.max(1))) as u32;
+    let (x0, y0) = (sx(r.bbox.x0()).min(width), sy(r.bbox.y0()).min(height));
+    let (x1, y1) = (sx(r.bbox.x1()).min(width), sy(r.bbox.y1()).min(height));
+    [x0, y0, (x1 - x0.min(x1)).max(1), (y1 - y0.min(y1)).max(1)]
 }
 
 /// A page that could not be read keeps its place, with its error.

@@ -14,6 +14,7 @@ mod print;
 mod recogniser;
 mod seam;
 mod segment;
+mod spread;
 mod util;
 mod verdicts;
 mod vertical;

@@ -299,3 +299,33 @@ fn cer_counts_edits() {
     assert!((cer("云南省人", "云 南 市人") - 0.25).abs() < 1e-9);
     assert_eq!(cer("abc", ""), 1.0);
 }
+
+/// The fixture `name` ingested into a new archive (kept while the
+/// directory lives).
+pub fn ingested(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("archive");
+    stdout_of(
+        &[
+            "ingest",
+            "--code",
+            "ynzb",
+            "--archive",
+            arc.to_str().unwrap(),
+        ],
+        &data(name),
+    );
+    (tmp, arc)
+}
+
+/// GET `url`, expecting 200, as bytes.
+pub fn get_bytes(url: &str) -> Vec<u8> {
+    let mut r = ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    r.body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .unwrap()
+}

@@ -4,25 +4,7 @@
 //! characters read with the traditional model. Fixtures: `data/vertical`,
 //! `data/traditional` (make_fixtures.py).
 
-use crate::util::{self, data};
-
-/// The fixture `name` ingested into a new archive (kept while the
-/// directory lives).
-fn ingested(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("archive");
-    util::stdout_of(
-        &[
-            "ingest",
-            "--code",
-            "ynzb",
-            "--archive",
-            arc.to_str().unwrap(),
-        ],
-        &data(name),
-    );
-    (tmp, arc)
-}
+use crate::util::{self, data, ingested};
 
 fn truth(page: usize) -> String {
     std::fs::read_to_string(data(&format!("vertical/truth/page-{page:03}.txt"))).unwrap()

@@ -77,6 +77,23 @@ pub struct ImageRef {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
+    /// The page's part of the image, `[x, y, width, height]` in its pixels,
+    /// when the image holds more than the page (a book spread scanned as
+    /// one image, kept once, whole, as delivered); absent when the page is
+    /// the whole image, and in records written before spreads were cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<[u32; 4]>,
+}
+
+impl ImageRef {
+    /// The size of the page's image as served: its region's, or the
+    /// whole image's.
+    pub fn page_size(&self) -> (u32, u32) {
+        match self.region {
+            Some([_, _, w, h]) => (w, h),
+            None => (self.width, self.height),
+        }
+    }
 }
 
 /// Where a page came from and how it was read.
@@ -217,6 +234,8 @@ pub struct NewImage {
     pub width: u32,
     pub height: u32,
     pub bytes: Vec<u8>,
+    /// The page's part of the image (see [`ImageRef::region`]).
+    pub region: Option<[u32; 4]>,
 }
 
 /// A page as the ingest side hands it over: record and image bytes. Pages

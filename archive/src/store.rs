@@ -176,6 +176,7 @@ pub(crate) fn plan_issue<'a>(
                 width: img.width,
                 height: img.height,
                 bytes: img.bytes.len() as u64,
+                region: img.region,
             }
         });
         let rec = Page {

@@ -62,6 +62,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                     format: "png".into(),
                     width: 10,
                     height: 14,
+                    region: None,
                     bytes: png.clone(),
                 }),
                 lines: vec![Line {

@@ -373,6 +373,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
                 "width": p.width, "height": p.height, "error": p.error,
                 "verdict": p.verdict.name(), "quality": gazette_model::page_quality(&p.lines),
                 "layout": p.layout,
+                "region": p.image.as_ref().and_then(|i| i.region),
                 "iiif": format!("/iiif/{pid}/info.json"),
                 "alto": format!("/api/pages/{pid}/alto")})
         }).collect();

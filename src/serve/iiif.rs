@@ -31,8 +31,8 @@ pub fn routes() -> Router<AppState> {
 const MAX_SIDE: u32 = 10_000;
 const MAX_AREA: u64 = 50_000_000;
 
-/// The stored image of the page named `id`: (hash, format, width, height).
-async fn resolve(s: &AppState, id: &str) -> ApiResult<(String, String, u32, u32)> {
+/// The stored image of the page named `id`.
+async fn resolve(s: &AppState, id: &str) -> ApiResult<archive::ImageRef> {
     if id.len() > 128
         || !id
             .bytes()
@@ -51,10 +51,8 @@ async fn resolve(s: &AppState, id: &str) -> ApiResult<(String, String, u32, u32)
             Some(p) => a.page(&p, None)?,
             None => None,
         };
-        let img = page
-            .and_then(|p| p.image)
-            .ok_or_else(|| AppError::not_found(format!("no image {id:?}")))?;
-        Ok((img.sha256, img.format, img.width, img.height))
+        page.and_then(|p| p.image)
+            .ok_or_else(|| AppError::not_found(format!("no image {id:?}")))
     })
     .await
 }
@@ -84,7 +82,7 @@ async fn info(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (_, _, w, h) = resolve(&s, &id).await?;
+    let (w, h) = resolve(&s, &id).await?.page_size();
     let body = serde_json::json!({
         "@context": "http://iiif.io/api/image/3/context.json",
         "id": format!("{}/iiif/{}", base_url(&headers), id),
@@ -328,13 +326,26 @@ async fn image_request(
     Path((id, region, size, rotation, file)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (sha, _, w, h) = resolve(&s, &id).await?;
-    let req = parse(&region, &size, &rotation, &file, w, h)?;
-    let etag = format!("{sha}-{region}-{size}-{rotation}-{file}");
+    let stored = resolve(&s, &id).await?;
+    let (w, h) = stored.page_size();
+    let mut req = parse(&region, &size, &rotation, &file, w, h)?;
+    // A page that is part of its image (half a book spread): the request,
+    // in the page's pixels, is moved onto the image's, and the caches know
+    // the part by name.
+    let (sha, part) = match stored.region {
+        Some([x, y, pw, ph]) => {
+            req.region.0 += x;
+            req.region.1 += y;
+            let part = format!("{}@{x},{y},{pw},{ph}", stored.sha256);
+            (stored.sha256, part)
+        }
+        None => (stored.sha256.clone(), stored.sha256),
+    };
+    let etag = format!("{part}-{region}-{size}-{rotation}-{file}");
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }
-    let key = format!("{sha}/{region}/{size}/{rotation}/{file}");
+    let key = format!("{part}/{region}/{size}/{rotation}/{file}");
     let ctype = if req.png { "image/png" } else { "image/jpeg" };
     let cached = s
         .tiles

@@ -220,7 +220,7 @@ pub fn spec() -> Value {
                        "schema": {"type": "string", "minLength": 1, "maxLength": 64}})],
                 json_ok("documents", object(&["documents"]), false)),
             "/api/issues": get("Issues, by year", vec![int_query("year", 1, 9999, "only this year's")], json_ok("issues", object(&["issues"]), false)),
-            "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; and its layout: direction, script and why they were found, null for a text layer)", vec![issue_id()],
+            "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; its layout: direction, script and why they were found, null for a text layer; and its region, [x, y, width, height] of the stored image it is part of when that image held two pages, a book spread, else null)", vec![issue_id()],
                 json_ok("the issue", object(&["id", "documents", "pages"]), true)),
             "/api/pages/{id}/alto": get("A page's OCR as ALTO 4.4 XML", vec![page_id()], json!({
                 "200": {"description": "ALTO", "content": {"application/xml": {"schema": {"type": "string"}}}},

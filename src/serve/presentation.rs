@@ -256,8 +256,8 @@ fn canvas(u: &Urls, p: &Page) -> Value {
                     "id": format!("{service}/full/max/0/default.jpg"),
                     "type": "Image",
                     "format": "image/jpeg",
-                    "width": img.width,
-                    "height": img.height,
+                    "width": img.page_size().0,
+                    "height": img.page_size().1,
                     "service": [{"id": service, "type": "ImageService3", "profile": "level1"}]
                 },
                 "target": cid

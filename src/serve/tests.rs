@@ -81,6 +81,7 @@ fn state() -> (tempfile::TempDir, AppState) {
             format: "png".into(),
             width: 800,
             height: 1100,
+            region: None,
             bytes: png.bytes.clone(),
         }),
         lines: vec![Line {

@@ -735,7 +735,7 @@ async fn page(
             // A screen's worth of pixels, never more than the image has.
             img_url: format!(
                 "/iiif/{pid}/full/{},/0/default.jpg",
-                page.image.as_ref().map_or(1, |i| i.width.min(1400))
+                page.image.as_ref().map_or(1, |i| i.page_size().0.min(1400))
             ),
             boxes,
             hits,

@@ -32,6 +32,11 @@ print/
     page printed all in red (--colour --ink-red-all --degrade light) and
     redhead.jpg, the first page of a red-header document with a seal
     (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
+spread/
+    two images of a bound volume lying open, each two facing pages (the
+    first page beside a blank facing page, then pages 2 | 3), four short
+    tuning documents, 200-dpi JPEG with truth/ and manifest.json: issue 12's
+    book spreads, cut at the spine.
 vertical/
     a two-page issue of the 1952 regulation set in vertical columns, right to
     left, in traditional characters (--vertical --traditional), AR PL UMing,
@@ -218,6 +223,15 @@ def main():
            "--issue", "2")
     shutil.copy(tmp / "traditional" / "page-001.tif", trad / "page-001.tif")
     shutil.copy(tmp / "traditional" / "truth" / "page-001.txt", trad / "truth" / "page-001.txt")
+    # A bound volume scanned open (issue 12's spreads): two facing pages to
+    # an image, the first page beside a blank facing page; 200-dpi JPEG.
+    spread = HERE / "spread"
+    shutil.rmtree(spread, ignore_errors=True)
+    render(tmp / "spread", ["1996-gh-95.txt", "2017-beijing-envtax-decision.txt", "2018-gbfmd-15.txt",
+                            "2009-spc-spp-charges-4.txt"], "--spread", "--degrade", "none", "--font", "gbsn",
+           "--title-font", "sans-bold", "--format", "jpeg", "--dpi", "200", "--no-contents", "--seed", "5",
+           "--year", "2018", "--issue", "4", "--first-page", "1")
+    shutil.copytree(tmp / "spread", spread)
     # Mixed pages: a vertical facsimile beside a horizontal article, and a
     # horizontal notice boxed in beside vertical columns (scripts/render_mixed.py).
     mixed = HERE / "mixed"
