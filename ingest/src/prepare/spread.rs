@@ -73,6 +73,9 @@ impl Default for SpreadParams {
     }
 }
 
+/// Columns `[a, b)` without print, and the dotted spine within them.
+type Band = (usize, usize, Option<(usize, usize)>);
+
 /// A two-page image: where to cut it, and which side holds no print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spread {
@@ -135,7 +138,7 @@ pub fn find(r: &Raster, k: &SpreadParams) -> Option<Spread> {
     // edge every few rows): a column of page numbers in a contents page's
     // margin, between two empty runs, is sparse.
     let dotted = |a: usize, b: usize| edges[a..b].iter().any(|&e| e >= full);
-    let mut bands: Vec<(usize, usize, Option<(usize, usize)>)> = Vec::new();
+    let mut bands: Vec<Band> = Vec::new();
     for &(a, b) in &runs {
         match bands.last_mut() {
             Some(last)
