@@ -40,6 +40,12 @@ pub struct ColumnParams {
     /// The gutter proper: columns that at most this share of the rows
     /// more than the emptiest column cross.
     pub gutter_tolerance: f32,
+    /// A row of print taller than this, in inches, is lines run together:
+    /// two columns whose lines do not line up leave no white row between
+    /// them (a held-back roster page came out as one row 8 inches tall).
+    /// Its rows are found again in each half of the page. (A title of
+    /// three lines at 二号 stands under an inch.)
+    pub max_row_in: f32,
 }
 
 impl Default for ColumnParams {
@@ -51,6 +57,7 @@ impl Default for ColumnParams {
             min_band_rows: 3,
             min_side_share: 0.25,
             gutter_tolerance: 0.05,
+            max_row_in: 1.0,
         }
     }
 }
@@ -65,6 +72,37 @@ pub struct Region {
 /// fewer are a speck), with gaps of up to two rows bridged.
 fn rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
     super::ocr::runs(&super::ocr::row_ink(r, threshold), 3)
+}
+
+/// Rows of print, a row taller than `max` pixels (lines of two columns run
+/// together) found again in the left and the right half of the page; in
+/// order of their tops.
+fn rows_split(r: &Raster, threshold: u8, max: usize) -> Vec<(usize, usize)> {
+    let w = r.width as usize;
+    let mut out = Vec::new();
+    for (y0, y1) in rows(r, threshold) {
+        if y1 - y0 <= max {
+            out.push((y0, y1));
+            continue;
+        }
+        for (x0, x1) in [(0, w / 2), (w / 2, w)] {
+            let ink: Vec<usize> = (y0..y1)
+                .map(|y| {
+                    r.pixels[y * w + x0..y * w + x1]
+                        .iter()
+                        .filter(|p| **p <= threshold)
+                        .count()
+                })
+                .collect();
+            out.extend(
+                super::ocr::runs(&ink, 3)
+                    .into_iter()
+                    .map(|(a, b)| (y0 + a, y0 + b)),
+            );
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Per column of pixels, whether a row band holds ink there.
@@ -85,7 +123,7 @@ fn inked_columns(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<boo
 /// `None` for a page to read whole.
 pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Vec<Region>> {
     let w = r.width as usize;
-    let rows = rows(r, threshold);
+    let rows = rows_split(r, threshold, (dpi * k.max_row_in).max(1.0) as usize);
     if rows.len() < 2 * k.min_band_rows || w < 8 {
         return None;
     }
@@ -105,7 +143,11 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
     let empty_on: Vec<usize> = (m0..m1)
         .map(|x| inked.iter().filter(|c| !c[x]).count())
         .collect();
-    let mut best: Option<(usize, usize)> = None;
+    // Of several runs, the gutter is the one the fewest rows cross, then
+    // the widest: in a roster set in two columns, the space between the
+    // names and the offices of the right column is empty on most rows and
+    // wider than the gutter, but the lines wrapped under them cross it.
+    let mut best: Option<(usize, usize, usize)> = None;
     let mut x = 0;
     while x < empty_on.len() {
         if empty_on[x] < need {
@@ -116,11 +158,12 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
         while x < empty_on.len() && empty_on[x] >= need {
             x += 1;
         }
-        if x - s >= min_gutter && best.is_none_or(|(a, b)| x - s > b - a) {
-            best = Some((s, x));
+        let most = empty_on[s..x].iter().copied().max().unwrap_or(0);
+        if x - s >= min_gutter && best.is_none_or(|(a, b, m)| (most, x - s) > (m, b - a)) {
+            best = Some((s, x, most));
         }
     }
-    let (a, b) = best?;
+    let (a, b, _) = best?;
     // The gutter proper is where the fewest rows cross: beside it, the
     // ends of short lines leave the column's edge empty on many rows too,
     // and rows reaching there must not count as crossing.
@@ -188,20 +231,23 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
         }
     }
     // Regions reach half way into the space between bands, so no print
-    // between rows is cut.
+    // between rows is cut. (Rows found in the halves overlap: a band's
+    // extent is its rows' highest top and lowest bottom.)
     let h = r.height as usize;
+    let end = |b: &(bool, usize, usize)| (b.1..=b.2).map(|i| rows[i].1).max().unwrap_or(0);
+    let start = |b: &(bool, usize, usize)| (b.1..=b.2).map(|i| rows[i].0).min().unwrap_or(0);
     let top_of = |i: usize| {
         if i == 0 {
             0
         } else {
-            (rows[merged[i - 1].2].1 + rows[merged[i].1].0) / 2
+            (end(&merged[i - 1]) + start(&merged[i])) / 2
         }
     };
     let bottom_of = |i: usize| {
         if i + 1 == merged.len() {
             h
         } else {
-            (rows[merged[i].2].1 + rows[merged[i + 1].1].0) / 2
+            (end(&merged[i]) + start(&merged[i + 1])) / 2
         }
     };
     let mut out = Vec::new();
@@ -265,6 +311,24 @@ mod tests {
         assert_eq!(right.x0(), left.x1());
         assert_eq!((left.y0(), left.y1()), (right.y0(), right.y1()));
         assert_eq!(left.y1(), 600);
+    }
+
+    #[test]
+    fn columns_whose_lines_do_not_line_up_are_found() {
+        // A head, then two columns whose lines are offset by half a line:
+        // no white row runs across the page below the head.
+        let mut lines = vec![(40, 100, 1100)];
+        for i in 0..14 {
+            lines.push((120 + 30 * i, 100, 560));
+            lines.push((135 + 30 * i, 630, 1100));
+        }
+        let r = page(1200, 600, &lines);
+        let regions = split(&r, 128, 300.0, &ColumnParams::default()).expect("two columns");
+        assert_eq!(regions.len(), 3, "{regions:?}");
+        let [left, right] = [&regions[1].bbox, &regions[2].bbox];
+        assert!(left.x1() > 560 && left.x1() < 630, "{left:?}");
+        assert!(left.y0() <= 120 && left.y1() >= 555, "{left:?}");
+        assert_eq!((left.y0(), left.y1()), (right.y0(), right.y1()));
     }
 
     #[test]
