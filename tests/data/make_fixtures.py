@@ -32,6 +32,10 @@ print/
     page printed all in red (--colour --ink-red-all --degrade light) and
     redhead.jpg, the first page of a red-header document with a seal
     (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
+two-columns/
+    a two-page issue of three short tuning documents set in two columns whose
+    lines do not line up (--two-columns), 200-dpi PNG with truth/ and
+    manifest.json: issue 12's two-column pages, read column by column.
 spread/
     two images of a bound volume lying open, each two facing pages (the
     first page beside a blank facing page, then pages 2 | 3), four short
@@ -232,6 +236,14 @@ def main():
            "--title-font", "sans-bold", "--format", "jpeg", "--dpi", "200", "--no-contents", "--seed", "5",
            "--year", "2018", "--issue", "4", "--first-page", "1")
     shutil.copytree(tmp / "spread", spread)
+    # Two columns whose lines do not line up (titles at their own heights in
+    # each column): issue 12's two-column gazette pages; 200-dpi PNG.
+    two = HERE / "two-columns"
+    shutil.rmtree(two, ignore_errors=True)
+    render(tmp / "two-columns", ["2018-gbfmd-15.txt", "1996-gh-95.txt", "2017-beijing-envtax-decision.txt"],
+           "--two-columns", "--degrade", "none", "--font", "serif", "--title-font", "serif-bold", "--format", "png",
+           "--dpi", "200", "--no-contents", "--seed", "7", "--year", "2018", "--issue", "6", "--first-page", "5")
+    shutil.copytree(tmp / "two-columns", two)
     # Mixed pages: a vertical facsimile beside a horizontal article, and a
     # horizontal notice boxed in beside vertical columns (scripts/render_mixed.py).
     mixed = HERE / "mixed"
