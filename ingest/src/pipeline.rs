@@ -156,7 +156,7 @@ pub fn run_until<E: OcrEngine + ?Sized>(
             Err(e) => vec![Item::Unreadable(e)],
         }
     });
-    // (issue sequence number, page index in issue, page)
+    // (issue sequence number, page task's index in issue, its pages)
     let (tx, rx) = mpsc::channel::<(usize, usize, Vec<IssuePage>)>();
     pool.in_place_scope(|scope| {
         let mut queue: VecDeque<Slot> = VecDeque::new();
@@ -259,15 +259,12 @@ fn read_task<E: OcrEngine + ?Sized>(
 ) -> Vec<IssuePage> {
     let read = match std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut pages = read_page(task, engine, cfg, keep)?;
-        if keep
-            && pages
-                .iter()
-                .any(|p| p.image.is_none() && p.image_error.is_none())
-        {
+        let unkept = |p: &PageText| p.image.is_none() && p.image_error.is_none();
+        if keep && pages.iter().any(unkept) {
             // Each page of a spread shows its part of the one image kept.
             let origin = pages.first().map_or(TextOrigin::Ocr, |p| p.origin);
             let kept = crate::keep::keep_image(task, origin);
-            for page in pages.iter_mut().filter(|p| p.image.is_none()) {
+            for page in pages.iter_mut().filter(|p| unkept(p)) {
                 match &kept {
                     Ok(img) => page.image = Some(img.clone()),
                     Err(k) => page.image_error = Some(k.to_string()),

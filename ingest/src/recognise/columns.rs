@@ -86,14 +86,7 @@ fn rows_split(r: &Raster, threshold: u8, max: usize) -> Vec<(usize, usize)> {
             continue;
         }
         for (x0, x1) in [(0, w / 2), (w / 2, w)] {
-            let ink: Vec<usize> = (y0..y1)
-                .map(|y| {
-                    r.pixels[y * w + x0..y * w + x1]
-                        .iter()
-                        .filter(|p| **p <= threshold)
-                        .count()
-                })
-                .collect();
+            let ink = super::vertical::ink_rows(r, threshold, (x0, x1), (y0, y1));
             out.extend(
                 super::ocr::runs(&ink, 3)
                     .into_iter()

@@ -303,8 +303,8 @@ fn column_ink_in(
     col
 }
 
-/// The inked rows of `x0..x1` within `y0..y1`: first and end, if any.
-fn ink_rows(
+/// Ink per pixel row of `x0..x1` within rows `y0..y1`.
+pub(crate) fn ink_rows(
     r: &Raster,
     threshold: u8,
     (x0, x1): (usize, usize),
