@@ -94,20 +94,38 @@ pub fn find(r: &Raster, k: &SpreadParams) -> Option<Spread> {
     if w < 16 || h < 16 || (w as f32) < h as f32 * k.min_aspect {
         return None;
     }
-    // Edges of print per column.
+    // Edges of print per column: down it, and across to each side (a
+    // table's vertical rule beside the spine changes little down its
+    // column, but sharply across: counted down only, a fixture page's
+    // rule was taken for margin and painted out with the shadow).
     let mut edges = vec![0u32; w];
+    // Edges down each column alone: a dithered shadow's dots have them, a
+    // rule has none.
+    let mut down = vec![0u32; w];
     let mut grey = vec![0u64; w];
     for y in 0..h - 1 {
         let row = &r.pixels[y * w..(y + 1) * w];
         let next = &r.pixels[(y + 1) * w..(y + 2) * w];
         for x in 0..w {
-            edges[x] += u32::from(row[x].abs_diff(next[x]) >= k.edge);
+            down[x] += u32::from(row[x].abs_diff(next[x]) >= k.edge);
             grey[x] += u64::from(row[x]);
         }
+        for x in 0..w - 1 {
+            if row[x].abs_diff(row[x + 1]) >= k.edge {
+                edges[x] += 1;
+                edges[x + 1] += 1;
+            }
+        }
     }
-    let mut sorted = edges.clone();
-    sorted.sort_unstable();
-    let full = sorted[sorted.len() * 98 / 100].max(1);
+    for (e, d) in edges.iter_mut().zip(&down) {
+        *e += d;
+    }
+    let p98 = |v: &[u32]| {
+        let mut sorted = v.to_vec();
+        sorted.sort_unstable();
+        sorted[sorted.len() * 98 / 100].max(1)
+    };
+    let (full, full_down) = (p98(&edges), p98(&down));
     let total: u64 = edges.iter().map(|&e| u64::from(e)).sum();
     if total == 0 {
         return None;
@@ -137,7 +155,7 @@ pub fn find(r: &Raster, k: &SpreadParams) -> Option<Spread> {
     // A dithered shadow is denser in edges than any print (its dots an
     // edge every few rows): a column of page numbers in a contents page's
     // margin, between two empty runs, is sparse.
-    let dotted = |a: usize, b: usize| edges[a..b].iter().any(|&e| e >= full);
+    let dotted = |a: usize, b: usize| down[a..b].iter().any(|&e| e >= full_down);
     let mut bands: Vec<Band> = Vec::new();
     for &(a, b) in &runs {
         match bands.last_mut() {
@@ -273,6 +291,23 @@ mod tests {
         let mut r = Raster::blank(1000, 700);
         print(&mut r, 560, 940, 18);
         assert_eq!(find(&r, &k), None);
+    }
+
+    #[test]
+    fn a_table_rule_beside_the_spine_is_print() {
+        // A ruled table's right rule, a pixel wide, in the left page's
+        // inner margin: little changes down its column, but it is print
+        // and stays out of the gutter that is painted to paper.
+        let mut r = Raster::blank(1000, 700);
+        print(&mut r, 60, 440, 18);
+        print(&mut r, 560, 940, 18);
+        for y in 60..560u32 {
+            r.pixels[(y * r.width + 452) as usize] = 20;
+        }
+        shadow(&mut r);
+        let s = find(&r, &SpreadParams::default()).expect("a spread");
+        assert_eq!(s.cut, 490);
+        assert!(s.gutter.0 > 452, "{:?}", s.gutter);
     }
 
     #[test]
