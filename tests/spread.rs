@@ -104,3 +104,45 @@ fn iiif_serves_each_page_of_a_spread_as_its_own_image() {
         assert!(mean < 1.0, "{pid}: mean difference {mean:.2}");
     }
 }
+
+#[test]
+fn a_ruled_table_by_the_spine_is_kept_and_its_cells_marked() {
+    // The second spread's left page holds a ruled table whose right rule
+    // stands in the inner margin, by the spine: it must not be painted out
+    // with the spine's shadow, and OCR must find the grid and mark the lines
+    // inside it as a table's (its header row, 刑法条文 罪名, is set large
+    // and centred in its cells: without the mark segmentation may take it
+    // for a title).
+    let out = util::stdout_of(&["ocr", "--format", "json"], &data("spread/page-002.jpg"));
+    let pages = util::json_lines(&out);
+    assert_eq!(pages.len(), 2, "{out}");
+    let lines: Vec<(&str, bool)> = pages
+        .iter()
+        .flat_map(|p| p["lines"].as_array().unwrap())
+        .map(|l| {
+            (
+                l["text"].as_str().unwrap(),
+                l["in_table"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    let marked = |pick: &dyn Fn(&str) -> bool| {
+        lines
+            .iter()
+            .filter(|(t, _)| pick(t))
+            .map(|&(_, m)| m)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(marked(&|t| t.starts_with("刑法条文")), [true], "{lines:?}");
+    // Rows of the table (第151条第3款（《刑法修正案（七）》第1条）…), on
+    // both pages.
+    let rows = marked(&|t| t.starts_with('第') && t.contains("刑法修正案"));
+    assert!(rows.len() >= 10 && rows.iter().all(|&m| m), "{lines:?}");
+    // The prose above it is not (根据《中华人民共和国刑法修正案（七）》…,
+    // 现对最高人民法院…), nor the title.
+    let prose =
+        marked(&|t| t.starts_with("根据") || t.starts_with("现对") || t.contains("规定（四）"));
+    assert!(prose.len() >= 2 && prose.iter().all(|&m| !m), "{lines:?}");
+    let unmarked = lines.iter().filter(|(_, m)| !m).count();
+    assert!(unmarked > 20, "{lines:?}");
+}

@@ -636,6 +636,7 @@ fn ocr_one<E: OcrEngine + ?Sized>(
             engine: l.engine,
             readings: l.readings,
             vertical: l.vertical,
+            in_table: l.in_table,
         })
         .collect::<Vec<_>>();
     let verdict = verdict::judge_ocr(&VerdictParams::default(), pw, ph, prepared.dpi, ink, &lines);

@@ -119,6 +119,11 @@ pub struct Line {
     /// columns come right to left in reading order.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub vertical: bool,
+    /// Read inside a ruled table's grid (a cell's text): never a title,
+    /// and no measure of the body's type. Absent in records written before
+    /// grids were found.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_table: bool,
 }
 
 /// A page's quality for proofreading: the share of its characters on lines

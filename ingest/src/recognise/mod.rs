@@ -7,6 +7,7 @@ pub mod calibrate;
 pub mod choose;
 pub mod columns;
 pub mod folio;
+pub mod grid;
 pub mod ocr;
 pub mod ppocr;
 mod tess;

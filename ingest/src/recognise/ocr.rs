@@ -174,6 +174,7 @@ pub struct Tesseract {
     choice: ChoiceParams,
     columns: super::columns::ColumnParams,
     vertical: VerticalParams,
+    grid: super::grid::GridParams,
     direction: Direction,
     script: Script,
     /// Keeps its engine in the thread's second slot (the traditional
@@ -208,6 +209,7 @@ impl Tesseract {
             choice: ChoiceParams::default(),
             columns: super::columns::ColumnParams::default(),
             vertical: VerticalParams::default(),
+            grid: Default::default(),
             direction: Direction::Auto,
             script: Script::Auto,
             other_slot: false,
@@ -790,6 +792,15 @@ impl OcrEngine for Tesseract {
             let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
             (PageDirection::Horizontal, rows.to_string(), lines)
         };
+        // A table's cells are known here, from the rules around them;
+        // segmentation, which sees only lines, must not take a header
+        // row set large and centred for a title.
+        let mut lines = lines;
+        let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
+        if !grids.is_empty() {
+            tracing::debug!(grids = ?grids, "ruled grids");
+            super::grid::mark(&mut lines, &grids);
+        }
         let script = match found.script {
             Some(Script::Traditional) => PageScript::Traditional,
             _ => PageScript::Simplified,

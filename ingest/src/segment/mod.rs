@@ -81,6 +81,14 @@ pub struct SegmentParams {
     pub min_column_lines: usize,
     /// The signature block is printed right of this fraction of the width.
     pub signature_left: f32,
+    /// …or, in a column too narrow for that (joint issuers' names fill
+    /// most of it), set to the right: starting more than this many line
+    /// heights in from the column's left (past a paragraph's 2-character
+    /// indent, about 1.5)…
+    pub signature_indent: f32,
+    /// …and ending within this many of its right (GB/T 9704 sets the
+    /// signature two characters short of the right).
+    pub signature_right_gap: f32,
     /// An issuer's line is at most this many characters (four joint
     /// issuers side by side take over 30).
     pub max_issuer_chars: usize,
@@ -125,6 +133,8 @@ impl Default for SegmentParams {
             gutter_crossing: 0.0,
             min_column_lines: 5,
             signature_left: 0.4,
+            signature_indent: 2.5,
+            signature_right_gap: 3.0,
             max_issuer_chars: 64,
             indent: 1.0,
             short_line: 2.0,
@@ -378,11 +388,14 @@ fn figure_share(text: &str) -> f32 {
     figures as f32 / all as f32
 }
 
-/// A line of running text, to measure the body on: not a table's row of
-/// spaced cells, nor a column of figures.
+/// A line of running text, to measure the body on: not a line inside a
+/// ruled table, a table's row of spaced cells, nor a column of figures.
 fn is_prose(l: &Line, k: &SegmentParams) -> bool {
     let cells = l.text.split_whitespace().count() > 2 || l.text.contains(['|', '｜']);
-    !l.text.trim().is_empty() && !cells && figure_share(&l.text) <= k.max_figure_share
+    !l.text.trim().is_empty()
+        && !l.in_table
+        && !cells
+        && figure_share(&l.text) <= k.max_figure_share
 }
 
 fn median(mut v: Vec<u32>) -> u32 {
@@ -550,6 +563,7 @@ fn segment_pages(
     // The contents page is skipped; its entries are not trusted for text.
     let mut stream: Vec<Placed> = Vec::new();
     let mut entries: Vec<(String, u32)> = Vec::new();
+    let mut last_gutter: Option<u32> = None;
     for (p, lines) in pages.iter().zip(&bodies) {
         // A contents page is headed 目录, or (when that is misread) is
         // mostly lines ending in a page number in parentheses.
@@ -580,7 +594,16 @@ fn segment_pages(
         // A page set in two columns: each line is placed in its column,
         // whose text block is its frame (titles are centred in it, the
         // signature set to its right, paragraphs indented from its left).
-        let gutter = page_gutter(lines, p.width, k);
+        // A page of a two-column issue that holds only a column's worth
+        // (a document's last lines, down the left) keeps the gutter of the
+        // page before when no line crosses it: its signature is then set to
+        // the right of its column, not of the page.
+        let gutter = page_gutter(lines, p.width, k).or_else(|| {
+            last_gutter.filter(|&g| {
+                !lines.is_empty() && lines.iter().all(|l| l.bbox.x1() <= g || l.bbox.x0() >= g)
+            })
+        });
+        last_gutter = gutter;
         let side = |l: &Line| match gutter {
             Some(g) if l.bbox.x1() <= g => 1,
             Some(g) if l.bbox.x0() >= g => 2,
@@ -639,19 +662,33 @@ fn segment_pages(
     // spaced wide; the pitch alone made table rows titles). The next lines
     // of a title need only be set as wide: on damaged scans their boxes
     // come out lower.
-    let title_line = |p: &Placed, starts: bool| {
-        let large = pitch(p.line, k)
-            .is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio)
+    let wide = |p: &Placed| {
+        pitch(p.line, k).is_some_and(|q| q as f32 >= body_pitch as f32 * k.title_pitch_ratio)
+    };
+    // A signature block (organs' names over a date) is no title, though
+    // its names may begin the title as the contents page lists it
+    // (国务院办公厅　中央军委办公厅 under 国务院办公厅、中央军委办公厅关于…).
+    let signature = |i: usize| {
+        let (p, next) = (&stream[i], stream.get(i + 1));
+        parse::issuers(&p.line.text, &[]).is_ok()
+            && next.is_some_and(|n| n.page == p.page && parse::is_date_line(&n.line.text))
+    };
+    let title_line = |i: usize, starts: bool| {
+        let p = &stream[i];
+        let large = wide(p)
             && (!starts || p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio);
         // Cells apart: spaces between runs, or a rule read as a bar.
         let cells = p.line.text.split_whitespace().count() > 2
             || p.line.text.contains(['|', '「', '」', '｜']);
-        // Titles never end a sentence or a clause.
-        let sentence = p
-            .line
-            .text
-            .trim_end()
-            .ends_with(['。', '：', '；', '，', '、', ':', ';', ',']);
+        // Titles never end a sentence or a clause. A title wrapped in a
+        // narrow column may break after 、 (关于山西、/安徽省…): then
+        // the next line goes on set as wide, centred.
+        let end = p.line.text.trim_end();
+        let sentence = end.ends_with(['。', '：', '；', '，', ':', ';', ','])
+            || (end.ends_with('、')
+                && !stream
+                    .get(i + 1)
+                    .is_some_and(|n| n.page == p.page && wide(n) && centred(n, k)));
         let centred = centred(p, k) && !p.line.text.contains('\t');
         // The contents page confirms a title its entry names, on its page,
         // even one not set larger (it is never trusted to invent one).
@@ -667,15 +704,19 @@ fn segment_pages(
         // without the spaces between their cells) is set as wide apart and
         // centred, but mostly figures.
         let figures = figure_share(&p.line.text) > k.max_figure_share;
+        // A line inside a ruled grid is a table's cell, whatever its type:
+        // a header row is set large and centred, its cells read as one run.
         centred
+            && !p.line.in_table
             && !figures
             && !sentence
             && !cells
             && !number
             && (large || listed)
             && !parse::is_colophon(&p.line.text)
+            && !signature(i)
     };
-    let is_title = |p: &Placed| title_line(p, true);
+    let is_title = |i: usize| title_line(i, true);
 
     // A document as issued (GB/T 9704) starts under its 版头: organ names
     // and 文件, set large at the top of a page (two issuers stacked, 文件
@@ -745,7 +786,7 @@ fn segment_pages(
         match groups.last_mut() {
             // Under a 版头, lines before the title (the 文号) wait apart.
             Some(g) if g.letterhead && g.title.is_empty() => {
-                if is_title(p) {
+                if is_title(i) {
                     g.title.push(p)
                 } else {
                     g.pre.push(p)
@@ -754,7 +795,7 @@ fn segment_pages(
             Some(g)
                 if g.rest.is_empty()
                     && !g.title.is_empty()
-                    && (title_line(p, false)
+                    && (title_line(i, false)
                         || g.title.last().is_some_and(|prev| continues_title(p, prev))) =>
             {
                 g.title.push(p)
@@ -763,7 +804,7 @@ fn segment_pages(
             // 9704 starts each on its own page under its own, and what is
             // set large inside it (a table's spaced cells) is no title.
             Some(g) if g.letterhead => g.rest.push(p),
-            _ if is_title(p) => groups.push(Group {
+            _ if is_title(i) => groups.push(Group {
                 title: vec![p],
                 ..Group::default()
             }),
@@ -918,7 +959,13 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
     // their place that has none is left out of the text and noted.
     let right = |p: &Placed| {
         let (f0, f1) = (p.frame.0 as f32, p.frame.1 as f32);
-        p.line.bbox.x0() as f32 > f0 + (f1 - f0) * k.signature_left
+        let (x0, x1, h) = (
+            p.line.bbox.x0() as f32,
+            p.line.bbox.x1() as f32,
+            line_h as f32,
+        );
+        x0 > f0 + (f1 - f0) * k.signature_left
+            || (x0 > f0 + h * k.signature_indent && x1 + h * k.signature_right_gap >= f1)
     };
     let mut attribute = String::new();
     if let Some(last) = body.last() {
@@ -1511,5 +1558,112 @@ mod tests {
         assert_eq!((id.year, id.issue), (0, 0));
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].fields.citation, "", "withheld, not 《》0年第0期");
+    }
+
+    #[test]
+    fn a_two_column_issue_keeps_its_signatures_and_titles_in_their_columns() {
+        // Columns 880 px wide (310–1190, 1290–2170), body type 48 px.
+        let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+        let body = "日本军国主义在侵华战争中公然违背国际法";
+        let contents = [
+            head,
+            ("目  录", 1150, 400, 1330),
+            (
+                "国务院办公厅、中央军委办公厅关于加强遗弃化学武器管理工作的通知（2）",
+                310,
+                500,
+                2170,
+            ),
+            ("— 1 —", 1190, 3310, 1290),
+        ];
+        let mut p2 = vec![
+            head,
+            // A title set large (80 px), wrapped in its column.
+            ("国务院办公厅、中央军委", 350, 400, 1150),
+            ("办公厅关于加强遗弃化学", 350, 500, 1150),
+            ("武器管理工作的通知", 390, 600, 1110),
+            ("国办发〔1996〕25号", 560, 700, 940),
+        ];
+        for i in 0..8 {
+            p2.push((body, 310, 780 + i * 70, 1190));
+        }
+        // Joint issuers fill most of the column, two characters short of
+        // its right; the contents page lists the title they begin.
+        p2.push(("国务院办公厅　中央军委办公厅", 470, 1400, 1094));
+        p2.push(("1996年6月29日", 800, 1470, 1094));
+        // The next title breaks after 、 in the right column.
+        p2.push(("国务院办公厅关于山西、", 1330, 400, 2130));
+        p2.push(("安徽省四起特大煤矿瓦", 1370, 500, 2090));
+        p2.push(("斯爆炸事故的通报", 1410, 600, 2050));
+        p2.push(("国办发〔2004〕7号", 1540, 700, 1920));
+        for i in 0..8 {
+            p2.push((body, 1290, 780 + i * 70, 2170));
+        }
+        p2.push(("— 2 —", 1190, 3310, 1290));
+        // Its last lines fill only the left column of the next page.
+        let mut p3 = vec![head];
+        for i in 0..3 {
+            p3.push((body, 310, 400 + i * 70, 1190));
+        }
+        p3.push(("国务院办公厅", 806, 640, 1094));
+        p3.push(("2004年1月16日", 806, 710, 1094));
+        p3.push(("— 3 —", 1190, 3310, 1290));
+        let pages = [page(1, &contents), page(2, &p2), page(3, &p3)];
+        let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+        let got: Vec<(&str, &str, &str)> = docs
+            .iter()
+            .map(|d| {
+                let f = &d.fields;
+                (f.title.as_str(), f.issuer.as_str(), f.date_iso.as_str())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "国务院办公厅、中央军委办公厅关于加强遗弃化学武器管理工作的通知",
+                    "国务院办公厅　中央军委办公厅",
+                    "1996-06-29"
+                ),
+                (
+                    "国务院办公厅关于山西、安徽省四起特大煤矿瓦斯爆炸事故的通报",
+                    "国务院办公厅",
+                    "2004-01-16"
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_inside_a_ruled_table_is_no_title() {
+        // A table's header row (its cells read as one run, no rules between
+        // them) is set large and centred: only the grid around it, which
+        // OCR found, says it is a cell.
+        let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+        let body = "各州、市人民政府，省直各委、办、厅、局：现将界址点坐标公布如下。";
+        let mut lines = vec![
+            head,
+            ("云南省人民政府关于公布界址点坐标的通知", 480, 400, 2000),
+        ];
+        for i in 0..9 {
+            lines.push((body, 310, 560 + i * 70, 1894));
+        }
+        lines.push(("坐标编号X坐标Y坐标说明", 740, 1300, 1740));
+        for i in 0..3 {
+            lines.push((body, 310, 1450 + i * 70, 1894));
+        }
+        lines.push(("云南省人民政府", 1800, 1700, 2140));
+        lines.push(("2018年1月24日", 1830, 1780, 2140));
+        let titles = |in_table: bool| {
+            let mut p = page(1, &lines);
+            p.lines[11].in_table = in_table;
+            let (_, docs) = segment(&[&p], &Hints::default());
+            docs.iter()
+                .map(|d| d.fields.title.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(titles(true), ["云南省人民政府关于公布界址点坐标的通知"]);
+        // Without the grid it is taken for one (what the mark prevents).
+        assert_eq!(titles(false).len(), 2);
     }
 }

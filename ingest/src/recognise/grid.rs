@@ -1,0 +1,283 @@
+//! Ruled grids: the boxes of a page's tables drawn as grids of rules, so
+//! that the lines read inside them are known as a table's cells.
+//!
+//! Segmentation takes a line set larger and centred for a title; a table's
+//! header row (坐标编号 X坐标 Y坐标 说明) is both, read without the rules
+//! between its cells. Only the image knows it lies in a grid: the OCR
+//! stage finds the grids and marks the lines inside (`Line::in_table`).
+//!
+//! A grid is at least `min_rules` vertical rules (thin runs of ink down
+//! the page, longer than any stroke of type) side by side over a common
+//! stretch, crossed by at least `min_across` horizontal rules running most
+//! of the way across them. A boxed notice has two vertical sides; a red
+//! header's large characters have no stroke as long with a rule across.
+
+use crate::page::{BBox, Line, Raster};
+
+/// The numbers of grid finding. Lengths in inches, scaled by the page's
+/// resolution. Set by hand on the renderer's ruled tables (the tuning
+/// documents' tables at 150–300 dpi, clean to heavy damage), not swept.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct GridParams {
+    /// A vertical rule is a run of ink at least this long: a table row of
+    /// one line is about 0.25 in, so a grid of two rows passes, while the
+    /// longest stroke of a 二号 title character (22 pt) is 0.3 in.
+    pub min_rule_in: f32,
+    /// Breaks in a rule up to this long are bridged (damage, dropouts).
+    pub max_break_in: f32,
+    /// A rule is at most this thick; thicker runs are a block of ink (a
+    /// picture, the dark surround of a photographed page).
+    pub max_rule_thick_in: f32,
+    /// At least this many vertical rules make a grid (a table of two
+    /// columns has three).
+    pub min_rules: usize,
+    /// A horizontal rule runs across at least this share of the grid's
+    /// width (checked in a band three pixels high, for residual skew).
+    pub across_share: f32,
+    /// At least this many horizontal rules cross a grid (its top and
+    /// bottom).
+    pub min_across: usize,
+}
+
+impl Default for GridParams {
+    fn default() -> Self {
+        Self {
+            min_rule_in: 0.35,
+            max_break_in: 0.015,
+            max_rule_thick_in: 0.04,
+            min_rules: 3,
+            across_share: 0.8,
+            min_across: 2,
+        }
+    }
+}
+
+/// A vertical rule: the pixel columns it covers and its extent down.
+#[derive(Clone, Copy, Debug)]
+struct Rule {
+    x0: u32,
+    x1: u32,
+    y0: u32,
+    y1: u32,
+}
+
+/// The boxes of the page's ruled grids.
+pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let min_run = (k.min_rule_in * dpi).max(1.0) as usize;
+    let max_break = (k.max_break_in * dpi) as usize;
+    let max_thick = (k.max_rule_thick_in * dpi).max(1.0) as u32;
+    if h < min_run || w == 0 {
+        return Vec::new();
+    }
+    // Long runs down each pixel column, neighbouring columns' overlapping
+    // runs joined into one rule.
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for x in 0..w {
+        let mut here = Vec::new();
+        let (mut start, mut last) = (None::<usize>, 0usize);
+        for y in 0..=h {
+            let ink = y < h && r.pixels[y * w + x] < threshold;
+            if ink {
+                match start {
+                    Some(_) if y - last <= max_break + 1 => {}
+                    Some(s) => {
+                        if last + 1 - s >= min_run {
+                            here.push((s, last + 1));
+                        }
+                        start = Some(y);
+                    }
+                    None => start = Some(y),
+                }
+                last = y;
+            } else if y == h {
+                if let Some(s) = start {
+                    if last + 1 - s >= min_run {
+                        here.push((s, last + 1));
+                    }
+                }
+            }
+        }
+        let mut next_open = Vec::new();
+        for (y0, y1) in here {
+            let joined = open.iter().copied().find(|&i| {
+                let q = &rules[i];
+                q.x1 + 1 == x as u32 && (q.y0 as usize) < y1 && y0 < q.y1 as usize
+            });
+            match joined {
+                Some(i) => {
+                    let q = &mut rules[i];
+                    q.x1 = x as u32;
+                    q.y0 = q.y0.min(y0 as u32);
+                    q.y1 = q.y1.max(y1 as u32);
+                    next_open.push(i);
+                }
+                None => {
+                    rules.push(Rule {
+                        x0: x as u32,
+                        x1: x as u32,
+                        y0: y0 as u32,
+                        y1: y1 as u32,
+                    });
+                    next_open.push(rules.len() - 1);
+                }
+            }
+        }
+        open = next_open;
+    }
+    rules.retain(|q| q.x1 + 1 - q.x0 <= max_thick);
+    // Rules whose extents overlap down the page stand in one grid.
+    rules.sort_by_key(|q| q.y0);
+    let mut groups: Vec<(BBox, usize)> = Vec::new();
+    for q in rules {
+        match groups.last_mut() {
+            Some((b, n)) if q.y0 < b.y1() => {
+                *b = BBox([
+                    b.x0().min(q.x0),
+                    b.y0(),
+                    b.x1().max(q.x1 + 1),
+                    b.y1().max(q.y1),
+                ]);
+                *n += 1;
+            }
+            _ => groups.push((BBox([q.x0, q.y0, q.x1 + 1, q.y1]), 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|&(b, n)| n >= k.min_rules && across(r, threshold, b, k) >= k.min_across)
+        .map(|(b, _)| b)
+        .collect()
+}
+
+/// How many horizontal rules run across `b` (at least `across_share` of
+/// its width inked in a band three pixels high); a rule's neighbouring
+/// pixel rows count once.
+fn across(r: &Raster, threshold: u8, b: BBox, k: &GridParams) -> usize {
+    let w = r.width as usize;
+    let (x0, x1) = (b.x0() as usize, (b.x1() as usize).min(w));
+    let need = ((x1 - x0) as f32 * k.across_share).ceil() as usize;
+    // A rule at the grid's top or bottom edge may lie a pixel or two
+    // outside the vertical rules' ends.
+    let y0 = (b.y0() as usize).saturating_sub(2).max(1);
+    let y1 = (b.y1() as usize + 2).min(r.height as usize - 1);
+    let (mut rules, mut in_rule) = (0, false);
+    for y in y0..y1 {
+        let inked = (x0..x1)
+            .filter(|&x| (y - 1..=y + 1).any(|yy| r.pixels[yy * w + x] < threshold))
+            .count();
+        let rule = inked >= need;
+        if rule && !in_rule {
+            rules += 1;
+        }
+        in_rule = rule;
+    }
+    rules
+}
+
+/// Marks each line whose middle lies in one of `grids` as a table's.
+pub fn mark(lines: &mut [Line], grids: &[BBox]) {
+    for l in lines {
+        let (cx, cy) = (
+            (l.bbox.x0() + l.bbox.x1()) / 2,
+            (l.bbox.y0() + l.bbox.y1()) / 2,
+        );
+        l.in_table = grids
+            .iter()
+            .any(|g| (g.x0()..g.x1()).contains(&cx) && (g.y0()..g.y1()).contains(&cy));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill(r: &mut Raster, x0: usize, y0: usize, x1: usize, y1: usize) {
+        let w = r.width as usize;
+        for y in y0..y1 {
+            for x in x0..x1 {
+                r.pixels[y * w + x] = 0;
+            }
+        }
+    }
+
+    /// A 200-dpi page with a grid of 4 columns by 3 rows at (200, 400).
+    fn page_with_grid() -> Raster {
+        let mut r = Raster::blank(1600, 2200);
+        for i in 0..5 {
+            let x = 200 + i * 250;
+            fill(&mut r, x, 400, x + 2, 700);
+        }
+        for j in 0..4 {
+            let y = 400 + j * 100;
+            fill(&mut r, 200, y, 1202, y + 2);
+        }
+        r
+    }
+
+    #[test]
+    fn a_ruled_grid_is_found_and_its_lines_marked() {
+        let r = page_with_grid();
+        let g = grids(&r, 128, 200.0, &GridParams::default());
+        assert_eq!(g.len(), 1, "{g:?}");
+        let b = g[0];
+        assert!(
+            b.x0() <= 200 && b.x1() >= 1201 && b.y0() <= 400 && b.y1() >= 700,
+            "{b:?}"
+        );
+        let line = |y: u32| Line {
+            text: "坐标编号 X坐标 Y坐标 说明".into(),
+            bbox: BBox([230, y, 1150, y + 40]),
+            ..Default::default()
+        };
+        let mut lines = vec![line(430), line(900), line(300)];
+        mark(&mut lines, &g);
+        assert_eq!(
+            lines.iter().map(|l| l.in_table).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+    }
+
+    #[test]
+    fn a_box_characters_and_a_dark_block_are_no_grid() {
+        // A boxed notice: two sides and top and bottom.
+        let mut r = Raster::blank(1600, 2200);
+        fill(&mut r, 200, 400, 1400, 402);
+        fill(&mut r, 200, 900, 1400, 902);
+        fill(&mut r, 200, 400, 202, 902);
+        fill(&mut r, 1398, 400, 1400, 902);
+        // Large characters: vertical strokes 0.3 in long side by side,
+        // over a rule (a red header over its red rule).
+        for i in 0..6 {
+            fill(&mut r, 300 + i * 120, 1100, 308 + i * 120, 1160);
+        }
+        fill(&mut r, 200, 1200, 1400, 1204);
+        // The dark surround of a photographed page beside a box of two
+        // sides: the block is no third rule.
+        fill(&mut r, 0, 1400, 120, 2200);
+        fill(&mut r, 400, 1500, 402, 1902);
+        fill(&mut r, 800, 1500, 802, 1902);
+        fill(&mut r, 0, 1500, 1600, 1502);
+        fill(&mut r, 0, 1900, 1600, 1902);
+        assert!(grids(&r, 128, 200.0, &GridParams::default()).is_empty());
+        // The same box with two more vertical rules inside is a grid.
+        fill(&mut r, 600, 400, 602, 902);
+        fill(&mut r, 1000, 400, 1002, 902);
+        assert_eq!(grids(&r, 128, 200.0, &GridParams::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_broken_rule_is_still_a_rule() {
+        let mut r = page_with_grid();
+        // Damage: two-pixel breaks down every vertical rule.
+        for y in (450..700).step_by(60) {
+            for x in 0..1600 {
+                let i = y * 1600 + x;
+                r.pixels[i] = 255;
+                r.pixels[i + 1600] = 255;
+            }
+        }
+        assert_eq!(grids(&r, 128, 200.0, &GridParams::default()).len(), 1);
+    }
+}
