@@ -37,6 +37,9 @@ pub struct ColumnParams {
     /// on `min_band_rows` of them): a last page's right column may stop
     /// early, but a signature right of the middle is no column.
     pub min_side_share: f32,
+    /// The rows of each column span at least this share of the shorter
+    /// column's height beside the other's.
+    pub min_beside: f32,
     /// The gutter proper: columns that at most this share of the rows
     /// more than the emptiest column cross.
     pub gutter_tolerance: f32,
@@ -44,7 +47,9 @@ pub struct ColumnParams {
     /// two columns whose lines do not line up leave no white row between
     /// them (a held-back roster page came out as one row 8 inches tall).
     /// Its rows are found again in each half of the page. (A title of
-    /// three lines at 二号 stands under an inch.)
+    /// three lines at 二号 stands under an inch.) A run of ink down the
+    /// page longer than this is no type either (a photographed page's
+    /// edge, a rule): it is left out of the rows.
     pub max_row_in: f32,
 }
 
@@ -56,6 +61,7 @@ impl Default for ColumnParams {
             min_split_rows: 0.5,
             min_band_rows: 3,
             min_side_share: 0.25,
+            min_beside: 0.5,
             gutter_tolerance: 0.05,
             max_row_in: 1.0,
         }
@@ -112,11 +118,45 @@ fn inked_columns(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<boo
     col
 }
 
+/// The raster with every run of ink down a pixel column longer than
+/// `min_run` set to paper, when there is one: no type is so tall, but the
+/// edge of a photographed page, the dark surround beside it or a rule down
+/// the page is. Left in, such a run is print on every row: it joined a
+/// camera photo's rows into one, and stood for a second column beside a
+/// roster (two photographed pages lost their folios).
+fn without_long_runs(r: &Raster, threshold: u8, min_run: usize) -> Option<Raster> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut out: Option<Raster> = None;
+    for x in 0..w {
+        let mut start = None;
+        for y in 0..=h {
+            let ink = y < h && r.pixels[y * w + x] <= threshold;
+            match (ink, start) {
+                (true, None) => start = Some(y),
+                (false, Some(s)) => {
+                    if y - s > min_run {
+                        let o = out.get_or_insert_with(|| r.clone());
+                        for yy in s..y {
+                            o.pixels[yy * w + x] = 255;
+                        }
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// The regions to read, in order, when the page is set in two columns;
 /// `None` for a page to read whole.
 pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Vec<Region>> {
+    let max_row = (dpi * k.max_row_in).max(1.0) as usize;
+    let cleaned = without_long_runs(r, threshold, max_row);
+    let r = cleaned.as_ref().unwrap_or(r);
     let w = r.width as usize;
-    let rows = rows_split(r, threshold, (dpi * k.max_row_in).max(1.0) as usize);
+    let rows = rows_split(r, threshold, max_row);
     if rows.len() < 2 * k.min_band_rows || w < 8 {
         return None;
     }
@@ -205,9 +245,24 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
         let n = b.2 - b.1 + 1;
         let need = (n as f32 * k.min_side_share).ceil() as usize;
         let need = need.max(k.min_band_rows);
-        let left = (b.1..=b.2).filter(|&i| left_ink(i)).count();
-        let right = (b.1..=b.2).filter(|&i| right_ink(i)).count();
-        if n < k.min_band_rows || left < need || right < need {
+        let left: Vec<usize> = (b.1..=b.2).filter(|&i| left_ink(i)).collect();
+        let right: Vec<usize> = (b.1..=b.2).filter(|&i| right_ink(i)).collect();
+        // Columns stand side by side: the rows of one run down beside the
+        // other's (a right column may stop early). Print left of the middle
+        // and then, below it, print right of it (a signature set twice, on
+        // the left and again on the right) is no pair of columns.
+        let span = |v: &[usize]| {
+            let (a, b) = (v.first().copied()?, v.last().copied()?);
+            Some((rows[a].0, rows[b].1))
+        };
+        let beside = match (span(&left), span(&right)) {
+            (Some((l0, l1)), Some((r0, r1))) => {
+                let shared = l1.min(r1).saturating_sub(l0.max(r0));
+                shared as f32 >= (l1 - l0).min(r1 - r0) as f32 * k.min_beside
+            }
+            _ => false,
+        };
+        if n < k.min_band_rows || left.len() < need || right.len() < need || !beside {
             b.0 = false;
         }
     }
@@ -322,6 +377,60 @@ mod tests {
         assert!(left.x1() > 560 && left.x1() < 630, "{left:?}");
         assert!(left.y0() <= 120 && left.y1() >= 555, "{left:?}");
         assert_eq!((left.y0(), left.y1()), (right.y0(), right.y1()));
+    }
+
+    #[test]
+    fn the_edge_of_a_photographed_page_is_no_column() {
+        // One column of lines ending anywhere short of the middle's right,
+        // beside the dark edge of the page a camera caught down the right
+        // side: the edge joined every row and stood for a right column.
+        let mut lines = vec![(40, 100, 1100)];
+        for i in 0..14 {
+            lines.push((120 + 40 * i, 100, 560 + (i * 37) % 140));
+        }
+        let mut r = page(1200, 700, &lines);
+        for y in 150..650 {
+            for x in 1170..1185 {
+                r.pixels[y * 1200 + x] = 30;
+            }
+        }
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
+        // The same lines with a right column beside them are two columns.
+        for i in 0..14 {
+            lines.push((120 + 40 * i, 760, 1100));
+        }
+        let mut r = page(1200, 700, &lines);
+        for y in 0..700 {
+            for x in 1170..1185 {
+                r.pixels[y * 1200 + x] = 30;
+            }
+        }
+        let regions = split(&r, 128, 300.0, &ColumnParams::default()).expect("two columns");
+        assert_eq!(regions.len(), 3, "{regions:?}");
+    }
+
+    #[test]
+    fn print_left_then_right_below_it_is_no_pair_of_columns() {
+        // A signature block on the left and the same again on the right
+        // under it (a photographed held-back page): both sides have print
+        // on enough rows of the band, but not beside each other.
+        // (The lines across the page are set off the others' character
+        // grid, as print is: gaps lined up down the page are no gutter.)
+        let mut lines = vec![(40, 118, 1100)];
+        // A roster: names and offices, every line ending left of the
+        // middle, then a line across the page.
+        for i in 0..10 {
+            lines.push((120 + 40 * i, 100, 400 + (i * 37) % 150));
+        }
+        lines.push((520, 127, 1100));
+        for i in 0..3 {
+            lines.push((560 + 40 * i, 100, 400));
+        }
+        for i in 0..3 {
+            lines.push((680 + 40 * i, 760, 1100));
+        }
+        let r = page(1200, 900, &lines);
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
     }
 
     #[test]
