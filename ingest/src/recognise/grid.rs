@@ -31,6 +31,9 @@ pub struct GridParams {
     /// At least this many vertical rules make a grid (a table of two
     /// columns has three).
     pub min_rules: usize,
+    /// Two rules are one grid's when they stand beside each other down at
+    /// least this share of the shorter one's length.
+    pub min_beside: f32,
     /// A horizontal rule runs across at least this share of the grid's
     /// width (checked in a band three pixels high, for residual skew).
     pub across_share: f32,
@@ -46,6 +49,7 @@ impl Default for GridParams {
             max_break_in: 0.015,
             max_rule_thick_in: 0.04,
             min_rules: 3,
+            min_beside: 0.5,
             across_share: 0.8,
             min_across: 2,
         }
@@ -127,23 +131,49 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
         open = next_open;
     }
     rules.retain(|q| q.x1 + 1 - q.x0 <= max_thick);
-    // Rules whose extents overlap down the page stand in one grid.
-    rules.sort_by_key(|q| q.y0);
-    let mut groups: Vec<(BBox, usize)> = Vec::new();
-    for q in rules {
-        match groups.last_mut() {
-            Some((b, n)) if q.y0 < b.y1() => {
-                *b = BBox([
-                    b.x0().min(q.x0),
-                    b.y0(),
-                    b.x1().max(q.x1 + 1),
-                    b.y1().max(q.y1),
-                ]);
-                *n += 1;
+    // Rules that stand beside each other down most of the shorter one's
+    // length are one grid's (joined through the longer ones: a grid's
+    // outer rules run its whole height). Any overlap was too loose: a
+    // header row printed over the next column's text, its rules ending
+    // where a table below began, joined the two and made neither a grid.
+    let n = rules.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (rules[i], rules[j]);
+            let shared = a.y1.min(b.y1).saturating_sub(a.y0.max(b.y0));
+            let shorter = (a.y1 - a.y0).min(b.y1 - b.y0);
+            if shared as f32 >= shorter as f32 * k.min_beside {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri] = rj;
             }
-            _ => groups.push((BBox([q.x0, q.y0, q.x1 + 1, q.y1]), 1)),
         }
     }
+    let mut by_root: std::collections::BTreeMap<usize, (BBox, usize)> = Default::default();
+    for (i, q) in rules.iter().enumerate() {
+        let r = root(&mut parent, i);
+        let b = BBox([q.x0, q.y0, q.x1 + 1, q.y1]);
+        by_root
+            .entry(r)
+            .and_modify(|(g, c)| {
+                *g = BBox([
+                    g.x0().min(b.x0()),
+                    g.y0().min(b.y0()),
+                    g.x1().max(b.x1()),
+                    g.y1().max(b.y1()),
+                ]);
+                *c += 1;
+            })
+            .or_insert((b, 1));
+    }
+    let groups: Vec<(BBox, usize)> = by_root.into_values().collect();
     groups
         .into_iter()
         .filter(|&(b, n)| n >= k.min_rules && across(r, threshold, b, k) >= k.min_across)
@@ -174,6 +204,19 @@ fn across(r: &Raster, threshold: u8, b: BBox, k: &GridParams) -> usize {
         in_rule = rule;
     }
     rules
+}
+
+/// Whether the grid `g` lies within one column of `regions` (a page's
+/// regions to read, in bands down the page): every region beside it is
+/// as wide as it or wider (to a few pixels: a region's edge may pass
+/// through the white round a grid's outer rule). Where its top or foot
+/// reaches into the band above or below, that band holds its columns too.
+pub fn in_one_column(regions: &[BBox], g: BBox) -> bool {
+    const SLACK: u32 = 4;
+    regions
+        .iter()
+        .filter(|r| r.y0() < g.y1() && g.y0() < r.y1() && r.x0() < g.x1() && g.x0() < r.x1())
+        .all(|r| g.x0() + SLACK >= r.x0() && g.x1() <= r.x1() + SLACK)
 }
 
 /// Marks each line whose middle lies in one of `grids` as a table's.
@@ -265,6 +308,35 @@ mod tests {
         fill(&mut r, 600, 400, 602, 902);
         fill(&mut r, 1000, 400, 1002, 902);
         assert_eq!(grids(&r, 128, 200.0, &GridParams::default()).len(), 1);
+    }
+
+    #[test]
+    fn rules_that_only_touch_are_not_one_grid() {
+        // Short rules of a row printed across the page just above the grid
+        // (ending where it begins): the grid is still found, on its own.
+        let mut r = page_with_grid();
+        for i in 0..6 {
+            let x = 300 + i * 250;
+            fill(&mut r, x, 320, x + 2, 402);
+        }
+        let g = grids(&r, 128, 200.0, &GridParams::default());
+        assert_eq!(g.len(), 1, "{g:?}");
+        assert!(g[0].x1() < 1300 && g[0].y0() >= 390, "{g:?}");
+    }
+
+    #[test]
+    fn a_grid_in_one_column_and_one_across_the_gutter() {
+        // A head across the page, then two columns split at 1240.
+        let regions = [
+            BBox([0, 0, 2480, 300]),
+            BBox([0, 300, 1240, 3500]),
+            BBox([1240, 300, 2480, 3500]),
+        ];
+        // In the right column, its top reaching a little into the head.
+        assert!(in_one_column(&regions, BBox([1270, 280, 2180, 900])));
+        assert!(in_one_column(&regions, BBox([300, 500, 1238, 1300])));
+        // Across the gutter: read with the page.
+        assert!(!in_one_column(&regions, BBox([300, 500, 2180, 1300])));
     }
 
     #[test]

@@ -925,7 +925,21 @@ impl Tesseract {
         );
         let ruled = rules >= self.repair.table_rules;
         let regions = if ruled {
-            None
+            // A ruled table's spaced cells are no columns; but a table set
+            // inside one column of a two-column page is (a held-back
+            // two-column issue's tables of coordinates made it read across
+            // its columns). The columns are found with the tables' grids
+            // set to paper, and kept when each grid lies in one region.
+            let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
+            if grids.is_empty() {
+                None
+            } else {
+                let paper = blank(raster, &grids);
+                super::columns::split(&paper, threshold, dpi as f32, &self.columns).filter(|rs| {
+                    let boxes: Vec<BBox> = rs.iter().map(|r| r.bbox).collect();
+                    grids.iter().all(|g| super::grid::in_one_column(&boxes, *g))
+                })
+            }
         } else {
             super::columns::split(raster, threshold, dpi as f32, &self.columns)
         };
