@@ -37,6 +37,14 @@ pub struct ColumnParams {
     /// on `min_band_rows` of them): a last page's right column may stop
     /// early, but a signature right of the middle is no column.
     pub min_side_share: f32,
+    /// Ink this close to the image's left or right side (inches) is no
+    /// column's print: a photographed page's edge and its shadow, in
+    /// pieces shorter than `max_row_in`, made a contents page's right
+    /// margin a column beside its entries.
+    pub edge_in: f32,
+    /// A row has print in a column when its ink there spans at least this
+    /// share of the column's width.
+    pub min_line_fill: f32,
     /// The rows of each column span at least this share of the shorter
     /// column's height beside the other's.
     pub min_beside: f32,
@@ -62,6 +70,8 @@ impl Default for ColumnParams {
             min_band_rows: 3,
             min_side_share: 0.25,
             min_beside: 0.5,
+            edge_in: 0.25,
+            min_line_fill: 0.25,
             gutter_tolerance: 0.05,
             max_row_in: 1.0,
         }
@@ -228,8 +238,21 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
         .iter()
         .map(|c| c[mid - q..mid + q].iter().any(|i| *i))
         .collect();
-    let left_ink = |i: usize| inked[i][..g0].iter().any(|x| *x);
-    let right_ink = |i: usize| inked[i][g1..].iter().any(|x| *x);
+    // Print of a column lies inside the page's margins: marks at the
+    // image's very sides (what is left of a photographed page's edge and
+    // shadow) are none.
+    // And a column's line runs across a good part of it: a contents
+    // page's page numbers, right of its entries, are no column.
+    let edge = ((dpi * k.edge_in) as usize).min(g0);
+    let fills = |i: usize, (a, b): (usize, usize)| {
+        let row = &inked[i][a..b];
+        match (row.iter().position(|x| *x), row.iter().rposition(|x| *x)) {
+            (Some(f), Some(l)) => (l + 1 - f) as f32 >= (b - a) as f32 * k.min_line_fill,
+            _ => false,
+        }
+    };
+    let left_ink = |i: usize| fills(i, (edge, g0));
+    let right_ink = |i: usize| fills(i, (g1, w.saturating_sub(edge).max(g1)));
     // Bands: runs of rows of one kind.
     let mut bands: Vec<(bool, usize, usize)> = Vec::new(); // (split, first row, last row)
     for (i, c) in crosses.iter().enumerate() {
@@ -262,11 +285,23 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
             }
             _ => false,
         };
-        if n < k.min_band_rows || left.len() < need || right.len() < need || !beside {
+        // A right column may hold only the last lines of a page's text,
+        // from the band's top (a document's signature and date run on into
+        // it); read with the page, Tesseract joined its first line to the
+        // left column's.
+        let ends_early = right.first().is_some_and(|&i| i == b.1);
+        let right_ok = right.len() >= need || ends_early;
+        if n < k.min_band_rows || left.len() < need || !right_ok || !beside {
             b.0 = false;
         }
     }
     tracing::trace!(?bands, "column bands");
+    if tracing::enabled!(tracing::Level::TRACE) {
+        for (i, row) in rows.iter().enumerate() {
+            let xs: Vec<usize> = (0..w).filter(|&x| inked[i][x]).collect();
+            tracing::trace!(?row, first = ?xs.first(), last = ?xs.last(), left = left_ink(i), right = right_ink(i), "row");
+        }
+    }
     if !bands.iter().any(|b| b.0) {
         return None;
     }
@@ -395,6 +430,17 @@ mod tests {
             }
         }
         assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
+        // An edge in pieces, each shorter than an inch, at the image's
+        // side.
+        let mut r = page(1200, 700, &lines);
+        for y0 in (120..660).step_by(40) {
+            for y in y0..y0 + 20 {
+                for x in 1182..1195 {
+                    r.pixels[y * 1200 + x] = 30;
+                }
+            }
+        }
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
         // The same lines with a right column beside them are two columns.
         for i in 0..14 {
             lines.push((120 + 40 * i, 760, 1100));
@@ -430,6 +476,40 @@ mod tests {
             lines.push((680 + 40 * i, 760, 1100));
         }
         let r = page(1200, 900, &lines);
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
+    }
+
+    #[test]
+    fn a_right_column_of_one_line_at_the_top_is_a_column() {
+        // A last page: the left column full, the right holding only the
+        // document's date, on the band's first row.
+        let mut lines = vec![(40, 118, 1100)];
+        for i in 0..10 {
+            lines.push((120 + 40 * i, 100, 560));
+        }
+        lines.push((120, 800, 1100));
+        let r = page(1200, 600, &lines);
+        let regions = split(&r, 128, 300.0, &ColumnParams::default()).expect("two columns");
+        assert_eq!(regions.len(), 3, "{regions:?}");
+        // The same line lower down, beside the column, is not the end of
+        // a column (a date set right of the text).
+        let mut lines = lines;
+        let last = lines.len() - 1;
+        lines[last] = (320, 800, 1100);
+        let r = page(1200, 600, &lines);
+        assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
+    }
+
+    #[test]
+    fn a_contents_page_numbers_are_no_column() {
+        // Entries ending left of the middle, each with its page number at
+        // the right margin.
+        let mut lines = vec![(40, 118, 1100)];
+        for i in 0..8 {
+            lines.push((120 + 40 * i, 100, 460 + (i * 37) % 100));
+            lines.push((120 + 40 * i, 1064, 1100));
+        }
+        let r = page(1200, 500, &lines);
         assert_eq!(split(&r, 128, 300.0, &ColumnParams::default()), None);
     }
 
