@@ -599,8 +599,12 @@ fn segment_pages(
         // page before when no line crosses it: its signature is then set to
         // the right of its column, not of the page.
         let gutter = page_gutter(lines, p.width, k).or_else(|| {
+            // (A folio centred at the foot may cross it.)
             last_gutter.filter(|&g| {
-                !lines.is_empty() && lines.iter().all(|l| l.bbox.x1() <= g || l.bbox.x0() >= g)
+                !lines.is_empty()
+                    && lines
+                        .iter()
+                        .all(|l| l.bbox.x1() <= g || l.bbox.x0() >= g || folio(&l.text).is_some())
             })
         });
         last_gutter = gutter;
@@ -614,6 +618,15 @@ fn segment_pages(
                 let members: Vec<&&Line> = lines.iter().filter(|l| side(l) == col).collect();
                 let frame = if col == 0 || members.is_empty() {
                     (0, p.width)
+                } else if let (Some(g), true) = (gutter, members.len() < k.min_column_lines) {
+                    // A column of a few lines (a signature run on into the
+                    // right column): from the gutter to the page's print.
+                    let all = || lines.iter().map(|l| l.bbox);
+                    if col == 1 {
+                        (all().map(|b| b.x0()).min().unwrap_or(0), g)
+                    } else {
+                        (g, all().map(|b| b.x1()).max().unwrap_or(p.width))
+                    }
                 } else {
                     (
                         members.iter().map(|l| l.bbox.x0()).min().unwrap_or(0),
