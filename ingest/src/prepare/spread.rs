@@ -125,8 +125,11 @@ pub fn find(r: &Raster, k: &SpreadParams) -> Option<Spread> {
         sorted.sort_unstable();
         sorted[sorted.len() * 98 / 100].max(1)
     };
+    // How much print a side holds is measured down the columns alone: a
+    // paper's edge against a dark background is no print, and would make
+    // a blank facing page print.
     let (full, full_down) = (p98(&edges), p98(&down));
-    let total: u64 = edges.iter().map(|&e| u64::from(e)).sum();
+    let total: u64 = down.iter().map(|&e| u64::from(e)).sum();
     if total == 0 {
         return None;
     }
@@ -182,8 +185,8 @@ pub fn find(r: &Raster, k: &SpreadParams) -> Option<Spread> {
     if ((b - a) as f32) < w as f32 * k.min_gutter {
         return None;
     }
-    let left: u64 = edges[..a].iter().map(|&e| u64::from(e)).sum();
-    let right: u64 = edges[b..].iter().map(|&e| u64::from(e)).sum();
+    let left: u64 = down[..a].iter().map(|&e| u64::from(e)).sum();
+    let right: u64 = down[b..].iter().map(|&e| u64::from(e)).sum();
     let blank = |s: u64| (s as f32) <= total as f32 * k.blank_side;
     if blank(left) && blank(right) {
         return None;

@@ -106,6 +106,9 @@ pub struct SegmentParams {
     /// moved the medians so far that the first document's title was no
     /// longer larger than the body (a held-back yellowed vertical issue).
     pub max_figure_share: f32,
+    /// A page with at least this many prose lines measures its own body
+    /// line height (for its titles); fewer, and the issue's is used.
+    pub min_page_prose_lines: usize,
     pub min_prose_lines: usize,
 }
 
@@ -139,6 +142,7 @@ impl Default for SegmentParams {
             indent: 1.0,
             short_line: 2.0,
             max_figure_share: 0.5,
+            min_page_prose_lines: 8,
             min_prose_lines: 8,
         }
     }
@@ -667,6 +671,23 @@ fn segment_pages(
         stream.iter().map(|p| p.line).collect()
     };
     let line_h = median(measured.iter().map(|l| l.bbox.height()).collect());
+    // A title is measured against its own page's body: how tall a line's
+    // box comes out depends on how the page was read (a page with a ruled
+    // table is read whole by Tesseract, whose boxes stood 40% taller than
+    // the second recogniser's on the pages round it, and the issue's
+    // median made the titles of those pages no larger than their text).
+    let mut page_h: std::collections::HashMap<usize, Vec<u32>> = Default::default();
+    for p in &stream {
+        if is_prose(p.line, k) {
+            page_h.entry(p.page).or_default().push(p.line.bbox.height());
+        }
+    }
+    let page_line_h: std::collections::HashMap<usize, u32> = page_h
+        .into_iter()
+        .filter(|(_, v)| v.len() >= k.min_page_prose_lines)
+        .map(|(n, v)| (n, median(v)))
+        .collect();
+    let line_h_on = |page: usize| page_line_h.get(&page).copied().unwrap_or(line_h);
     let body_pitch = median(measured.iter().filter_map(|l| pitch(l, k)).collect());
     // A title is set larger than the body: its characters are wider apart
     // (OCR line heights alone are too noisy to tell), and it is centred.
@@ -689,7 +710,8 @@ fn segment_pages(
     let title_line = |i: usize, starts: bool| {
         let p = &stream[i];
         let large = wide(p)
-            && (!starts || p.line.bbox.height() as f32 >= line_h as f32 * k.title_height_ratio);
+            && (!starts
+                || p.line.bbox.height() as f32 >= line_h_on(p.page) as f32 * k.title_height_ratio);
         // Cells apart: spaces between runs, or a rule read as a bar.
         let cells = p.line.text.split_whitespace().count() > 2
             || p.line.text.contains(['|', '「', '」', '｜']);
