@@ -493,7 +493,6 @@ mod tests {
         assert_eq!(regions.len(), 3, "{regions:?}");
         // The same line lower down, beside the column, is not the end of
         // a column (a date set right of the text).
-        let mut lines = lines;
         let last = lines.len() - 1;
         lines[last] = (320, 800, 1100);
         let r = page(1200, 600, &lines);
