@@ -129,25 +129,86 @@ pub fn find_seals(img: &RgbImage, k: &SealParams) -> Vec<Seal> {
                 visit(i + gw);
             }
         }
-        let bw = ((x1 - x0 + 1) * cell) as f32;
-        let bh = ((y1 - y0 + 1) * cell) as f32;
-        let d = bw.max(bh);
-        if d < k.min_diameter * short
-            || d > k.max_diameter * short
-            || bw.max(bh) > k.max_aspect * bw.min(bh)
-        {
-            continue;
-        }
-        let seal = Seal {
-            cx: (x0 * cell) as f32 + bw / 2.0,
-            cy: (y0 * cell) as f32 + bh / 2.0,
-            r: (bw + bh) / 4.0,
+        // Joint issuers' seals stand side by side, GB/T 9704 asking no
+        // more than 3 mm between them: closed, two seals 2 mm apart make one
+        // region twice as wide as tall. Such a region is split where no
+        // red stands (on the grid before closing) and each part tried.
+        let whole = (x0, y0, x1, y1);
+        let parts = if shaped(whole, cell, short, k) {
+            vec![whole]
+        } else {
+            split(&grid, gw, whole)
         };
-        if round(img, &seal, k) {
-            seals.push(seal);
+        for b in parts {
+            if !shaped(b, cell, short, k) {
+                continue;
+            }
+            let (x0, y0, x1, y1) = b;
+            let bw = ((x1 - x0 + 1) * cell) as f32;
+            let bh = ((y1 - y0 + 1) * cell) as f32;
+            let seal = Seal {
+                cx: (x0 * cell) as f32 + bw / 2.0,
+                cy: (y0 * cell) as f32 + bh / 2.0,
+                r: (bw + bh) / 4.0,
+            };
+            if round(img, &seal, k) {
+                seals.push(seal);
+            }
         }
     }
     seals
+}
+
+/// A region's box (grid cells, inclusive) is a seal's size and about square.
+fn shaped(
+    (x0, y0, x1, y1): (usize, usize, usize, usize),
+    cell: usize,
+    short: f32,
+    k: &SealParams,
+) -> bool {
+    let bw = ((x1 - x0 + 1) * cell) as f32;
+    let bh = ((y1 - y0 + 1) * cell) as f32;
+    let d = bw.max(bh);
+    d >= k.min_diameter * short && d <= k.max_diameter * short && d <= k.max_aspect * bw.min(bh)
+}
+
+/// The parts of a region's box between columns (or, for a tall box, rows)
+/// holding no red, each cut to the rows (columns) its red spans.
+fn split(
+    grid: &[bool],
+    gw: usize,
+    (x0, y0, x1, y1): (usize, usize, usize, usize),
+) -> Vec<(usize, usize, usize, usize)> {
+    let red = |x: usize, y: usize| grid[y * gw + x];
+    let wide = x1 - x0 >= y1 - y0;
+    // Along the long side: runs of lines (columns or rows) holding red.
+    let (a0, a1, b0, b1) = if wide {
+        (x0, x1, y0, y1)
+    } else {
+        (y0, y1, x0, x1)
+    };
+    let at = |a: usize, b: usize| if wide { red(a, b) } else { red(b, a) };
+    let mut parts = Vec::new();
+    let mut run: Option<usize> = None;
+    for a in a0..=a1 + 1 {
+        let any = a <= a1 && (b0..=b1).any(|b| at(a, b));
+        match (any, run) {
+            (true, None) => run = Some(a),
+            (false, Some(s)) => {
+                let rows: Vec<usize> = (b0..=b1).filter(|&b| (s..a).any(|a| at(a, b))).collect();
+                if let (Some(&c0), Some(&c1)) = (rows.first(), rows.last()) {
+                    parts.push(if wide {
+                        (s, c0, a - 1, c1)
+                    } else {
+                        (c0, s, c1, a - 1)
+                    });
+                }
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    parts
 }
 
 /// A red ring all round, and the box's corners outside it nearly empty.
@@ -251,6 +312,22 @@ mod tests {
         // The ring is light now, the black bar under it dark.
         assert!(grey.get_pixel(700, 912).0[0] > 180);
         assert!(grey.get_pixel(630, 1015).0[0] < 60);
+    }
+
+    #[test]
+    fn joint_issuers_seals_side_by_side_are_two_seals() {
+        // GB/T 9704 sets joint issuers' seals side by side, at most 3 mm
+        // apart: closed on the coarse grid, two seals 8 px apart (2.5 mm on
+        // this page) make one region twice as wide as tall (a held-back
+        // joint notice's signature was read as 军委办 under them).
+        let mut img = page();
+        ring(&mut img, 300.0, 1010.0, 100.0);
+        ring(&mut img, 508.0, 1010.0, 100.0);
+        let seals = find_seals(&img, &SealParams::default());
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        for (s, cx) in seals.iter().zip([300.0, 508.0]) {
+            assert!((s.cx - cx).abs() < 8.0 && (s.r - 100.0).abs() < 12.0, "{s:?}");
+        }
     }
 
     #[test]
