@@ -326,7 +326,10 @@ mod tests {
         let seals = find_seals(&img, &SealParams::default());
         assert_eq!(seals.len(), 2, "{seals:?}");
         for (s, cx) in seals.iter().zip([300.0, 508.0]) {
-            assert!((s.cx - cx).abs() < 8.0 && (s.r - 100.0).abs() < 12.0, "{s:?}");
+            assert!(
+                (s.cx - cx).abs() < 8.0 && (s.r - 100.0).abs() < 12.0,
+                "{s:?}"
+            );
         }
     }
 

@@ -1088,7 +1088,10 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
         .map(|p| p.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let all = title_lines.iter().chain(g.rest.iter());
+    // Every line the document holds: under a 版头 whose title was not set
+    // large, the title and the text were all waiting in `pre` (a held-back
+    // document's last page was left out of its span).
+    let all = g.pre.iter().chain(&g.title).chain(&g.rest);
     let start_page = title_lines.first().map(|p| p.printed).unwrap_or(0);
     let end_page = all.map(|p| p.printed).max().unwrap_or(start_page);
     // A citation is made only from a whole identity: never 《》0年第0期.
@@ -1716,6 +1719,38 @@ mod tests {
                 "河南省企业集体合同条例"
             ]
         );
+    }
+
+    #[test]
+    fn a_document_under_a_red_header_spans_its_last_page() {
+        // Under a 版头, a title set no larger than the body waits with the
+        // text in the lines before the title; the document's span was
+        // measured on the title and the text after it alone, and its last
+        // page was lost (a held-back born-digital issue ended on page 9 of
+        // 10).
+        let body = "第一条 根据有关法律的规定，结合本省实际情况，制定本办法，请认真贯彻执行。";
+        let mut first = vec![
+            ("浙江省人民代表大会常务委员会文件", 345, 404, 2136),
+            ("浙江省组织实施宪法宣誓制度办法", 708, 783, 1382),
+        ];
+        for i in 0..12 {
+            first.push((body, 307, 900 + i * 78, 2197));
+        }
+        first.push(("— 9 —", 1178, 3296, 1304));
+        let mut second = Vec::new();
+        for i in 0..6 {
+            second.push((body, 307, 355 + i * 78, 2197));
+        }
+        second.push(("浙江省人民代表大会常务委员会", 1498, 2773, 2128));
+        second.push(("2015年7月30日", 1700, 2851, 1993));
+        second.push(("— 10 —", 1169, 3296, 1313));
+        let pages = [page(1, &first), page(2, &second)];
+        let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        let d = &docs[0].fields;
+        assert_eq!(d.title, "浙江省组织实施宪法宣誓制度办法");
+        assert_eq!((d.start_page, d.end_page), (9, 10));
+        assert_eq!(d.date_iso, "2015-07-30");
     }
 
     #[test]
