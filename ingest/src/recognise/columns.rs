@@ -397,6 +397,50 @@ mod tests {
     }
 
     #[test]
+    fn a_table_filling_a_column_stands_as_its_rows() {
+        // The right column holds a ruled table run on from the left
+        // column's foot, then three lines of text. Set to paper, the table left the column too sparse
+        // to count and the page was read across its columns (a tuning
+        // two-column issue, 41% CER); standing as rows of print as wide
+        // as the table, the column is found and the table lies in it.
+        use crate::recognise::grid::{as_rows, in_one_column, GridParams};
+        let mut lines = vec![(40, 100, 1100)];
+        for i in 0..14 {
+            lines.push((120 + 40 * i, 100, 560));
+        }
+        for i in 0..3 {
+            lines.push((560 + 40 * i, 630, 1100));
+        }
+        let r = page(1200, 700, &lines);
+        let table = BBox([630, 110, 1100, 540]);
+        let k = ColumnParams::default();
+        assert_eq!(split(&r, 128, 300.0, &k), None, "set to paper");
+        let stood = as_rows(&r, &[table], 300.0, &GridParams::default());
+        let regions = split(&stood, 128, 300.0, &k).expect("two columns");
+        let boxes: Vec<BBox> = regions.iter().map(|r| r.bbox).collect();
+        assert_eq!(boxes.len(), 3, "{boxes:?}");
+        assert!(in_one_column(&boxes, table), "{boxes:?}");
+        // A table across the page stands as rows across it: no columns
+        // beside it.
+        let wide = BBox([100, 240, 1100, 680]);
+        let mut short = vec![(40, 100, 1100)];
+        for i in 0..3 {
+            short.push((120 + 40 * i, 100, 560));
+            short.push((120 + 40 * i, 630, 1100));
+        }
+        let stood = as_rows(
+            &page(1200, 700, &short),
+            &[wide],
+            300.0,
+            &GridParams::default(),
+        );
+        assert!(split(&stood, 128, 300.0, &k).is_none_or(|rs| {
+            let boxes: Vec<BBox> = rs.iter().map(|r| r.bbox).collect();
+            in_one_column(&boxes, wide)
+        }));
+    }
+
+    #[test]
     fn columns_whose_lines_do_not_line_up_are_found() {
         // A head, then two columns whose lines are offset by half a line:
         // no white row runs across the page below the head.

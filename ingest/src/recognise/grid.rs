@@ -40,6 +40,11 @@ pub struct GridParams {
     /// At least this many horizontal rules cross a grid (its top and
     /// bottom).
     pub min_across: usize,
+    /// For the column finder a grid stands as rows of print this thick…
+    pub stand_in_row_in: f32,
+    /// …this far apart (a body line of 10.5–16 pt is 0.15–0.22 in, set
+    /// 0.25–0.3 in apart).
+    pub stand_in_pitch_in: f32,
 }
 
 impl Default for GridParams {
@@ -52,6 +57,8 @@ impl Default for GridParams {
             min_beside: 0.5,
             across_share: 0.8,
             min_across: 2,
+            stand_in_row_in: 0.12,
+            stand_in_pitch_in: 0.25,
         }
     }
 }
@@ -204,6 +211,28 @@ fn across(r: &Raster, threshold: u8, b: BBox, k: &GridParams) -> usize {
         in_rule = rule;
     }
     rules
+}
+
+/// The page with each grid standing as rows of print as wide as it, for
+/// the column finder: a table's spaced cells are no columns, but it fills
+/// its column as text does (set to paper, a table that takes most of a
+/// column's height left that column too sparse to count, and the page was
+/// read across its columns), and a table across the page makes a band of
+/// its own.
+pub fn as_rows(r: &Raster, grids: &[BBox], dpi: f32, k: &GridParams) -> Raster {
+    let mut out = r.clone();
+    let w = r.width as usize;
+    let thick = ((k.stand_in_row_in * dpi) as u32).max(1);
+    let pitch = ((k.stand_in_pitch_in * dpi) as u32).max(thick + 3);
+    for g in grids {
+        let (x1, y1) = (g.x1().min(r.width), g.y1().min(r.height));
+        for y in g.y0()..y1 {
+            let bar = (y - g.y0()) % pitch < thick;
+            let row = &mut out.pixels[y as usize * w..(y as usize + 1) * w];
+            row[g.x0() as usize..x1 as usize].fill(if bar { 0 } else { 255 });
+        }
+    }
+    out
 }
 
 /// Whether the grid `g` lies within one column of `regions` (a page's

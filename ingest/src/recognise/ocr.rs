@@ -929,12 +929,14 @@ impl Tesseract {
             // inside one column of a two-column page is (a held-back
             // two-column issue's tables of coordinates made it read across
             // its columns). The columns are found with the tables' grids
-            // set to paper, and kept when each grid lies in one region.
+            // standing as rows of print as wide as they are, and kept when
+            // each grid lies in one region.
             let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
             if grids.is_empty() {
                 None
             } else {
-                let paper = blank(raster, &grids);
+                let paper =
+                    super::grid::as_rows(&blank(raster, &grids), &grids, dpi as f32, &self.grid);
                 super::columns::split(&paper, threshold, dpi as f32, &self.columns).filter(|rs| {
                     let boxes: Vec<BBox> = rs.iter().map(|r| r.bbox).collect();
                     grids.iter().all(|g| super::grid::in_one_column(&boxes, *g))
