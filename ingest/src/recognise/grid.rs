@@ -40,6 +40,10 @@ pub struct GridParams {
     /// At least this many horizontal rules cross a grid (its top and
     /// bottom).
     pub min_across: usize,
+    /// Two neighbouring rules are joined by a rule across when this share
+    /// of the pixel columns between them is inked on one row (a damaged
+    /// rule has dropouts; a gutter between two tables is white).
+    pub join_share: f32,
     /// For the column finder a grid stands as rows of print this thick…
     pub stand_in_row_in: f32,
     /// …this far apart (a body line of 10.5–16 pt is 0.15–0.22 in, set
@@ -57,6 +61,7 @@ impl Default for GridParams {
             min_beside: 0.5,
             across_share: 0.8,
             min_across: 2,
+            join_share: 0.95,
             stand_in_row_in: 0.12,
             stand_in_pitch_in: 0.25,
         }
@@ -163,29 +168,69 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
             }
         }
     }
-    let mut by_root: std::collections::BTreeMap<usize, (BBox, usize)> = Default::default();
+    let mut by_root: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
     for (i, q) in rules.iter().enumerate() {
         let r = root(&mut parent, i);
-        let b = BBox([q.x0, q.y0, q.x1 + 1, q.y1]);
-        by_root
-            .entry(r)
-            .and_modify(|(g, c)| {
-                *g = BBox([
-                    g.x0().min(b.x0()),
-                    g.y0().min(b.y0()),
-                    g.x1().max(b.x1()),
-                    g.y1().max(b.y1()),
-                ]);
-                *c += 1;
-            })
-            .or_insert((b, 1));
+        by_root.entry(r).or_default().push(*q);
     }
-    let groups: Vec<(BBox, usize)> = by_root.into_values().collect();
-    groups
-        .into_iter()
-        .filter(|&(b, n)| n >= k.min_rules && across(r, threshold, b, k) >= k.min_across)
-        .map(|(b, _)| b)
-        .collect()
+    // Rules beside each other are one grid's only where rules across join
+    // them: two tables side by side, one in each column of a page, stand
+    // beside each other down the page, but nothing crosses the gutter
+    // between them (a held-back two-column page read as one grid, across
+    // its columns, at 70% CER).
+    let mut out = Vec::new();
+    for mut group in by_root.into_values() {
+        group.sort_by_key(|q| q.x0);
+        let mut part: Vec<Rule> = Vec::new();
+        for q in group {
+            if let Some(last) = part.last() {
+                if !joined(r, threshold, last, &q, k) {
+                    out.extend(grid_of(r, threshold, &part, k));
+                    part.clear();
+                }
+            }
+            part.push(q);
+        }
+        out.extend(grid_of(r, threshold, &part, k));
+    }
+    out
+}
+
+/// The grid `rules` make, if they are enough and rules run across them.
+fn grid_of(r: &Raster, threshold: u8, rules: &[Rule], k: &GridParams) -> Option<BBox> {
+    let first = rules.first()?;
+    let b = rules.iter().fold(
+        BBox([first.x0, first.y0, first.x1 + 1, first.y1]),
+        |g, q| {
+            BBox([
+                g.x0().min(q.x0),
+                g.y0().min(q.y0),
+                g.x1().max(q.x1 + 1),
+                g.y1().max(q.y1),
+            ])
+        },
+    );
+    (rules.len() >= k.min_rules && across(r, threshold, b, k) >= k.min_across).then_some(b)
+}
+
+/// Whether a rule across joins `a` to `b` (right of it): on some pixel row
+/// both stand on, ink runs (`join_share` of) the way between them, within
+/// a band three pixels high, for residual skew.
+fn joined(r: &Raster, threshold: u8, a: &Rule, b: &Rule, k: &GridParams) -> bool {
+    let w = r.width as usize;
+    let (x0, x1) = (a.x1 as usize + 1, b.x0 as usize);
+    if x1 <= x0 {
+        return true;
+    }
+    let y0 = (a.y0.max(b.y0) as usize).saturating_sub(2).max(1);
+    let y1 = (a.y1.min(b.y1) as usize + 2).min(r.height as usize - 1);
+    let need = ((x1 - x0) as f32 * k.join_share).ceil() as usize;
+    (y0..y1).any(|y| {
+        (x0..x1)
+            .filter(|&x| (y - 1..=y + 1).any(|yy| r.pixels[yy * w + x] < threshold))
+            .count()
+            >= need
+    })
 }
 
 /// How many horizontal rules run across `b` (at least `across_share` of
@@ -351,6 +396,29 @@ mod tests {
         let g = grids(&r, 128, 200.0, &GridParams::default());
         assert_eq!(g.len(), 1, "{g:?}");
         assert!(g[0].x1() < 1300 && g[0].y0() >= 390, "{g:?}");
+    }
+
+    #[test]
+    fn tables_side_by_side_in_two_columns_are_two_grids() {
+        // One table in each column of a 200-dpi page, their rows at the
+        // same heights: their rules stand beside each other down the page,
+        // and the two tables' rules across together span nearly the
+        // whole width; but nothing crosses the 60-px gutter between them.
+        let mut r = Raster::blank(1600, 2200);
+        for x0 in [100usize, 830] {
+            for i in 0..4 {
+                let x = x0 + i * 222;
+                fill(&mut r, x, 400, x + 2, 1000);
+            }
+            for j in 0..7 {
+                let y = 400 + j * 100;
+                fill(&mut r, x0, y, x0 + 3 * 222 + 2, y + 2);
+            }
+        }
+        let g = grids(&r, 128, 200.0, &GridParams::default());
+        assert_eq!(g.len(), 2, "{g:?}");
+        assert!(g.iter().any(|b| b.x0() == 100 && b.x1() < 800), "{g:?}");
+        assert!(g.iter().any(|b| b.x0() >= 830), "{g:?}");
     }
 
     #[test]
