@@ -586,7 +586,7 @@ impl Tesseract {
                 }
                 Region::Rows(_) => {
                     let t = crate::preprocess::ink_threshold(&crop);
-                    self.recognize_horizontal(&crop, dpi, t, found)?
+                    self.recognize_horizontal(&crop, dpi, t, None, found)?
                 }
             };
             if lines.is_empty() && matches!(region, Region::Rows(_)) {
@@ -744,6 +744,10 @@ impl OcrEngine for Tesseract {
         // with ruled tables are read whole: a table's spaced cells are no
         // columns.
         let threshold = crate::preprocess::ink_threshold(raster);
+        // The page's ruled grids, found once: they decide how a
+        // horizontal page is cut into columns, and mark the lines read
+        // inside them.
+        let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
         let mut found = Findings::default();
         let (direction, why, lines) = 'read: {
             // Why the page is read as rows, unless it is read otherwise.
@@ -789,14 +793,14 @@ impl OcrEngine for Tesseract {
                     None => "no blocks of columns hold most of the ink",
                 }
             };
-            let lines = self.recognize_horizontal(raster, dpi, threshold, &mut found)?;
+            let lines =
+                self.recognize_horizontal(raster, dpi, threshold, Some(&grids), &mut found)?;
             (PageDirection::Horizontal, rows.to_string(), lines)
         };
         // A table's cells are known here, from the rules around them;
         // segmentation, which sees only lines, must not take a header
         // row set large and centred for a title.
         let mut lines = lines;
-        let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
         if !grids.is_empty() {
             tracing::debug!(grids = ?grids, "ruled grids");
             super::grid::mark(&mut lines, &grids);
@@ -858,15 +862,18 @@ impl Tesseract {
         raster: &Raster,
         dpi: u32,
         threshold: u8,
+        grids: Option<&[BBox]>,
         found: &mut Findings,
     ) -> Result<Vec<Line>, OcrError> {
         let tra = self.lang_for(Script::Traditional);
         let can = tra != self.lang && !self.other_slot;
         if can && self.script == Script::Traditional {
             found.script(Script::Traditional, SCRIPT_GIVEN.into());
-            return self.traditional().read_horizontal(raster, dpi, threshold);
+            return self
+                .traditional()
+                .read_horizontal(raster, dpi, threshold, grids);
         }
-        let lines = self.read_horizontal(raster, dpi, threshold)?;
+        let lines = self.read_horizontal(raster, dpi, threshold, grids)?;
         if self.script != Script::Auto {
             found.script(self.script, SCRIPT_GIVEN.into());
             return Ok(lines);
@@ -907,16 +914,19 @@ impl Tesseract {
             simp,
             "traditional page: read again with the traditional model"
         );
-        self.traditional().read_horizontal(raster, dpi, threshold)
+        self.traditional()
+            .read_horizontal(raster, dpi, threshold, grids)
     }
 
     /// A horizontal page: whole, or region by region when set in two
-    /// columns.
+    /// columns. `grids`: the raster's ruled grids when the caller has
+    /// found them (the whole page's), so they are not found twice.
     fn read_horizontal(
         &self,
         raster: &Raster,
         dpi: u32,
         threshold: u8,
+        grids: Option<&[BBox]>,
     ) -> Result<Vec<Line>, OcrError> {
         let rules = ruled_columns(
             raster,
@@ -931,12 +941,19 @@ impl Tesseract {
             // its columns). The columns are found with the tables' grids
             // standing as rows of print as wide as they are, and kept when
             // each grid lies in one region.
-            let grids = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
+            let own;
+            let grids = match grids {
+                Some(g) => g,
+                None => {
+                    own = super::grid::grids(raster, threshold, dpi as f32, &self.grid);
+                    &own
+                }
+            };
             if grids.is_empty() {
                 None
             } else {
                 let paper =
-                    super::grid::as_rows(&blank(raster, &grids), &grids, dpi as f32, &self.grid);
+                    super::grid::as_rows(&blank(raster, grids), grids, dpi as f32, &self.grid);
                 super::columns::split(&paper, threshold, dpi as f32, &self.columns).filter(|rs| {
                     let boxes: Vec<BBox> = rs.iter().map(|r| r.bbox).collect();
                     grids.iter().all(|g| super::grid::in_one_column(&boxes, *g))
