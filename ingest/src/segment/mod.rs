@@ -185,6 +185,9 @@ struct Placed<'a> {
     /// a page of two columns, its column.
     frame: (u32, u32),
     left_margin: u32,
+    /// Where the text block's lines end on the right: a column's print,
+    /// or (a whole page's frame being the page) the page's full lines.
+    right_margin: u32,
     line: &'a Line,
 }
 
@@ -617,7 +620,7 @@ fn segment_pages(
             Some(g) if l.bbox.x0() >= g => 2,
             _ => 0,
         };
-        let frames: Vec<((u32, u32), u32)> = (0..3)
+        let frames: Vec<((u32, u32), u32, u32)> = (0..3)
             .map(|col| {
                 let members: Vec<&&Line> = lines.iter().filter(|l| side(l) == col).collect();
                 let frame = if col == 0 || members.is_empty() {
@@ -646,16 +649,30 @@ fn segment_pages(
                 let mut xs = pool;
                 xs.sort_unstable();
                 let at = (xs.len() as f32 * k.margin_quantile) as usize;
-                (frame, xs.get(at).copied().unwrap_or(0))
+                // The right margin: where a whole page's full lines end
+                // (high, so the short last lines of paragraphs do not move
+                // it); a column's print ends at its frame.
+                let right_margin = if col == 0 {
+                    let mut ends: Vec<u32> = lines.iter().map(|l| l.bbox.x1()).collect();
+                    ends.sort_unstable();
+                    let at = (ends.len() as f32 * (1.0 - k.margin_quantile)) as usize;
+                    ends.get(at.min(ends.len().saturating_sub(1)))
+                        .copied()
+                        .unwrap_or(p.width)
+                } else {
+                    frame.1
+                };
+                (frame, xs.get(at).copied().unwrap_or(0), right_margin)
             })
             .collect();
         for l in lines {
-            let (frame, left_margin) = frames[side(l)];
+            let (frame, left_margin, right_margin) = frames[side(l)];
             stream.push(Placed {
                 page: p.page.max(1),
                 printed: printed[p.page.max(1) - 1],
                 frame,
                 left_margin,
+                right_margin,
                 line: l,
             });
         }
@@ -1002,6 +1019,10 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
     // The end of the document: issuer(s), date, attribute, printed to the
     // right. Each is kept only when it has its field's shape; a line in
     // their place that has none is left out of the text and noted.
+    // A long signature (four joint issuers side by side) starts left of
+    // that, but is set to the right all the same: in from the text's
+    // left margin and ending near its right one (measured against the
+    // page's width, a born-digital issue's four issuers were no signature).
     let right = |p: &Placed| {
         let (f0, f1) = (p.frame.0 as f32, p.frame.1 as f32);
         let (x0, x1, h) = (
@@ -1009,8 +1030,9 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
             p.line.bbox.x1() as f32,
             line_h as f32,
         );
+        let (m0, m1) = (p.left_margin.max(p.frame.0) as f32, p.right_margin as f32);
         x0 > f0 + (f1 - f0) * k.signature_left
-            || (x0 > f0 + h * k.signature_indent && x1 + h * k.signature_right_gap >= f1)
+            || (x0 > m0 + h * k.signature_indent && x1 + h * k.signature_right_gap >= m1)
     };
     let mut attribute = String::new();
     if let Some(last) = body.last() {
@@ -1751,6 +1773,43 @@ mod tests {
         assert_eq!(d.title, "浙江省组织实施宪法宣誓制度办法");
         assert_eq!((d.start_page, d.end_page), (9, 10));
         assert_eq!(d.date_iso, "2015-07-30");
+    }
+
+    #[test]
+    fn four_joint_issuers_side_by_side_are_a_signature() {
+        // Four issuers' names on one line start well left of the page's
+        // middle; set in from the text's left margin and ending near its
+        // right one, they are the signature (measured against the page's
+        // width, a born-digital issue's were not).
+        let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+        let body = "第一条 为了建立、健全科学技术档案工作，完整地保存和科学地管理科学技术档案，";
+        let mut lines = vec![head, ("科学技术档案工作条例", 860, 400, 1620)];
+        for i in 0..9 {
+            lines.push((body, 310, 560 + i * 70, 1894));
+        }
+        lines.push(("第三十六条 本条例自发布之日起施行。", 400, 1190, 1200));
+        lines.push((
+            "国家经济委员会　国家基本建设委员会　国家科学技术委员会　国家档案局",
+            598,
+            1300,
+            1850,
+        ));
+        lines.push(("1980年12月27日", 1560, 1380, 1850));
+        let pages = [page(1, &lines)];
+        let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        let d = &docs[0].fields;
+        assert_eq!(
+            d.issuers,
+            [
+                "国家经济委员会",
+                "国家基本建设委员会",
+                "国家科学技术委员会",
+                "国家档案局"
+            ]
+        );
+        assert_eq!(d.date_iso, "1980-12-27");
+        assert!(!d.text.contains("国家档案局"), "{}", d.text);
     }
 
     #[test]
