@@ -65,9 +65,17 @@ pub struct SegmentParams {
     pub title_tail_height: f32,
     /// …and at least this share of the title line above it.
     pub title_tail_of_title: f32,
-    /// Of a title's first six characters, this many must agree with a
-    /// contents entry for the entry to confirm it (OCR may misread one).
-    pub contents_agreement: usize,
+    /// A line confirmed by a contents entry agrees with it on this share
+    /// of the characters both hold, one miss allowed however few (OCR may
+    /// misread one in six)…
+    pub contents_agreement: f32,
+    /// …compared over at most this many characters (titles begin with
+    /// their issuer's name: compared over six, a line of text citing
+    /// 国务院办公厅转发… on the page of the entry 国务院办公厅转发… was
+    /// confirmed as a second title)…
+    pub contents_compared: usize,
+    /// …and at least this many (or the whole entry, if shorter).
+    pub contents_min_chars: usize,
     /// A 版头 (organ names and 文件) is printed in the top part of the
     /// page, above this fraction of its height (GB/T 9704: within the
     /// first 80 mm or so of a 297-mm page, under a 35-mm margin).
@@ -130,7 +138,9 @@ impl Default for SegmentParams {
             min_pitch_chars: 4.0,
             title_tail_height: 0.8,
             title_tail_of_title: 1.0 / 3.0,
-            contents_agreement: 5,
+            contents_agreement: 0.85,
+            contents_compared: 24,
+            contents_min_chars: 6,
             header_zone: 0.3,
             gutter_zone: (0.3, 0.7),
             gutter_crossing: 0.0,
@@ -355,13 +365,21 @@ fn contents_entry(s: &str) -> Option<(String, u32)> {
 /// characters agree (OCR may misread one).
 fn same_start(line: &str, title: &str, k: &SegmentParams) -> bool {
     let (a, b) = (squash(line), squash(title));
+    // An entry cut short (…新余市…) is compared up to the cut.
+    let b = b.trim_end_matches(['…', '.', '·']);
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let n = la.min(lb).min(k.contents_compared);
+    if n == 0 || n < k.contents_min_chars.min(lb) {
+        return false;
+    }
     let agree = a
         .chars()
         .zip(b.chars())
-        .take(6)
+        .take(n)
         .filter(|(x, y)| x == y)
         .count();
-    agree >= k.contents_agreement.min(b.chars().count())
+    let allowed = ((n as f32 * (1.0 - k.contents_agreement)) as usize).max(1);
+    agree + allowed >= n
 }
 
 /// The advance per character of a line, in pixels: its width over its
@@ -1527,6 +1545,26 @@ mod tests {
             &k
         ));
         assert!(!same_start("各省、自治区", "国务院办公厅关于", &k));
+        // A line of text naming another notice of the same issuer.
+        let entry = "国务院办公厅转发国家教委关于内地西藏班（校）扩大规模有关问题请示的通知";
+        assert!(!same_start(
+            "国务院办公厅转发国家教委等部门关于进一",
+            entry,
+            &k
+        ));
+        // …and against the entry as the contents page cut it.
+        assert!(!same_start(
+            "国务院办公厅转发国家教委等部门关于进一",
+            "国务院办公厅转发国家教委关于内·",
+            &k
+        ));
+        // The title's first line in a narrow column, one character misread.
+        assert!(same_start("国务院办公厅转发国家", entry, &k));
+        assert!(same_start(
+            "国务院办公厅转发国家教委关于内地西藏研（",
+            entry,
+            &k
+        ));
     }
 
     #[test]
