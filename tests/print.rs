@@ -173,3 +173,25 @@ fn calibrated_confidence_says_how_often_lines_are_right() {
     let worst = qualities.iter().cloned().fold(f64::INFINITY, f64::min);
     assert_eq!(worst, qualities[3], "{qualities:?}");
 }
+
+/// A ruled table of coordinates with merged header cells (a held-back
+/// page at `eval_segment --offset 3`, cropped, 1-bit: `data/tables`): its
+/// header row, set across the page and centred, is a table's cell, never a
+/// title. Its rules fell into several grids (a rule under a merged cell
+/// stands beside its neighbours on fewer rows) and the row went unmarked.
+#[test]
+fn a_table_with_merged_header_cells_is_one_grid_and_its_header_a_cell() {
+    let page = ocr_json(&data("tables/coordinates.png"), &[]);
+    let lines = page["lines"].as_array().unwrap();
+    let header = lines
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().contains("行车方向"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(header["in_table"], true, "{header}");
+    // The caption above the table is no cell.
+    let caption = lines
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().contains("界址点"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert_ne!(caption["in_table"], true, "{caption}");
+}

@@ -178,20 +178,38 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
     // beside each other down the page, but nothing crosses the gutter
     // between them (a held-back two-column page read as one grid, across
     // its columns, at 70% CER).
+    // Each rule is joined to the nearest rule right of it that stands
+    // beside it; rules of one grid are then those joined, through any
+    // chain (a rule broken into pieces, or one under a merged header cell,
+    // shares no rows with its neighbour down the same line, but each
+    // piece is joined to the rule right of it).
     let mut out = Vec::new();
     for mut group in by_root.into_values() {
         group.sort_by_key(|q| q.x0);
-        let mut part: Vec<Rule> = Vec::new();
-        for q in group {
-            if let Some(last) = part.last() {
-                if !joined(r, threshold, last, &q, k) {
-                    out.extend(grid_of(r, threshold, &part, k));
-                    part.clear();
+        let m = group.len();
+        let mut up: Vec<usize> = (0..m).collect();
+        for i in 0..m {
+            let a = group[i];
+            let next = (i + 1..m).find(|&j| {
+                let b = group[j];
+                b.x0 > a.x1 && a.y0.max(b.y0) < a.y1.min(b.y1)
+            });
+            if let Some(j) = next {
+                if joined(r, threshold, &a, &group[j], k) {
+                    let (ri, rj) = (root(&mut up, i), root(&mut up, j));
+                    up[ri] = rj;
                 }
             }
-            part.push(q);
         }
-        out.extend(grid_of(r, threshold, &part, k));
+        let mut parts: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
+        for (i, q) in group.iter().enumerate() {
+            parts.entry(root(&mut up, i)).or_default().push(*q);
+        }
+        out.extend(
+            parts
+                .values()
+                .filter_map(|part| grid_of(r, threshold, part, k)),
+        );
     }
     out
 }
