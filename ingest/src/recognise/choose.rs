@@ -233,7 +233,7 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
 
 /// The run of rows around the inkiest row whose ink is at least `share`
 /// of that row's: `(first, end)` in the slice's indices.
-fn ink_band(rows: &[u32], share: f32) -> Option<(usize, usize)> {
+pub(crate) fn ink_band(rows: &[u32], share: f32) -> Option<(usize, usize)> {
     let (peak, &max) = rows.iter().enumerate().max_by_key(|(_, &v)| v)?;
     if max == 0 {
         return None;

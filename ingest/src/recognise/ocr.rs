@@ -105,6 +105,11 @@ pub struct RepairParams {
     /// picture, a table of boxes): Tesseract's reading is left alone
     /// rather than spend minutes re-reading.
     pub max_rereads: usize,
+    /// …and with a second recogniser, which reads a row in about 50 ms, not
+    /// Tesseract's few hundred: a page Tesseract read nothing of is all
+    /// rows to re-read (an old-paper page holding a table of 14 rows over
+    /// a text of 25 had 47, and was left empty at 40).
+    pub max_rereads_second: usize,
     /// A pixel row belongs to a row of ink when it holds more than this
     /// share of a full text row's ink (the 90th-percentile row): on aged
     /// paper specks in every gap merge a page's lines into one band. Rows
@@ -114,6 +119,11 @@ pub struct RepairParams {
     /// A row is text only if its ink covers at least this share of its
     /// box (a slanted rule or a lone mark covers less).
     pub min_row_ink: f32,
+    /// A row's print is looked for in its core: the rows around its
+    /// inkiest that hold at least this share of that row's ink (a line of
+    /// print's rows all cross strokes; show-through beside it holds less
+    /// ink). Set on one old-paper contents page of the tuning documents.
+    pub core_share: f32,
     /// A re-read line below this confidence is dropped as noise.
     pub min_reread_confidence: f32,
     /// Row fragments of at most this many characters are joined to the
@@ -147,7 +157,9 @@ impl Default for RepairParams {
             covered_share: 0.4,
             miscut_rows: 2,
             max_rereads: 40,
+            max_rereads_second: 90,
             min_row_ink: 0.05,
+            core_share: 0.25,
             row_noise_share: 0.04,
             min_reread_confidence: 0.5,
             max_fragment_chars: 6,
@@ -1021,11 +1033,32 @@ impl Tesseract {
         };
         let t_ocr = t0.elapsed();
         let mut reread = 0;
+        // Rows of print are found, and read again, on the page without its
+        // rules: a table's rules tie its rows into one band, too tall for a
+        // line, and left in a row's crop they are read as characters.
+        let unruled = super::grid::without_rules(raster, threshold, dpi as f32, &self.grid);
+        let rows_of = unruled.as_ref().unwrap_or(raster);
+        if let (Some(u), Some(dir)) = (&unruled, std::env::var_os("GAZETTE_DEBUG_DIR")) {
+            // A tuning aid: the page its rows are found on.
+            let path =
+                std::path::Path::new(&dir).join(format!("unruled-{}x{}.png", u.width, u.height));
+            if let Some(img) = image::GrayImage::from_raw(u.width, u.height, u.pixels.clone()) {
+                let _ = img.save(path);
+            }
+        }
+        let repair = RepairParams {
+            max_rereads: if self.second.is_some() {
+                k.max_rereads_second
+            } else {
+                k.max_rereads
+            },
+            ..k.clone()
+        };
         repair_lines(
-            raster,
+            rows_of,
             threshold,
             dpi as f32,
-            k,
+            &repair,
             &mut lines,
             |crop, ox, oy, ink_box| {
                 // A row without table cells goes to the second recogniser
@@ -1038,7 +1071,7 @@ impl Tesseract {
                     if !has_mark {
                         reread += 1;
                         return Ok(choose::read_row(
-                            raster,
+                            rows_of,
                             threshold,
                             ink_box,
                             second.as_ref(),
@@ -1459,8 +1492,7 @@ pub(crate) fn runs(row_ink: &[usize], floor: usize) -> Vec<(usize, usize)> {
     bands
 }
 
-/// The first and last column of a row's print, and the row's ink between
-/// them. The row's inked columns are cut into pieces at gaps wider than
+/// A row's print: its first and last column, its ink, and its pieces. The row's inked columns are cut into pieces at gaps wider than
 /// three row heights; a piece is print when it is at least half a row
 /// height wide, its ink is at text density (twice the least a whole row of
 /// text has, as a piece has no gaps between words to thin it) and it is not
@@ -1469,13 +1501,7 @@ pub(crate) fn runs(row_ink: &[usize], floor: usize) -> Vec<(usize, usize)> {
 /// at. So specks, a foxing spot or the edge far along the row do not
 /// stretch a short line (轮采。) across the page, where its ink would look
 /// too thin to be text.
-fn ink_extent(
-    r: &Raster,
-    threshold: u8,
-    y0: usize,
-    y1: usize,
-    density: f32,
-) -> Option<(usize, usize, usize)> {
+fn ink_extent(r: &Raster, threshold: u8, y0: usize, y1: usize, density: f32) -> Option<Extent> {
     let w = r.width as usize;
     let bh = (y1 - y0).max(1);
     let cols: Vec<usize> = (0..w)
@@ -1515,7 +1541,80 @@ fn ink_extent(
         })
         .collect();
     let (x0, x1) = (print.first()?.0, print.last()?.1);
-    Some((x0, x1, cols[x0..=x1].iter().sum()))
+    Some(Extent {
+        x0,
+        x1,
+        ink: cols[x0..=x1].iter().sum(),
+        printed: print.iter().map(|(a, z, _)| z - a + 1).sum(),
+        pieces: print.iter().map(|(a, z, _)| (*a, *z)).collect(),
+    })
+}
+
+/// A row's print ([`ink_extent`]).
+struct Extent {
+    /// Its first and last column.
+    x0: usize,
+    x1: usize,
+    /// The ink between them.
+    ink: usize,
+    /// How many columns its pieces of print span.
+    printed: usize,
+    /// The pieces (first and last column), apart by more than three row
+    /// heights: a table's cells, a contents entry and its page number.
+    pieces: Vec<(usize, usize)>,
+}
+
+/// The lines read from a row's pieces, left to right, as one line: texts
+/// joined by a space (as Tesseract joins words), each engine's readings
+/// likewise, confidences weighted by characters.
+fn join_pieces(mut parts: Vec<Line>) -> Option<Line> {
+    parts.sort_by_key(|l| l.bbox.x0());
+    let chars = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count().max(1) as f32;
+    let weighted = |items: &[(f32, &str)]| {
+        let n: f32 = items.iter().map(|(_, t)| chars(t)).sum();
+        items.iter().map(|(c, t)| c * chars(t)).sum::<f32>() / n.max(1.0)
+    };
+    let mut first = parts.first()?.clone();
+    if parts.len() == 1 {
+        return Some(first);
+    }
+    let text = |ls: &[&str]| ls.join(" ");
+    first.text = text(&parts.iter().map(|l| l.text.as_str()).collect::<Vec<_>>());
+    first.bbox = parts
+        .iter()
+        .skip(1)
+        .fold(first.bbox, |b, l| b.union(&l.bbox));
+    first.confidence = Confidence::new(weighted(
+        &parts
+            .iter()
+            .map(|l| (l.confidence.get(), l.text.as_str()))
+            .collect::<Vec<_>>(),
+    ));
+    if parts.iter().any(|l| l.engine != first.engine) {
+        first.engine = None;
+    }
+    // An engine's reading of the row, where it read every piece.
+    first.readings = first
+        .readings
+        .iter()
+        .filter_map(|r0| {
+            let each: Vec<&crate::page::Reading> = parts
+                .iter()
+                .map(|l| l.readings.iter().find(|r| r.engine == r0.engine))
+                .collect::<Option<_>>()?;
+            Some(crate::page::Reading {
+                engine: r0.engine.clone(),
+                text: text(&each.iter().map(|r| r.text.as_str()).collect::<Vec<_>>()),
+                confidence: Confidence::new(weighted(
+                    &each
+                        .iter()
+                        .map(|r| (r.confidence.get(), r.text.as_str()))
+                        .collect::<Vec<_>>(),
+                )),
+            })
+        })
+        .collect();
+    Some(first)
 }
 
 fn overlap(l: &Line, y0: usize, y1: usize) -> usize {
@@ -1635,36 +1734,69 @@ pub fn repair_lines(
     *lines = kept;
     for (y0, y1) in redo {
         let bh = y1 - y0;
-        let Some((x0, x1, ink)) = ink_extent(r, threshold, y0, y1, k.min_row_ink) else {
+        // Print is looked for in the band's core, the rows around its
+        // inkiest holding a share of that row's ink: show-through and
+        // foxing beside a line of print join it into a band twice its
+        // height (an old-paper contents entry under a bold title showing
+        // through: 79 px for a 35 px line), where its print looked half
+        // as dense as it is.
+        let row_ink: Vec<u32> = (y0..y1)
+            .map(|y| {
+                r.pixels[y * w..(y + 1) * w]
+                    .iter()
+                    .filter(|p| **p <= threshold)
+                    .count() as u32
+            })
+            .collect();
+        let (c0, c1) =
+            choose::ink_band(&row_ink, k.core_share).map_or((y0, y1), |(a, z)| (y0 + a, y0 + z));
+        let Some(extent) = ink_extent(r, threshold, c0, c1, k.min_row_ink) else {
+            tracing::trace!(y0, y1, c0, c1, "row without print");
             continue;
         };
-        // Text is dense ink; a slanted rule or a lone mark is not.
-        if x1 - x0 < bh / 2 || (ink as f32) < ((x1 - x0 + 1) * bh) as f32 * k.min_row_ink {
+        let (x0, x1, ink) = (extent.x0, extent.x1, extent.ink);
+        // Text is dense ink; a slanted rule or a lone mark is not. Measured
+        // over the pieces of print, not the gaps between them: a table's
+        // row is cells far apart (an old-paper table's rows held 3.4% ink
+        // across their extent, and were dropped at 5%).
+        if x1 - x0 < bh / 2 || (ink as f32) < (extent.printed * (c1 - c0)) as f32 * k.min_row_ink {
             tracing::trace!(y0, y1, x0, x1, ink, "row not text");
             continue;
         }
-        let pad = bh / 2 + 2;
-        let (cx0, cy0) = (x0.saturating_sub(pad), y0.saturating_sub(pad));
-        let (cx1, cy1) = ((x1 + pad + 1).min(w), (y1 + pad).min(h));
-        let crop = r.crop(
-            cx0 as u32,
-            cy0 as u32,
-            (cx1 - cx0) as u32,
-            (cy1 - cy0) as u32,
-        );
-        let ink_box = BBox([x0 as u32, y0 as u32, x1 as u32 + 1, y1 as u32]);
-        let found = read_line(&crop, cx0 as u32, cy0 as u32, ink_box)?;
-        for mut l in found {
-            if l.text.trim().is_empty() || l.confidence.get() < k.min_reread_confidence {
-                continue;
+        // Pieces far apart are read one by one and joined: read whole, the
+        // second recogniser dropped figures in the gaps of a table's row
+        // (重庆 90 10 100 100 100 read 重庆91010100, piece by piece
+        // right).
+        let mut found = Vec::new();
+        for &(px0, px1) in &extent.pieces {
+            let pad = bh / 2 + 2;
+            let (cx0, cy0) = (px0.saturating_sub(pad), y0.saturating_sub(pad));
+            let (cx1, cy1) = ((px1 + pad + 1).min(w), (y1 + pad).min(h));
+            let crop = r.crop(
+                cx0 as u32,
+                cy0 as u32,
+                (cx1 - cx0) as u32,
+                (cy1 - cy0) as u32,
+            );
+            let ink_box = BBox([px0 as u32, y0 as u32, px1 as u32 + 1, y1 as u32]);
+            for mut l in read_line(&crop, cx0 as u32, cy0 as u32, ink_box)? {
+                if l.text.trim().is_empty() || l.confidence.get() < k.min_reread_confidence {
+                    continue;
+                }
+                let b = l.bbox.0;
+                l.bbox = BBox([
+                    b[0] + cx0 as u32,
+                    b[1] + cy0 as u32,
+                    b[2] + cx0 as u32,
+                    b[3] + cy0 as u32,
+                ]);
+                found.push(l);
             }
-            let b = l.bbox.0;
-            l.bbox = BBox([
-                b[0] + cx0 as u32,
-                b[1] + cy0 as u32,
-                b[2] + cx0 as u32,
-                b[3] + cy0 as u32,
-            ]);
+        }
+        if extent.pieces.len() > 1 {
+            found = join_pieces(found).into_iter().collect();
+        }
+        for l in found {
             // Before the first line of the same column (overlapping it
             // across) whose middle is lower: tall, mis-cut boxes of
             // damaged pages overlap their neighbours' rows, so tops and
@@ -1729,9 +1861,124 @@ mod tests {
         let bands = ink_rows(&r, 128, k.row_noise_share, 40);
         assert_eq!(bands, vec![(10, 30), (50, 70), (90, 110)]);
         // The short row's print is its own, not stretched to the edge.
-        let extent = |y0, y1| ink_extent(&r, 128, y0, y1, k.min_row_ink).map(|e| (e.0, e.1));
+        let extent = |y0, y1| ink_extent(&r, 128, y0, y1, k.min_row_ink).map(|e| (e.x0, e.x1));
         assert_eq!(extent(50, 70), Some((50, 108)));
         assert_eq!(extent(10, 30), Some((50, 548)));
+    }
+
+    /// A 300-dpi page holding a table of aged letterpress: rules broken
+    /// into dashes no longer than a cell, dropouts on alternate pixel
+    /// columns of each rule, and sparse cells (a name, two figures) in each
+    /// of its four rows, most of each row a gap between cells.
+    fn broken_table() -> (Raster, Vec<(usize, usize)>) {
+        let (w, h) = (1400usize, 900usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        let mut put = |x: usize, y: usize| r.pixels[y * w + x] = 0;
+        let rows: Vec<(usize, usize)> = (0..4).map(|i| (130 + i * 100, 175 + i * 100)).collect();
+        for (i, x) in [100usize, 400, 800, 1200].into_iter().enumerate() {
+            for y in 100..500 {
+                // 60-pixel dashes, 6-pixel breaks, on columns alternating
+                // with the row: no pixel column holds a run of 0.35 in.
+                for t in 0..3 {
+                    if (y + i * 13) % 66 < 60 && (y + t) % 2 == 0 {
+                        put(x + t, y);
+                    }
+                }
+            }
+        }
+        for y in (100..=500).step_by(100) {
+            for x in 100..1203 {
+                if x % 80 < 70 {
+                    put(x, y);
+                    put(x, y + 1);
+                }
+            }
+        }
+        for &(y0, y1) in &rows {
+            for x0 in [150usize, 650, 1050] {
+                for y in y0..y1 {
+                    for x in (x0..x0 + 40).step_by(3) {
+                        put(x, y);
+                    }
+                }
+            }
+        }
+        (r, rows)
+    }
+
+    #[test]
+    fn a_table_of_broken_rules_is_read_row_by_row_once_its_rules_are_erased() {
+        let (r, rows) = broken_table();
+        let k = RepairParams::default();
+        let unruled =
+            super::super::grid::without_rules(&r, 128, 300.0, &Default::default()).unwrap();
+        // With its rules the table is one band of ink, too tall for a row.
+        assert!(ink_rows(&r, 128, k.row_noise_share, 120)
+            .iter()
+            .any(|&(y0, y1)| y0 <= 130 && y1 >= 475));
+        // Without them each row stands apart and is read, cell by cell
+        // (three cells far apart are print, though most of the row is
+        // gap), into one line.
+        let mut read = Vec::new();
+        let mut lines = Vec::new();
+        repair_lines(&unruled, 128, 300.0, &k, &mut lines, |_, ox, oy, b| {
+            read.push(b);
+            let mut l = line(
+                &format!("c{}", b.x0()),
+                [b.x0() - ox, b.y0() - oy, b.x1() - ox, b.y1() - oy],
+            );
+            l.engine = Some("test".into());
+            Ok(vec![l])
+        })
+        .unwrap();
+        assert_eq!(read.len(), 3 * rows.len(), "{read:?}");
+        assert_eq!(lines.len(), rows.len());
+        for (l, (t0, t1)) in lines.iter().zip(rows) {
+            assert_eq!(l.text, "c150 c650 c1050");
+            let b = l.bbox;
+            assert!(
+                b.y0().abs_diff(t0 as u32) <= 1 && b.y1().abs_diff(t1 as u32) <= 1,
+                "{b:?}"
+            );
+            assert!(b.x0() <= 150 && b.x1() >= 1087, "{b:?}");
+        }
+        // The cells' print is kept.
+        assert_eq!(unruled.pixels[140 * 1400 + 150], 0);
+    }
+
+    #[test]
+    fn a_line_under_show_through_is_print() {
+        // A line of faint, broken print (a seventh of its pixels inked)
+        // with the facing page's title showing through just above it,
+        // thinly: together one band twice the line's height.
+        let (w, h) = (600usize, 220usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        for y in 58..100 {
+            for x in 50..550 {
+                if (x * 3 + y * 5) % 50 == 0 {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+        }
+        for y in 100..140 {
+            for x in 50..550 {
+                if (x + y) % 7 == 0 {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+        }
+        let k = RepairParams::default();
+        let bands = ink_rows(&r, 128, k.row_noise_share, 120);
+        assert_eq!(bands.len(), 1, "{bands:?}");
+        assert!(bands[0].0 <= 60 && bands[0].1 >= 139, "{bands:?}");
+        let mut read = Vec::new();
+        repair_lines(&r, 128, 300.0, &k, &mut Vec::new(), |_, _, _, b| {
+            read.push((b.x0(), b.x1()));
+            Ok(vec![])
+        })
+        .unwrap();
+        assert_eq!(read.len(), 1);
+        assert!(read[0].0 <= 52 && read[0].1 >= 546, "{read:?}");
     }
 
     /// Draws a box of side `n` at (x, y), with its diagonals if `cross`.
