@@ -1748,8 +1748,13 @@ pub fn repair_lines(
                     .count() as u32
             })
             .collect();
-        let (c0, c1) =
-            choose::ink_band(&row_ink, k.core_share).map_or((y0, y1), |(a, z)| (y0 + a, y0 + z));
+        // A core lower than the smallest print is a stroke's or a rule's
+        // rows (a folio's dashes: — 1 — was cut into three pieces and
+        // lost), not a line's: the whole band is then the line's.
+        let (c0, c1) = choose::ink_band(&row_ink, k.core_share)
+            .map(|(a, z)| (y0 + a, y0 + z))
+            .filter(|(a, z)| z - a >= min_h)
+            .unwrap_or((y0, y1));
         let Some(extent) = ink_extent(r, threshold, c0, c1, k.min_row_ink) else {
             tracing::trace!(y0, y1, c0, c1, "row without print");
             continue;
@@ -1979,6 +1984,33 @@ mod tests {
         .unwrap();
         assert_eq!(read.len(), 1);
         assert!(read[0].0 <= 52 && read[0].1 >= 546, "{read:?}");
+    }
+
+    #[test]
+    fn a_folio_is_read_whole_not_cut_at_its_dashes() {
+        // — 12 —: the dashes' rows are the row's inkiest, too low to be a
+        // line's core; read in them, the folio fell into three pieces.
+        let (w, h) = (600usize, 100usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        for y in 50..53 {
+            for x in (200..250).chain(320..370) {
+                r.pixels[y * w + x] = 0;
+            }
+        }
+        for y in 36..66 {
+            for x in (275..300).chain(303..328).step_by(2) {
+                r.pixels[y * w + x] = 0;
+            }
+        }
+        let mut read = Vec::new();
+        let k = RepairParams::default();
+        repair_lines(&r, 128, 300.0, &k, &mut Vec::new(), |_, _, _, b| {
+            read.push((b.x0(), b.x1()));
+            Ok(vec![])
+        })
+        .unwrap();
+        assert_eq!(read.len(), 1, "{read:?}");
+        assert!(read[0].0 <= 200 && read[0].1 >= 369, "{read:?}");
     }
 
     /// Draws a box of side `n` at (x, y), with its diagonals if `cross`.
