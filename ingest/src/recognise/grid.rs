@@ -54,9 +54,6 @@ pub struct GridParams {
     /// their neighbouring pixel columns, ran 470–630 px of a 640 px table
     /// at 300 dpi with 0.03 in bridged, 170–265 px with 0.015 in.
     pub erase_break_in: f32,
-    /// …and a horizontal run of ink at least this long is a rule (no type
-    /// has a stroke so long; a 破折号 —— is about 0.2 in in body type).
-    pub erase_across_in: f32,
     /// …and between two vertical rules a pixel row inked at least this
     /// share of the way across is a rule across, when the rows
     /// `erase_thin_in` above and below it are inked less than half as
@@ -80,7 +77,6 @@ impl Default for GridParams {
             stand_in_row_in: 0.12,
             stand_in_pitch_in: 0.25,
             erase_break_in: 0.03,
-            erase_across_in: 1.0,
             erase_across_share: 0.5,
             erase_thin_in: 0.025,
         }
@@ -302,10 +298,8 @@ fn across(r: &Raster, threshold: u8, b: BBox, k: &GridParams) -> usize {
 /// Vertical rules are runs of ink at least `min_rule_in` long, looked for
 /// in each pixel column with its neighbours (a rule two or three pixels
 /// wide whose dropouts fall on different columns), breaks up to
-/// `erase_break_in` bridged. Horizontal rules are runs at least
-/// `erase_across_in` long with no break bridged (characters side by side
-/// leave a pixel or two between their strokes), and, between two vertical
-/// rules, a thin row of ink most of the way from one to the other.
+/// `erase_break_in` bridged. Horizontal rules are erased only between two
+/// vertical rules: a thin row of ink most of the way from one to the other.
 ///
 /// On aged, broken letterpress a table's rules are dashes no longer than a
 /// cell (an old-paper table page: its longest unbroken stretch of rule 66
@@ -318,7 +312,6 @@ pub fn without_rules(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Opt
     }
     let min_run = (k.min_rule_in * dpi).max(1.0) as usize;
     let max_break = (k.erase_break_in * dpi) as usize;
-    let min_across = (k.erase_across_in * dpi).max(1.0) as usize;
     let thin = (k.erase_thin_in * dpi).max(2.0) as usize;
     let ink = |x: usize, y: usize| r.pixels[y * w + x] < threshold;
     // Runs of ink (start, end exclusive) along a line of `n` pixels, where
@@ -368,33 +361,37 @@ pub fn without_rules(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Opt
             }
         }
     }
+    // Distinct rules (more than a rule's width apart) crossing a row.
+    let distinct = |at: &[usize]| -> Vec<usize> {
+        let mut rules: Vec<usize> = Vec::new();
+        for &x in at {
+            match rules.last_mut() {
+                Some(last) if x <= *last + 8 => *last = x,
+                _ => rules.push(x),
+            }
+        }
+        rules
+    };
+    // Only a table's rules are erased: a page with fewer rules side by
+    // side than a grid has is left as it is (a scan's dark edges and a
+    // stray long stroke are no table, and painting them out moved the
+    // rows of an old-paper page that Tesseract had read).
+    if !rules_at.iter().any(|at| distinct(at).len() >= k.min_rules) {
+        return None;
+    }
     for (y, at) in rules_at.iter().enumerate() {
-        let near = |x: usize| (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|yy| ink(x, yy));
-        // Pixel rows to paint: (row, first column, end).
-        let mut paint: Vec<(usize, usize, usize)> = runs(w, 0, &near)
-            .into_iter()
-            .filter(|(a, z)| z - a >= min_across)
-            .map(|(a, z)| (y, a, z))
-            .collect();
+        // Pixel rows to paint: (row, first column, end). Only rules across
+        // a table: long runs of ink along a row are also the strokes of
+        // touching characters on aged paper (painted out, they cut an
+        // old-paper line into two rows, and its reading was lost).
+        let mut paint: Vec<(usize, usize, usize)> = Vec::new();
         // Between two vertical rules, a row inked most of the way across
         // while the rows a rule's thickness above and below are not is a
         // rule across: broken into dashes and drifting a pixel row or two
         // with residual skew, it is no run (an old-paper table's rule
         // across: gaps of 15–34 px, over nine pixel rows), but a cell's
         // print is as tall as a line.
-        let mut xs = at.iter().copied();
-        let mut rules: Vec<usize> = Vec::new();
-        if let Some(f) = xs.next() {
-            rules.push(f);
-            for x in xs {
-                if x > rules[rules.len() - 1] + 8 {
-                    rules.push(x);
-                } else {
-                    let n = rules.len() - 1;
-                    rules[n] = x;
-                }
-            }
-        }
+        let rules = distinct(at);
         let share = |y: usize, a: usize, z: usize| {
             let inked = (a..z)
                 .filter(|&x| (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|yy| ink(x, yy)))
