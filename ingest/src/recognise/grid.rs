@@ -61,6 +61,12 @@ pub struct GridParams {
     /// columns inked within three pixel rows.
     pub erase_across_share: f32,
     pub erase_thin_in: f32,
+    /// A rule is painted out with this much of the page beside it, each
+    /// side (a pixel at 300 dpi; a rule across with one more row): residual
+    /// skew moves a rule a pixel column or two along its length, leaving
+    /// stubs read as 1 beside a cell's figures. Two pixels changed nothing
+    /// on the tuning old-paper table page.
+    pub erase_beside_in: f32,
 }
 
 impl Default for GridParams {
@@ -79,6 +85,7 @@ impl Default for GridParams {
             erase_break_in: 0.03,
             erase_across_share: 0.5,
             erase_thin_in: 0.025,
+            erase_beside_in: 0.0033,
         }
     }
 }
@@ -106,30 +113,11 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     for x in 0..w {
-        let mut here = Vec::new();
-        let (mut start, mut last) = (None::<usize>, 0usize);
-        for y in 0..=h {
-            let ink = y < h && r.pixels[y * w + x] < threshold;
-            if ink {
-                match start {
-                    Some(_) if y - last <= max_break + 1 => {}
-                    Some(s) => {
-                        if last + 1 - s >= min_run {
-                            here.push((s, last + 1));
-                        }
-                        start = Some(y);
-                    }
-                    None => start = Some(y),
-                }
-                last = y;
-            } else if y == h {
-                if let Some(s) = start {
-                    if last + 1 - s >= min_run {
-                        here.push((s, last + 1));
-                    }
-                }
-            }
-        }
+        let here: Vec<(usize, usize)> =
+            bridged_runs(h, max_break, |y| r.pixels[y * w + x] < threshold)
+                .into_iter()
+                .filter(|(y0, y1)| y1 - y0 >= min_run)
+                .collect();
         let mut next_open = Vec::new();
         for (y0, y1) in here {
             let joined = open.iter().copied().find(|&i| {
@@ -229,6 +217,28 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
     out
 }
 
+/// Runs of ink (start, end exclusive) along a line of `n` pixels, where
+/// `inked(i)` tells ink, breaks of up to `gap` pixels bridged.
+fn bridged_runs(n: usize, gap: usize, inked: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut start, mut last) = (None::<usize>, 0usize);
+    for i in (0..n).filter(|&i| inked(i)) {
+        match start {
+            Some(s) if i - last > gap + 1 => {
+                out.push((s, last + 1));
+                start = Some(i);
+            }
+            None => start = Some(i),
+            _ => {}
+        }
+        last = i;
+    }
+    if let Some(s) = start {
+        out.push((s, last + 1));
+    }
+    out
+}
+
 /// The grid `rules` make, if they are enough and rules run across them.
 fn grid_of(r: &Raster, threshold: u8, rules: &[Rule], k: &GridParams) -> Option<BBox> {
     let first = rules.first()?;
@@ -313,44 +323,22 @@ pub fn without_rules(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Opt
     let min_run = (k.min_rule_in * dpi).max(1.0) as usize;
     let max_break = (k.erase_break_in * dpi) as usize;
     let thin = (k.erase_thin_in * dpi).max(2.0) as usize;
+    let beside = (k.erase_beside_in * dpi).round().max(1.0) as usize;
     let ink = |x: usize, y: usize| r.pixels[y * w + x] < threshold;
-    // Runs of ink (start, end exclusive) along a line of `n` pixels, where
-    // `inked(i)` tells ink, breaks up to `gap` bridged.
-    let runs = |n: usize, gap: usize, inked: &dyn Fn(usize) -> bool| {
-        let mut out = Vec::new();
-        let (mut start, mut last) = (None::<usize>, 0usize);
-        for i in 0..n {
-            if !inked(i) {
-                continue;
-            }
-            match start {
-                Some(s) if i - last > gap + 1 => {
-                    out.push((s, last + 1));
-                    start = Some(i);
-                }
-                None => start = Some(i),
-                _ => {}
-            }
-            last = i;
-        }
-        if let Some(s) = start {
-            out.push((s, last + 1));
-        }
-        out
-    };
     let mut out: Option<Raster> = None;
     // For each pixel row, the pixel columns of vertical rules crossing it.
     let mut rules_at: Vec<Vec<usize>> = vec![Vec::new(); h];
     for x in 0..w {
         let near = |y: usize| (x.saturating_sub(1)..=(x + 1).min(w - 1)).any(|xx| ink(xx, y));
-        for (y0, y1) in runs(h, max_break, &near) {
+        for (y0, y1) in bridged_runs(h, max_break, near) {
             if y1 - y0 >= min_run {
                 let o = out.get_or_insert_with(|| r.clone());
                 // With the columns beside it, whose ink it was found
                 // with: residual skew moves a rule a column or two down
                 // a table, leaving stubs read as 1 beside a cell's figures.
                 for y in y0..y1 {
-                    o.pixels[y * w + x.saturating_sub(1)..y * w + (x + 2).min(w)].fill(255);
+                    o.pixels[y * w + x.saturating_sub(beside)..y * w + (x + beside + 1).min(w)]
+                        .fill(255);
                 }
                 // The rules across at its ends lie a pixel or few beyond
                 // them (their top rows above the vertical rules' first).
@@ -361,46 +349,50 @@ pub fn without_rules(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Opt
             }
         }
     }
-    // Distinct rules (more than a rule's width apart) crossing a row.
-    let distinct = |at: &[usize]| -> Vec<usize> {
-        let mut rules: Vec<usize> = Vec::new();
-        for &x in at {
-            match rules.last_mut() {
-                Some(last) if x <= *last + 8 => *last = x,
-                _ => rules.push(x),
+    // Distinct rules (more than a rule's width apart) crossing each row.
+    let distinct: Vec<Vec<usize>> = rules_at
+        .iter()
+        .map(|at| {
+            let mut rules: Vec<usize> = Vec::new();
+            for &x in at {
+                match rules.last_mut() {
+                    Some(last) if x <= *last + 8 => *last = x,
+                    _ => rules.push(x),
+                }
             }
-        }
-        rules
-    };
+            rules
+        })
+        .collect();
     // Only a table's rules are erased: a page with fewer rules side by
     // side than a grid has is left as it is (a scan's dark edges and a
     // stray long stroke are no table, and painting them out moved the
     // rows of an old-paper page that Tesseract had read).
-    if !rules_at.iter().any(|at| distinct(at).len() >= k.min_rules) {
+    if !distinct.iter().any(|rules| rules.len() >= k.min_rules) {
         return None;
     }
-    for (y, at) in rules_at.iter().enumerate() {
-        // Pixel rows to paint: (row, first column, end). Only rules across
-        // a table: long runs of ink along a row are also the strokes of
-        // touching characters on aged paper (painted out, they cut an
-        // old-paper line into two rows, and its reading was lost).
-        let mut paint: Vec<(usize, usize, usize)> = Vec::new();
-        // Between two vertical rules, a row inked most of the way across
-        // while the rows a rule's thickness above and below are not is a
-        // rule across: broken into dashes and drifting a pixel row or two
-        // with residual skew, it is no run (an old-paper table's rule
-        // across: gaps of 15–34 px, over nine pixel rows), but a cell's
-        // print is as tall as a line.
-        let rules = distinct(at);
-        let share = |y: usize, a: usize, z: usize| {
-            let inked = (a..z)
-                .filter(|&x| (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|yy| ink(x, yy)))
-                .count();
-            inked as f32 / (z - a).max(1) as f32
-        };
+    let share = |y: usize, a: usize, z: usize| {
+        let inked = (a..z)
+            .filter(|&x| (y.saturating_sub(1)..=(y + 1).min(h - 1)).any(|yy| ink(x, yy)))
+            .count();
+        inked as f32 / (z - a).max(1) as f32
+    };
+    // Only rules across a table are painted: long runs of ink along a row
+    // are also the strokes of touching characters on aged paper (painted
+    // out, they cut an old-paper line into two rows, and its reading was
+    // lost). Between two vertical rules, a row inked most of the way
+    // across while the rows a rule's thickness above and below are not is
+    // a rule across: broken into dashes and drifting a pixel row or two
+    // with residual skew, it is no run (an old-paper table's rule across:
+    // gaps of 15–34 px, over nine pixel rows), but a cell's print is as
+    // tall as a line. The rows are measured on the page as scanned, so
+    // painting as we go changes nothing found.
+    for (y, rules) in distinct.iter().enumerate() {
+        if y < thin || y + thin >= h {
+            continue;
+        }
         for pair in rules.windows(2) {
             let (a, z) = (pair[0] + 3, pair[1].saturating_sub(3));
-            if z <= a || y < thin.max(2) || y + thin.max(2) >= h {
+            if z <= a {
                 continue;
             }
             let here = share(y, a, z);
@@ -410,15 +402,10 @@ pub fn without_rules(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Opt
             {
                 // With the rows beside it: skew leaves the rule's dashes
                 // a row or two off the rows found along the whole stretch.
-                for yy in y - 2..=y + 2 {
-                    paint.push((yy, pair[0], pair[1] + 1));
+                let o = out.get_or_insert_with(|| r.clone());
+                for yy in y.saturating_sub(beside + 1)..=(y + beside + 1).min(h - 1) {
+                    o.pixels[yy * w + pair[0]..yy * w + pair[1] + 1].fill(255);
                 }
-            }
-        }
-        if !paint.is_empty() {
-            let o = out.get_or_insert_with(|| r.clone());
-            for (yy, a, z) in paint {
-                o.pixels[yy * w + a..yy * w + z].fill(255);
             }
         }
     }
