@@ -1273,12 +1273,16 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>, k: &RepairParams) {
 /// Tesseract often keeps the number of a folio printed as — 12 — and drops
 /// the dashes as noise. A line that is only a number, with a short flat
 /// stroke of ink on each side of it on the same row, is given its dashes.
+/// A folio read with hyphens (- 12 -) whose dashes are printed at least as
+/// long as its digits are tall is an em dash's (一字线, as GB/T 9704 sets
+/// folios; a hyphen is half a digit's height): on smoothed heavy-damage
+/// pages the em dashes were read as hyphens.
 pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [Line]) {
     let (w, h) = (r.width as i64, r.height as i64);
     for l in lines.iter_mut() {
-        let Some(t) = crate::folio::parse(&l.text)
-            .filter(|f| !f.has_dashes())
-            .map(|f| f.number)
+        let Some((t, hyphens)) = crate::folio::parse(&l.text)
+            .filter(|f| !f.has_dashes() || (f.ascii && f.left && f.right))
+            .map(|f| (f.number, f.has_dashes()))
         else {
             continue;
         };
@@ -1318,7 +1322,14 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
         let flat = |r: &(i64, i64, i64, i64)| {
             (r.3 - r.2 + 1) * 3 <= tallest && (r.1 - r.0 + 1) * 5 >= tallest * 2
         };
-        if runs.len() >= 3 && flat(&runs[0]) && flat(&runs[runs.len() - 1]) {
+        // An em dash is as long as a digit is tall; measured on the dashes
+        // read as hyphens only (a dash Tesseract dropped may be broken).
+        let em = |r: &(i64, i64, i64, i64)| !hyphens || r.1 - r.0 + 1 >= tallest;
+        let (first, last) = (runs.first(), runs.last());
+        if runs.len() >= 3
+            && first.is_some_and(|r| flat(r) && em(r))
+            && last.is_some_and(|r| flat(r) && em(r))
+        {
             l.text = format!("— {t} —");
             let (first, last) = (runs[0], runs[runs.len() - 1]);
             l.bbox = l.bbox.union(&BBox([
@@ -2011,6 +2022,36 @@ mod tests {
         .unwrap();
         assert_eq!(read.len(), 1, "{read:?}");
         assert!(read[0].0 <= 200 && read[0].1 >= 369, "{read:?}");
+    }
+
+    /// - 12 - read from a folio printed with em dashes (each as long as
+    /// the digits are tall, and longer) is — 12 —; one printed with
+    /// hyphens (half as long) stays as read.
+    #[test]
+    fn a_folio_read_with_hyphens_keeps_its_em_dashes() {
+        let folio = |dash: usize| {
+            let (w, h) = (600usize, 100usize);
+            let mut r = Raster::blank(w as u32, h as u32);
+            for y in 50..53 {
+                for x in (250 - dash..250).chain(330..330 + dash) {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+            // Two digits 30 px tall.
+            for y in 36..66 {
+                for x in (265..285).chain(295..315).step_by(3) {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+            let mut lines = vec![line(
+                "- 12 -",
+                [(250 - dash) as u32, 36, (330 + dash) as u32, 66],
+            )];
+            restore_folio_dashes(&r, 128, &RepairParams::default(), &mut lines);
+            lines.remove(0).text
+        };
+        assert_eq!(folio(42), "— 12 —");
+        assert_eq!(folio(15), "- 12 -");
     }
 
     /// Draws a box of side `n` at (x, y), with its diagonals if `cross`.
