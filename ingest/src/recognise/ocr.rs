@@ -2024,8 +2024,8 @@ mod tests {
         assert!(read[0].0 <= 200 && read[0].1 >= 369, "{read:?}");
     }
 
-    /// - 12 - read from a folio printed with em dashes (each as long as
-    /// the digits are tall, and longer) is — 12 —; one printed with
+    /// A folio printed with em dashes (each as long as the digits are
+    /// tall, and longer) and read as `- 12 -` is — 12 —; one printed with
     /// hyphens (half as long) stays as read.
     #[test]
     fn a_folio_read_with_hyphens_keeps_its_em_dashes() {
