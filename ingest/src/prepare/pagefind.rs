@@ -228,7 +228,8 @@ fn largest_component(m: &[bool], w: usize, h: usize) -> Option<Vec<bool>> {
     (best_n > 0).then(|| label.iter().map(|&l| l == best).collect())
 }
 
-fn median(it: impl Iterator<Item = u8>) -> u8 {
+/// The median of grey levels (or any byte values), by histogram.
+pub(super) fn median(it: impl Iterator<Item = u8>) -> u8 {
     let mut hist = [0usize; 256];
     let mut n = 0;
     for v in it {

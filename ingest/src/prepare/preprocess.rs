@@ -361,21 +361,12 @@ const SOFT_EDGE: f32 = 2.5;
 /// the median is the paper's.
 fn grain(r: &Raster) -> f32 {
     let w = r.width as usize;
-    let mut hist = [0u64; 256];
-    for row in r.pixels.chunks_exact(w.max(1)).step_by(2) {
-        for p in row.windows(2) {
-            hist[p[0].abs_diff(p[1]) as usize] += 1;
-        }
-    }
-    let n: u64 = hist.iter().sum();
-    let mut acc = 0;
-    for (d, c) in hist.iter().enumerate() {
-        acc += c;
-        if acc * 2 >= n && n > 0 {
-            return d as f32;
-        }
-    }
-    0.0
+    let steps = r
+        .pixels
+        .chunks_exact(w.max(1))
+        .step_by(2)
+        .flat_map(|row| row.windows(2).map(|p| p[0].abs_diff(p[1])));
+    super::pagefind::median(steps) as f32
 }
 
 /// The median width, in pixels, of the transitions from paper to ink along
