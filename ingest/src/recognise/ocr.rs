@@ -1324,12 +1324,8 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
         };
         // An em dash is as long as a digit is tall; measured on the dashes
         // read as hyphens only (a dash Tesseract dropped may be broken).
-        let em = |r: &(i64, i64, i64, i64)| !hyphens || r.1 - r.0 + 1 >= tallest;
-        let (first, last) = (runs.first(), runs.last());
-        if runs.len() >= 3
-            && first.is_some_and(|r| flat(r) && em(r))
-            && last.is_some_and(|r| flat(r) && em(r))
-        {
+        let dash = |r: &(i64, i64, i64, i64)| flat(r) && (!hyphens || r.1 - r.0 + 1 >= tallest);
+        if runs.len() >= 3 && dash(&runs[0]) && dash(&runs[runs.len() - 1]) {
             l.text = format!("— {t} —");
             let (first, last) = (runs[0], runs[runs.len() - 1]);
             l.bbox = l.bbox.union(&BBox([
