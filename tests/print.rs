@@ -2,8 +2,9 @@
 //! tuning (tests/data/print, made by tests/data/make_fixtures.py): a camera
 //! photo (the page found and flattened), a page printed all in red, a
 //! red-header document with its seal over the signature (the seal faded,
-//! the date under it read), and calibrated confidence (a page's lines at a
-//! stated probability are right about that often).
+//! the date under it read), the facing page's print showing through old
+//! paper (left out of the text), and calibrated confidence (a page's lines
+//! at a stated probability are right about that often).
 
 use crate::util::{cer, data, gazette};
 use ingest::preprocess::{prepare, Preprocess};
@@ -121,6 +122,26 @@ fn a_seal_over_the_signature_stays_out_of_the_text() {
         "red-header page read at {:.2}% strict CER",
         c * 100.0
     );
+}
+
+/// The top half of the last page of an old-paper issue: a date and a note
+/// under the running head, the rest of it the facing page's print showing
+/// through, mirrored. Read before as five lines of garbage among the print
+/// (the tuning page `RepairParams::show_through_ink` was set on).
+#[test]
+fn the_facing_page_showing_through_old_paper_is_not_read() {
+    let page = ocr_json(&data("print/show-through.jpg"), &[]);
+    let text = text_of(&page);
+    let expected = expected("show-through");
+    // Every line read is a line printed on the page: no line of garbage.
+    for line in text.lines() {
+        assert!(
+            expected.lines().any(|p| cer(p, line) < 0.2),
+            "not on the page: {line:?} in {text}"
+        );
+    }
+    let c = cer(&expected, &text);
+    assert!(c < 0.05, "read at {:.2}% strict CER: {text}", c * 100.0);
 }
 
 #[test]

@@ -32,6 +32,10 @@ print/
     page printed all in red (--colour --ink-red-all --degrade light) and
     redhead.jpg, the first page of a red-header document with a seal
     (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
+    show-through.jpg: the top half of the last page of an old-paper issue of
+    two tuning documents (scripts/eval_vertical.py's old-paper set: --aging
+    old, Noto Serif, 300 dpi), the facing page's print showing through under
+    a date and a note; show-through.expected.txt its print.
 two-columns/
     a two-page issue of three short tuning documents set in two columns whose
     lines do not line up (--two-columns), 200-dpi PNG with truth/ and
@@ -181,6 +185,15 @@ def main():
         img = img.resize((round(img.width * scale), round(img.height * scale)), Image.LANCZOS)
         img.save(hard / f"{name}.jpg", quality=75)
         shutil.copy(tmp / name / m["pages"][page - 1]["truth"], hard / f"{name}.expected.txt")
+    # Show-through: the tuning page its rule was set on (eval_vertical's
+    # old-paper set, page 8), its top half.
+    m = render(tmp / "show-through", ["2017-beijing-envtax-decision.txt", "2017-yzbf-22.txt"], "--aging", "old",
+               "--font", "serif", "--title-font", "serif", "--format", "jpeg", "--seed", "72", "--issue", "11",
+               "--year", "1954")
+    img = Image.open(tmp / "show-through" / m["files"][7]).convert("L")
+    img.crop((0, 0, img.width, img.height // 2)).save(hard / "show-through.jpg", quality=75)
+    truth = (tmp / "show-through" / m["pages"][7]["truth"]).read_text().splitlines()
+    (hard / "show-through.expected.txt").write_text("\n".join(truth[:3]) + "\n")
     # Small issues for the archive tests.
     issues = HERE / "issues"
     changed = HERE / "issues-changed"

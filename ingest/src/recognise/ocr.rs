@@ -147,6 +147,18 @@ pub struct RepairParams {
     pub table_rule_in: f32,
     /// This many such rules side by side make a ruled table.
     pub table_rules: usize,
+    /// A line whose box holds less than this share of pixels at or under
+    /// the page's ink threshold is the facing page showing through, not
+    /// print: Tesseract's own threshold, set on a sparse aged page, takes
+    /// the mirrored print for ink, and it was read as garbage at confidence
+    /// 0.6–0.8 (two tuning old-paper pages, a contents page and a last
+    /// page, 175% and 224% CER). Measured on 2349 lines of 14 tuning sets
+    /// (eval_print's seven, eval_vertical's old paper, six old-paper sets
+    /// in other fonts): every show-through line 0.0000, the faintest line
+    /// of print 0.015 (a date on old paper; digits in a wide table row
+    /// 0.037). A third of that. The page's verdict counts ink the same
+    /// way, so a page of nothing but show-through is blank, not empty.
+    pub show_through_ink: f32,
 }
 
 impl Default for RepairParams {
@@ -170,6 +182,7 @@ impl Default for RepairParams {
             mark_max_fill: 0.05,
             table_rule_in: 0.8,
             table_rules: 3,
+            show_through_ink: 0.005,
         }
     }
 }
@@ -1101,6 +1114,8 @@ impl Tesseract {
             },
         )?;
         let t_repair = t0.elapsed();
+        // Before the second reading, which would spend 50 ms on each.
+        let faint = drop_show_through(raster, threshold, k, &mut lines);
         // The second reading comes before fragments are joined, so each
         // crop is one piece of print as Tesseract cut it.
         let second = match &self.second {
@@ -1123,6 +1138,7 @@ impl Tesseract {
         tracing::debug!(
             marks = marks.len(),
             reread,
+            faint,
             second,
             second_ms = t_second.as_millis() as u64,
             marks_ms = t_marks.as_millis() as u64,
@@ -1153,6 +1169,47 @@ impl Tesseract {
             None => first,
         }
     }
+}
+
+/// Drops the lines that are the facing page showing through
+/// ([`RepairParams::show_through_ink`]); returns how many.
+pub fn drop_show_through(
+    r: &Raster,
+    threshold: u8,
+    k: &RepairParams,
+    lines: &mut Vec<Line>,
+) -> usize {
+    let before = lines.len();
+    lines.retain(|l| {
+        let share = ink_share(r, threshold, l.bbox);
+        let print = share >= k.show_through_ink;
+        if !print {
+            tracing::trace!(bbox = ?l.bbox.0, share, text = %l.text, "show-through left out");
+        }
+        print
+    });
+    before - lines.len()
+}
+
+/// The share of `b`'s pixels at or under `threshold`, the page's ink (0
+/// for an empty box).
+fn ink_share(r: &Raster, threshold: u8, b: BBox) -> f32 {
+    let (x1, y1) = (b.x1().min(r.width), b.y1().min(r.height));
+    let (x0, y0) = (b.x0().min(x1), b.y0().min(y1));
+    let area = ((x1 - x0) * (y1 - y0)) as usize;
+    if area == 0 {
+        return 0.0;
+    }
+    let w = r.width as usize;
+    let ink: usize = (y0 as usize..y1 as usize)
+        .map(|y| {
+            r.pixels[y * w + x0 as usize..y * w + x1 as usize]
+                .iter()
+                .filter(|&&p| p <= threshold)
+                .count()
+        })
+        .sum();
+    ink as f32 / area as f32
 }
 
 /// The linked Tesseract library's version.
@@ -1664,20 +1721,34 @@ pub fn ruled_columns(r: &Raster, threshold: u8, min_run: usize) -> usize {
 /// it across) whose middle is lower: lines of one column read top to
 /// bottom, and columns side by side keep their order.
 pub fn reading_order(lines: &mut Vec<Line>) {
-    let mid = |b: &BBox| b.y0() + b.y1();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for l in lines.drain(..) {
-        let at = out
-            .iter()
-            .position(|o| {
-                mid(&o.bbox) > mid(&l.bbox)
-                    && o.bbox.x0() < l.bbox.x1()
-                    && l.bbox.x0() < o.bbox.x1()
-            })
-            .unwrap_or(out.len());
+        let at = place_of(&out, &l);
         out.insert(at, l);
     }
     *lines = out;
+}
+
+/// Where `l` goes among `lines`: before the first line of the same column
+/// (overlapping it across) whose middle is lower (tall, mis-cut boxes of
+/// damaged pages overlap their neighbours' rows, so tops and overlaps do
+/// not order them); first if it lies above every line (a running head at
+/// the left over a date and a note set to the right, which no line
+/// overlaps across); else last.
+fn place_of(lines: &[Line], l: &Line) -> usize {
+    let mid = |b: &BBox| b.y0() + b.y1();
+    lines
+        .iter()
+        .position(|o| {
+            mid(&o.bbox) > mid(&l.bbox) && o.bbox.x0() < l.bbox.x1() && l.bbox.x0() < o.bbox.x1()
+        })
+        .or_else(|| {
+            lines
+                .iter()
+                .all(|o| o.bbox.y0() >= l.bbox.y1())
+                .then_some(0)
+        })
+        .unwrap_or(lines.len())
 }
 
 /// Second pass over Tesseract's layout analysis, which on gazette pages
@@ -1809,19 +1880,7 @@ pub fn repair_lines(
             found = join_pieces(found).into_iter().collect();
         }
         for l in found {
-            // Before the first line of the same column (overlapping it
-            // across) whose middle is lower: tall, mis-cut boxes of
-            // damaged pages overlap their neighbours' rows, so tops and
-            // overlaps do not order them.
-            let mid = |b: &BBox| b.y0() + b.y1();
-            let at = lines
-                .iter()
-                .position(|o| {
-                    mid(&o.bbox) > mid(&l.bbox)
-                        && o.bbox.x0() < l.bbox.x1()
-                        && l.bbox.x0() < o.bbox.x1()
-                })
-                .unwrap_or(lines.len());
+            let at = place_of(lines, &l);
             lines.insert(at, l);
         }
     }
@@ -1956,6 +2015,41 @@ mod tests {
         }
         // The cells' print is kept.
         assert_eq!(unruled.pixels[140 * 1400 + 150], 0);
+    }
+
+    #[test]
+    fn lines_of_show_through_are_left_out_and_faint_print_kept() {
+        // Aged paper at 190; a line of print at 40; a line of the facing
+        // page showing through at 165, mirrored print as dense as real
+        // print but never as dark as the page's ink; a line of sparse faint
+        // print (2% of its box at 120, a date's thin digits).
+        let (w, h) = (600usize, 300usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        r.pixels.fill(190);
+        let paint = |r: &mut Raster, y0: usize, grey: u8, every: usize| {
+            for y in y0..y0 + 40 {
+                for x in 50..550 {
+                    if (x * 7 + y * 3) % every == 0 {
+                        r.pixels[y * w + x] = grey;
+                    }
+                }
+            }
+        };
+        paint(&mut r, 20, 40, 5);
+        paint(&mut r, 120, 165, 5);
+        paint(&mut r, 220, 120, 50);
+        let threshold = crate::preprocess::ink_threshold(&r);
+        assert!((120..165).contains(&threshold), "{threshold}");
+        let line = |y0: u32, text: &str| Line {
+            bbox: BBox([50, y0, 550, y0 + 40]),
+            text: text.into(),
+            ..Default::default()
+        };
+        let mut lines = vec![line(20, "print"), line(120, "show"), line(220, "faint")];
+        let k = RepairParams::default();
+        assert_eq!(drop_show_through(&r, threshold, &k, &mut lines), 1);
+        let kept: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(kept, ["print", "faint"]);
     }
 
     #[test]
@@ -2112,6 +2206,25 @@ mod tests {
         assert_eq!(
             t,
             ["title", "left 1", "left 2", "left 3", "right 1", "right 2"]
+        );
+        // A running head at the left, found last, over lines set to the
+        // right that it overlaps across with none: first, not last.
+        let mut v = vec![
+            line("2017年3月2日", [1800, 365, 2076, 412]),
+            line("（此件公开发布）", [1750, 443, 2054, 490]),
+            line("— 8 —", [1180, 3300, 1300, 3340]),
+            line("云南省人民政府公报", [307, 139, 868, 215]),
+        ];
+        reading_order(&mut v);
+        let t: Vec<&str> = v.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "云南省人民政府公报",
+                "2017年3月2日",
+                "（此件公开发布）",
+                "— 8 —"
+            ]
         );
     }
 
