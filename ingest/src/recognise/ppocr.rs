@@ -344,8 +344,12 @@ pub const PAREN_FULL_AT: f32 = 0.95;
 /// PP-OCR reads both widths of parenthesis, but leans to the ASCII form on
 /// full-width marks; the spacing decides instead where the line has enough
 /// ideographs to know its pitch and the mark an ideograph beside it on its
-/// outer side. Otherwise (a line's first mark, one after ：) the mark is
-/// made full-width, the Chinese norm.
+/// outer side. A mark the spacing cannot judge (a line's first mark, one
+/// after ：) takes the width of its partner when the spacing judged that:
+/// a pair is printed in one width (the tuning documents' clean set began 36
+/// lines with a half-width (一) whose opening mark, judged by the norm
+/// alone, was made full-width). Otherwise the mark is made full-width, the
+/// Chinese norm.
 fn parenthesis_widths(r: &mut LineReading) {
     let chars: Vec<char> = r.text.chars().collect();
     if chars.len() != r.char_position.len() || !chars.iter().any(|c| "()（）".contains(*c)) {
@@ -359,11 +363,15 @@ fn parenthesis_widths(r: &mut LineReading) {
         .collect();
     gaps.sort_by(f32::total_cmp);
     let pitch = (gaps.len() >= 3).then(|| gaps[gaps.len() / 2]);
-    let mut out = chars.clone();
+    // Each mark's width as the spacing judges it (None: it cannot), and
+    // the index of its partner.
+    let mut judged: Vec<Option<bool>> = vec![None; chars.len()];
+    let mut partner: Vec<Option<usize>> = vec![None; chars.len()];
+    let mut open_at: Option<usize> = None;
     for (i, &c) in chars.iter().enumerate() {
-        let (open, full_form, half_form) = match c {
-            '(' | '（' => (true, '（', '('),
-            ')' | '）' => (false, '）', ')'),
+        let open = match c {
+            '(' | '（' => true,
+            ')' | '）' => false,
             _ => continue,
         };
         let neighbour = if open {
@@ -371,14 +379,31 @@ fn parenthesis_widths(r: &mut LineReading) {
         } else {
             (i + 1 < chars.len()).then_some(i + 1)
         };
-        let full = match (pitch, neighbour) {
+        judged[i] = match (pitch, neighbour) {
             // An ideograph neighbour only: full-width punctuation (：，)
             // carries its own blank half and would look like a wide gap.
             (Some(p), Some(j)) if han(chars[j]) => {
-                (r.char_position[i] - r.char_position[j]).abs() / p >= PAREN_FULL_AT
+                Some((r.char_position[i] - r.char_position[j]).abs() / p >= PAREN_FULL_AT)
             }
-            _ => true,
+            _ => None,
         };
+        if open {
+            open_at = Some(i);
+        } else if let Some(o) = open_at.take() {
+            partner[i] = Some(o);
+            partner[o] = Some(i);
+        }
+    }
+    let mut out = chars.clone();
+    for (i, &c) in chars.iter().enumerate() {
+        let (full_form, half_form) = match c {
+            '(' | '（' => ('（', '('),
+            ')' | '）' => ('）', ')'),
+            _ => continue,
+        };
+        let full = judged[i]
+            .or_else(|| partner[i].and_then(|p| judged[p]))
+            .unwrap_or(true);
         out[i] = if full { full_form } else { half_form };
     }
     r.text = out.into_iter().collect();
@@ -431,6 +456,17 @@ mod tests {
         );
         // Line start, too few ideographs to know the pitch: the norm.
         assert_eq!(reading("(一)", &[0.0, 3.0, 6.0]), "（一）");
+        // A line's first mark, its partner 2.7 steps from the ideograph
+        // after it at a pitch of 4: both half-width, as the pair is printed.
+        assert_eq!(
+            reading("（一)甲乙丙丁", &[0.0, 2.7, 5.4, 8.1, 12.1, 16.1, 20.1]),
+            "(一)甲乙丙丁"
+        );
+        // … and full-width when the partner stands 5 steps from it.
+        assert_eq!(
+            reading("(一)甲乙丙丁", &[0.0, 2.7, 5.4, 10.4, 14.4, 18.4, 22.4]),
+            "（一）甲乙丙丁"
+        );
     }
 
     #[test]
