@@ -1045,6 +1045,10 @@ impl Tesseract {
             self.run(raster, dpi, self.psm, &marks)?
         };
         let t_ocr = t0.elapsed();
+        // Before the repair pass, whose rows a line of show-through beside
+        // them would cover (a last page's folio went unread), and the
+        // second reading, which would spend 50 ms on each.
+        let faint = drop_show_through(raster, threshold, k, &mut lines);
         let mut reread = 0;
         // Rows of print are found, and read again, on the page without its
         // rules: a table's rules tie its rows into one band, too tall for a
@@ -1114,8 +1118,6 @@ impl Tesseract {
             },
         )?;
         let t_repair = t0.elapsed();
-        // Before the second reading, which would spend 50 ms on each.
-        let faint = drop_show_through(raster, threshold, k, &mut lines);
         // The second reading comes before fragments are joined, so each
         // crop is one piece of print as Tesseract cut it.
         let second = match &self.second {
