@@ -1121,14 +1121,9 @@ impl Tesseract {
         // The second reading comes before fragments are joined, so each
         // crop is one piece of print as Tesseract cut it.
         let second = match &self.second {
-            Some(s) => choose::second_reading(
-                raster,
-                unruled.as_ref(),
-                threshold,
-                &mut lines,
-                s.as_ref(),
-                &self.choice,
-            ),
+            Some(s) => {
+                choose::second_reading(raster, threshold, &mut lines, s.as_ref(), &self.choice)
+            }
             None => 0,
         };
         let t_second = t0.elapsed() - t_repair;
