@@ -1202,15 +1202,14 @@ fn ink_share(r: &Raster, threshold: u8, b: BBox) -> f32 {
     if area == 0 {
         return 0.0;
     }
-    let w = r.width as usize;
-    let ink: usize = (y0 as usize..y1 as usize)
-        .map(|y| {
-            r.pixels[y * w + x0 as usize..y * w + x1 as usize]
-                .iter()
-                .filter(|&&p| p <= threshold)
-                .count()
-        })
-        .sum();
+    let ink: usize = super::vertical::ink_rows(
+        r,
+        threshold,
+        (x0 as usize, x1 as usize),
+        (y0 as usize, y1 as usize),
+    )
+    .iter()
+    .sum();
     ink as f32 / area as f32
 }
 
