@@ -2194,7 +2194,11 @@ mod tests {
 
     #[test]
     fn stray_lines_go_back_into_their_column_and_columns_keep_their_order() {
-        let mut v = vec![
+        let ordered = |mut v: Vec<Line>| {
+            reading_order(&mut v);
+            v.into_iter().map(|l| l.text).collect::<Vec<_>>()
+        };
+        let v = vec![
             line("title", [100, 10, 900, 50]),
             line("left 1", [100, 100, 480, 130]),
             line("left 3", [100, 200, 480, 230]),
@@ -2202,24 +2206,20 @@ mod tests {
             line("right 2", [520, 150, 900, 180]),
             line("left 2", [100, 150, 480, 180]),
         ];
-        reading_order(&mut v);
-        let t: Vec<&str> = v.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
-            t,
+            ordered(v),
             ["title", "left 1", "left 2", "left 3", "right 1", "right 2"]
         );
         // A running head at the left, found last, over lines set to the
         // right that it overlaps across with none: first, not last.
-        let mut v = vec![
+        let v = vec![
             line("2017年3月2日", [1800, 365, 2076, 412]),
             line("（此件公开发布）", [1750, 443, 2054, 490]),
             line("— 8 —", [1180, 3300, 1300, 3340]),
             line("云南省人民政府公报", [307, 139, 868, 215]),
         ];
-        reading_order(&mut v);
-        let t: Vec<&str> = v.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
-            t,
+            ordered(v),
             [
                 "云南省人民政府公报",
                 "2017年3月2日",
