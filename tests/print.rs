@@ -126,8 +126,9 @@ fn a_seal_over_the_signature_stays_out_of_the_text() {
 
 /// The top half of the last page of an old-paper issue: a date and a note
 /// under the running head, the rest of it the facing page's print showing
-/// through, mirrored. Read before as five lines of garbage among the print
-/// (the tuning page `RepairParams::show_through_ink` was set on).
+/// through, mirrored. Read before with two lines of garbage among the print
+/// and its running head last (the tuning page
+/// `RepairParams::show_through_ink` was set on).
 #[test]
 fn the_facing_page_showing_through_old_paper_is_not_read() {
     let page = ocr_json(&data("print/show-through.jpg"), &[]);
