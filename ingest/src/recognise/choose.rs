@@ -57,6 +57,12 @@ pub struct ChoiceParams {
     /// when its mean character confidence is at least this (a row of
     /// specks or show-through reads as a few unsure characters).
     pub min_row_confidence: f32,
+    /// A line whose band of ink is under this share of its box's height
+    /// was narrowed to a rule it takes in (a table row's box over a rule:
+    /// the band 6–10 px of a 78 px box), and is cropped from the page
+    /// without its rules. (Not swept: a line of print fills most of the box
+    /// drawn round it.)
+    pub min_band_share: f32,
 }
 
 impl Default for ChoiceParams {
@@ -69,6 +75,7 @@ impl Default for ChoiceParams {
             min_second_confidence: 0.5,
             max_length_ratio: 1.6,
             min_row_confidence: 0.6,
+            min_band_share: 0.3,
             layout_only: true,
             sample_lines: 6,
             hard_page_disagreement: 0.03,
@@ -80,8 +87,17 @@ impl Default for ChoiceParams {
 /// Lines holding table cells (tabs between the cells Tesseract found) keep
 /// Tesseract's reading: one crop across the cells would lose them.
 /// A failure of the second recogniser on a line leaves Tesseract's reading.
+///
+/// `unruled`: the page without its rules, when it has some
+/// ([`super::grid::without_rules`]): a line whose box takes in a table's
+/// rule has the rule for its inkiest rows, and its crop, narrowed to them,
+/// would hold the rule alone; such a line is cropped from the page without
+/// its rules (a held-back old-paper table of coordinates lost two rows so).
+/// Other lines are cropped from the page as it is: erasing long strokes
+/// also thins a red header's large characters.
 pub fn second_reading(
     raster: &Raster,
+    unruled: Option<&Raster>,
     threshold: u8,
     lines: &mut [Line],
     second: &dyn LineRecogniser,
@@ -95,7 +111,11 @@ pub fn second_reading(
         .collect();
     let mut read = 0;
     let mut read_one = |line: &mut Line| -> Option<f32> {
-        let crop = crop_line(raster, threshold, line, k)?;
+        let crop = match (crop_line(raster, threshold, line, k)?, unruled) {
+            (c, Some(u)) if c.band_share < k.min_band_share => crop_line(u, threshold, line, k)?,
+            (c, _) => c,
+        }
+        .raster;
         let reading = match second.read_line(&crop) {
             Ok(r) => r,
             Err(e) => {
@@ -164,7 +184,7 @@ pub fn read_row(
         bbox: ink_box,
         ..Default::default()
     };
-    let crop = crop_line(raster, threshold, &probe, k)?;
+    let crop = crop_line(raster, threshold, &probe, k)?.raster;
     let r = match second.read_line(&crop) {
         Ok(r) => r,
         Err(e) => {
@@ -198,7 +218,13 @@ fn only_reading(line: &mut Line, second: LineReading, k: &ChoiceParams) {
 /// holds the line's ink (its boxes on damaged pages take in specks and the
 /// edges of the lines above and below, which the model then reads), then
 /// padded and clipped to the page.
-fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> Option<Raster> {
+struct Crop {
+    raster: Raster,
+    /// The band of ink's height over the line box's.
+    band_share: f32,
+}
+
+fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> Option<Crop> {
     let b = line.bbox;
     if b.width() == 0 || b.height() == 0 || b.x1() > raster.width || b.y1() > raster.height {
         return None;
@@ -214,6 +240,7 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
         (b.y0() + a as u32, b.y0() + z as u32)
     });
     let h = (y1 - y0) as f32;
+    let band_share = h / b.height() as f32;
     let (px, py) = ((h * k.pad_x).round() as u32, (h * k.pad_y).round() as u32);
     let x0 = b.x0().saturating_sub(px);
     let y0 = y0.saturating_sub(py);
@@ -228,7 +255,10 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
             let _ = img.save(path);
         }
     }
-    Some(crop)
+    Some(Crop {
+        raster: crop,
+        band_share,
+    })
 }
 
 /// The run of rows around the inkiest row whose ink is at least `share`
@@ -367,5 +397,63 @@ mod tests {
             assert_eq!(l.engine.as_deref(), Some(TESSERACT));
             assert_eq!(l.readings[1].text, second);
         }
+    }
+
+    /// Records the height of every crop it is given.
+    struct Heights(std::sync::Mutex<Vec<u32>>);
+
+    impl LineRecogniser for Heights {
+        fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::ocr::OcrError> {
+            self.0.lock().unwrap().push(crop.height);
+            Ok(reading("某", 0.99))
+        }
+        fn describe(&self) -> String {
+            "heights".into()
+        }
+    }
+
+    #[test]
+    fn a_line_narrowed_to_a_rule_it_takes_in_is_cropped_from_the_page_without_rules() {
+        // A table row's box (rows 10–88) over a rule (rows 10–16, black
+        // across) and the row's print below it (rows 40–70, a stroke in
+        // every fifth column); a second line of print alone.
+        let (w, h) = (400usize, 200usize);
+        let mut page = Raster::blank(w as u32, h as u32);
+        let mut unruled = page.clone();
+        for y in 10..16 {
+            page.pixels[y * w..(y + 1) * w].fill(0);
+        }
+        for r in [&mut page, &mut unruled] {
+            for y in (40..70).chain(130..160) {
+                for x in (20..380).step_by(5) {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+        }
+        // Erasing long strokes thins large print too: the second line
+        // loses its lower half on the page without rules.
+        for y in 145..160 {
+            unruled.pixels[y * w..(y + 1) * w].fill(255);
+        }
+        let boxed = |y0, y1| Line {
+            bbox: BBox([10, y0, 390, y1]),
+            ..Default::default()
+        };
+        let k = ChoiceParams::default();
+        let crops = |unruled: Option<&Raster>| {
+            let seen = Heights(Default::default());
+            let mut lines = vec![boxed(10, 88), boxed(120, 170)];
+            second_reading(&page, unruled, 128, &mut lines, &seen, &k);
+            seen.0.into_inner().unwrap()
+        };
+        // Cropped from the page: the first line's crop is the rule (6 rows
+        // and padding), the second the print.
+        let from_page = crops(None);
+        assert!(from_page[0] < 15 && from_page[1] >= 30, "{from_page:?}");
+        // With the page without rules: the first line's print, from it;
+        // the second line, not narrowed, still from the page.
+        let with_unruled = crops(Some(&unruled));
+        assert!(with_unruled[0] >= 30, "{with_unruled:?}");
+        assert_eq!(with_unruled[1], from_page[1]);
     }
 }

@@ -1119,15 +1119,16 @@ impl Tesseract {
         )?;
         let t_repair = t0.elapsed();
         // The second reading comes before fragments are joined, so each
-        // crop is one piece of print as Tesseract cut it; on the page
-        // without its rules, as the repair pass reads, since a line's box
-        // that takes in a table's rule would be narrowed to the rule, its
-        // inkiest rows (a held-back old-paper table of coordinates lost two
-        // rows so).
+        // crop is one piece of print as Tesseract cut it.
         let second = match &self.second {
-            Some(s) => {
-                choose::second_reading(rows_of, threshold, &mut lines, s.as_ref(), &self.choice)
-            }
+            Some(s) => choose::second_reading(
+                raster,
+                unruled.as_ref(),
+                threshold,
+                &mut lines,
+                s.as_ref(),
+                &self.choice,
+            ),
             None => 0,
         };
         let t_second = t0.elapsed() - t_repair;
