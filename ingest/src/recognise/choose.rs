@@ -63,6 +63,10 @@ pub struct ChoiceParams {
     /// without its rules. (Not swept: a line of print fills most of the box
     /// drawn round it.)
     pub min_band_share: f32,
+    /// … and it is read cell by cell, split where blank paper runs this
+    /// many crop heights wide (a row's cells stand 4–8 heights apart; words
+    /// of print, and spaced titles like `说　明`, under one).
+    pub cell_gap: f32,
 }
 
 impl Default for ChoiceParams {
@@ -76,6 +80,7 @@ impl Default for ChoiceParams {
             max_length_ratio: 1.6,
             min_row_confidence: 0.6,
             min_band_share: 0.3,
+            cell_gap: 1.5,
             layout_only: true,
             sample_lines: 6,
             hard_page_disagreement: 0.03,
@@ -94,7 +99,8 @@ impl Default for ChoiceParams {
 /// would hold the rule alone; such a line is cropped from the page without
 /// its rules (a held-back old-paper table of coordinates lost two rows so).
 /// Other lines are cropped from the page as it is: erasing long strokes
-/// also thins a red header's large characters.
+/// also thins a red header's large characters. A crop from the page without
+/// rules is a table row, read cell by cell ([`read_cells`]).
 pub fn second_reading(
     raster: &Raster,
     unruled: Option<&Raster>,
@@ -111,12 +117,16 @@ pub fn second_reading(
         .collect();
     let mut read = 0;
     let mut read_one = |line: &mut Line| -> Option<f32> {
-        let crop = match (crop_line(raster, threshold, line, k)?, unruled) {
-            (c, Some(u)) if c.band_share < k.min_band_share => crop_line(u, threshold, line, k)?,
-            (c, _) => c,
-        }
-        .raster;
-        let reading = match second.read_line(&crop) {
+        let reading = match (crop_line(raster, threshold, line, k)?, unruled) {
+            (c, Some(u)) if c.band_share < k.min_band_share => read_cells(
+                &crop_line(u, threshold, line, k)?.raster,
+                threshold,
+                second,
+                k,
+            ),
+            (c, _) => second.read_line(&c.raster),
+        };
+        let reading = match reading {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(error = %e, "second recogniser failed on a line");
@@ -259,6 +269,56 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
         raster: crop,
         band_share,
     })
+}
+
+/// A table row's crop read cell by cell: pieces of ink apart by more than
+/// [`ChoiceParams::cell_gap`] crop heights are read one by one and joined
+/// by a space. Read whole, the model reads characters into the wide
+/// stretches of paper between cells (a camera photo's row `3  14829.000
+/// 103635.000`, its paper grainy with the facing page showing through, read
+/// `36514829.00065司103635.000`).
+fn read_cells(
+    crop: &Raster,
+    threshold: u8,
+    second: &dyn LineRecogniser,
+    k: &ChoiceParams,
+) -> Result<LineReading, crate::ocr::OcrError> {
+    let (w, h) = (crop.width as usize, crop.height as usize);
+    let inked: Vec<bool> = (0..w)
+        .map(|x| (0..h).any(|y| crop.pixels[y * w + x] < threshold))
+        .collect();
+    let gap = (k.cell_gap * h as f32).ceil() as usize;
+    // Runs of inked columns, joined across gaps narrower than `gap`.
+    let mut cells: Vec<(usize, usize)> = Vec::new();
+    for (x, _) in inked.iter().enumerate().filter(|(_, &i)| i) {
+        match cells.last_mut() {
+            Some(c) if x - c.1 < gap => c.1 = x + 1,
+            _ => cells.push((x, x + 1)),
+        }
+    }
+    if cells.len() < 2 {
+        return second.read_line(crop);
+    }
+    // Each cell with the margin the whole crop had, as far as the gap lets.
+    let margin = ((k.pad_x * h as f32) as usize).min(gap / 2);
+    let mut out = LineReading::default();
+    for (a, z) in cells {
+        let (x0, x1) = (a.saturating_sub(margin), (z + margin).min(w));
+        let r = second.read_line(&crop.crop(x0 as u32, 0, (x1 - x0) as u32, h as u32))?;
+        if r.text.is_empty() {
+            continue;
+        }
+        if !out.text.is_empty() {
+            // The space between cells is as sure as the cell after it, so
+            // it moves the line's mean confidence nowhere new.
+            out.text.push(' ');
+            out.char_confidence.push(r.mean_confidence());
+        }
+        out.text.push_str(&r.text);
+        out.char_confidence.extend(r.char_confidence);
+    }
+    // Positions along the line are each cell's own: none for the whole.
+    Ok(out)
 }
 
 /// The run of rows around the inkiest row whose ink is at least `share`
@@ -410,6 +470,51 @@ mod tests {
         fn describe(&self) -> String {
             "heights".into()
         }
+    }
+
+    /// Records the width of every crop it is given and reads each as `某`.
+    struct Widths(std::sync::Mutex<Vec<u32>>);
+
+    impl LineRecogniser for Widths {
+        fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::ocr::OcrError> {
+            self.0.lock().unwrap().push(crop.width);
+            Ok(reading("某", 0.9))
+        }
+        fn describe(&self) -> String {
+            "widths".into()
+        }
+    }
+
+    /// A 40-row crop with ink (rows 8–32) in the given column ranges.
+    fn row_of(w: usize, inked: &[std::ops::Range<usize>]) -> Raster {
+        let mut r = Raster::blank(w as u32, 40);
+        for y in 8..32 {
+            for x in inked.iter().cloned().flatten() {
+                r.pixels[y * w + x] = 0;
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn a_table_row_is_read_cell_by_cell() {
+        let k = ChoiceParams::default();
+        let read = |crop: &Raster| {
+            let seen = Widths(Default::default());
+            let r = read_cells(crop, 128, &seen, &k).unwrap();
+            (r, seen.0.into_inner().unwrap())
+        };
+        // Three cells 200 px (5 crop heights) apart: read one by one, each
+        // with its margin (12 px: the whole crop's, 0.3 heights), joined by
+        // spaces with a confidence for each.
+        let (r, widths) = read(&row_of(700, &[10..60, 260..400, 600..690]));
+        assert_eq!(r.text, "某 某 某");
+        assert_eq!(r.char_confidence.len(), 5);
+        assert_eq!(widths, vec![50 + 10 + 12, 140 + 24, 90 + 12 + 10]);
+        // Pieces under 1.5 heights apart (spaced characters, words): one
+        // reading of the whole crop.
+        let (r, widths) = read(&row_of(700, &[10..60, 100..150, 200..250]));
+        assert_eq!((r.text.as_str(), widths), ("某", vec![700]));
     }
 
     #[test]
