@@ -459,29 +459,17 @@ mod tests {
         }
     }
 
-    /// Records the height of every crop it is given.
-    struct Heights(std::sync::Mutex<Vec<u32>>);
+    /// Records the size (width, height) of every crop it is given and
+    /// reads each as `某`.
+    struct Sizes(std::sync::Mutex<Vec<(u32, u32)>>);
 
-    impl LineRecogniser for Heights {
+    impl LineRecogniser for Sizes {
         fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::ocr::OcrError> {
-            self.0.lock().unwrap().push(crop.height);
-            Ok(reading("某", 0.99))
-        }
-        fn describe(&self) -> String {
-            "heights".into()
-        }
-    }
-
-    /// Records the width of every crop it is given and reads each as `某`.
-    struct Widths(std::sync::Mutex<Vec<u32>>);
-
-    impl LineRecogniser for Widths {
-        fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::ocr::OcrError> {
-            self.0.lock().unwrap().push(crop.width);
+            self.0.lock().unwrap().push((crop.width, crop.height));
             Ok(reading("某", 0.9))
         }
         fn describe(&self) -> String {
-            "widths".into()
+            "sizes".into()
         }
     }
 
@@ -500,9 +488,10 @@ mod tests {
     fn a_table_row_is_read_cell_by_cell() {
         let k = ChoiceParams::default();
         let read = |crop: &Raster| {
-            let seen = Widths(Default::default());
+            let seen = Sizes(Default::default());
             let r = read_cells(crop, 128, &seen, &k).unwrap();
-            (r, seen.0.into_inner().unwrap())
+            let widths: Vec<u32> = seen.0.into_inner().unwrap().iter().map(|s| s.0).collect();
+            (r, widths)
         };
         // Three cells 200 px (5 crop heights) apart: read one by one, each
         // with its margin (12 px: the whole crop's, 0.3 heights), joined by
@@ -546,10 +535,11 @@ mod tests {
         };
         let k = ChoiceParams::default();
         let crops = |unruled: Option<&Raster>| {
-            let seen = Heights(Default::default());
+            let seen = Sizes(Default::default());
             let mut lines = vec![boxed(10, 88), boxed(120, 170)];
             second_reading(&page, unruled, 128, &mut lines, &seen, &k);
-            seen.0.into_inner().unwrap()
+            let sizes = seen.0.into_inner().unwrap();
+            sizes.iter().map(|s| s.1).collect::<Vec<u32>>()
         };
         // Cropped from the page: the first line's crop is the rule (6 rows
         // and padding), the second the print.
