@@ -65,7 +65,9 @@ pub struct ChoiceParams {
     pub min_band_share: f32,
     /// … and it is read cell by cell, split where blank paper runs this
     /// many crop heights wide (a row's cells stand 4–8 heights apart; words
-    /// of print, and spaced titles like `说　明`, under one).
+    /// of print, and spaced titles like `说　明`, under one). Swept on a
+    /// tuning set of ruled tables (MEASURED.md, eval-print): 0.8 / 1.5 /
+    /// 2.3 read 4.48 / 4.44 / 4.44% strict CER.
     pub cell_gap: f32,
 }
 
