@@ -32,6 +32,10 @@ print/
     page printed all in red (--colour --ink-red-all --degrade light) and
     redhead.jpg, the first page of a red-header document with a seal
     (--layout redhead --seal), both at 200 dpi; each with its .expected.txt.
+    photo-table.jpg: a camera photo (--photo, Noto Serif) of a page of a ruled
+    table from a tuning issue of the three tuning documents with tables, grey,
+    scaled to 85%: its broken frame made one row round the others, and the
+    page was cut into overlapping column bands (its lines read twice).
     show-through.jpg: the top half of the last page of an old-paper issue of
     two tuning documents (scripts/eval_vertical.py's old-paper set: --aging
     old, Noto Serif, 300 dpi), the facing page's print showing through under
@@ -185,6 +189,16 @@ def main():
         img = img.resize((round(img.width * scale), round(img.height * scale)), Image.LANCZOS)
         img.save(hard / f"{name}.jpg", quality=75)
         shutil.copy(tmp / name / m["pages"][page - 1]["truth"], hard / f"{name}.expected.txt")
+    # A camera photo of a page of a ruled table (page 16 of a tuning issue
+    # of the three tuning documents with tables): its frame, too broken to
+    # be left out as a rule, made one row round the page's other rows, and
+    # the column bands cut from it overlapped (lines read twice).
+    m = render(tmp / "photo-table", ["1996-gbf-32.txt", "2009-spc-spp-charges-4.txt", "2019-gbf-4.txt"], "--photo",
+               "--font", "serif", "--title-font", "serif-bold", "--seed", "203")
+    img = Image.open(tmp / "photo-table" / m["files"][15]).convert("L")
+    img = img.resize((round(img.width * 0.85), round(img.height * 0.85)), Image.LANCZOS)
+    img.save(hard / "photo-table.jpg", quality=75)
+    shutil.copy(tmp / "photo-table" / m["pages"][15]["truth"], hard / "photo-table.expected.txt")
     # Show-through: the tuning page its rule was set on (eval_vertical's
     # old-paper set, page 8), its top half.
     m = render(tmp / "show-through", ["2017-beijing-envtax-decision.txt", "2017-yzbf-22.txt"], "--aging", "old",

@@ -319,6 +319,15 @@ pub fn split(r: &Raster, threshold: u8, dpi: f32, k: &ColumnParams) -> Option<Ve
     let h = r.height as usize;
     let end = |b: &(bool, usize, usize)| (b.1..=b.2).map(|i| rows[i].1).max().unwrap_or(0);
     let start = |b: &(bool, usize, usize)| (b.1..=b.2).map(|i| rows[i].0).min().unwrap_or(0);
+    // Bands follow one another down the page. A band reaching below the
+    // next one's top holds a row round other rows (a photographed table's
+    // frame, its rules too broken to be left out, made one row 2 400 px
+    // tall round the page's other rows): regions cut from such bands
+    // overlap and their lines were read twice. The page is read whole.
+    if merged.windows(2).any(|p| start(&p[1]) < end(&p[0])) {
+        tracing::debug!(?merged, "column bands overlap: read whole");
+        return None;
+    }
     let top_of = |i: usize| {
         if i == 0 {
             0
