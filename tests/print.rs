@@ -3,10 +3,9 @@
 //! photo (the page found and flattened), a page printed all in red, a
 //! red-header document with its seal over the signature (the seal faded,
 //! the date under it read), a photographed page of a ruled table from the
-//! tuning documents (each line read
-//! once), the facing page's print showing through old
-//! paper (left out of the text), and calibrated confidence (a page's lines
-//! at a stated probability are right about that often).
+//! tuning documents (each line read once), the facing page's print showing
+//! through old paper (left out of the text), and calibrated confidence (a
+//! page's lines at a stated probability are right about that often).
 
 use crate::util::{cer, data, gazette};
 use ingest::preprocess::{prepare, Preprocess};
