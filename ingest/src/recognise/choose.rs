@@ -226,16 +226,17 @@ fn only_reading(line: &mut Line, second: LineReading, k: &ChoiceParams) {
     }
 }
 
-/// The line's crop: Tesseract's box narrowed to the band of rows that
-/// holds the line's ink (its boxes on damaged pages take in specks and the
-/// edges of the lines above and below, which the model then reads), then
-/// padded and clipped to the page.
+/// A line's crop ([`crop_line`]) and how much of its box the ink filled.
 struct Crop {
     raster: Raster,
     /// The band of ink's height over the line box's.
     band_share: f32,
 }
 
+/// The line's crop: Tesseract's box narrowed to the band of rows that
+/// holds the line's ink (its boxes on damaged pages take in specks and the
+/// edges of the lines above and below, which the model then reads), then
+/// padded and clipped to the page.
 fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> Option<Crop> {
     let b = line.bbox;
     if b.width() == 0 || b.height() == 0 || b.x1() > raster.width || b.y1() > raster.height {
