@@ -287,18 +287,11 @@ fn read_cells(
     k: &ChoiceParams,
 ) -> Result<LineReading, crate::ocr::OcrError> {
     let (w, h) = (crop.width as usize, crop.height as usize);
-    let inked: Vec<bool> = (0..w)
-        .map(|x| (0..h).any(|y| crop.pixels[y * w + x] < threshold))
-        .collect();
     let gap = (k.cell_gap * h as f32).ceil() as usize;
     // Runs of inked columns, joined across gaps narrower than `gap`.
-    let mut cells: Vec<(usize, usize)> = Vec::new();
-    for (x, _) in inked.iter().enumerate().filter(|(_, &i)| i) {
-        match cells.last_mut() {
-            Some(c) if x - c.1 < gap => c.1 = x + 1,
-            _ => cells.push((x, x + 1)),
-        }
-    }
+    let cells = super::grid::bridged_runs(w, gap.saturating_sub(1), |x| {
+        (0..h).any(|y| crop.pixels[y * w + x] < threshold)
+    });
     if cells.len() < 2 {
         return second.read_line(crop);
     }

@@ -219,7 +219,11 @@ pub fn grids(r: &Raster, threshold: u8, dpi: f32, k: &GridParams) -> Vec<BBox> {
 
 /// Runs of ink (start, end exclusive) along a line of `n` pixels, where
 /// `inked(i)` tells ink, breaks of up to `gap` pixels bridged.
-fn bridged_runs(n: usize, gap: usize, inked: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+pub(crate) fn bridged_runs(
+    n: usize,
+    gap: usize,
+    inked: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let (mut start, mut last) = (None::<usize>, 0usize);
     for i in (0..n).filter(|&i| inked(i)) {
