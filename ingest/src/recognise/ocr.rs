@@ -537,8 +537,11 @@ impl Tesseract {
             .iter()
             .filter_map(|&c| {
                 let cs = super::vertical::cells(raster, threshold, c, k);
-                (!cs.is_empty())
-                    .then(|| (c, super::vertical::as_line(raster, threshold, c, &cs, k)))
+                // The column's box is its cells' (specks of damage past its
+                // print left out).
+                let (first, last) = (cs.first()?, cs.last()?);
+                let b = BBox([c.x0(), first.0, c.x1(), last.1]);
+                Some((b, super::vertical::as_line(raster, threshold, c, &cs, k)))
             })
             .collect();
         let (script, why) = self.column_script(&columns, dpi)?;

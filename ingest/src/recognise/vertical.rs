@@ -101,6 +101,18 @@ pub struct VerticalParams {
     /// are several runs), and a longer run (characters touching) is cut
     /// into cells of one width each.
     pub max_cell: f32,
+    /// A cell with less ink than this share of the column's median cell,
+    /// with at least `speck_gap` column widths of white above and below it
+    /// (or the column's end), is a speck of damage, no cell: on a heavily
+    /// damaged page such a speck far down a short column's pixel columns
+    /// stretched its box down the page (turned for segmentation, the line
+    /// ran the page's width, centred and widely spaced: a title, and a
+    /// document cut in two on the tuning split) and was read as a full
+    /// stop. A mark (。、) sits in the cell under its character, a third
+    /// of a width from it at most, and holds a tenth of a character's ink
+    /// or more.
+    pub speck_cell: f32,
+    pub speck_gap: f32,
     /// The space set between cells in the horizontal line, in column
     /// widths (as between the characters of a horizontal line).
     pub cell_gap: f32,
@@ -198,6 +210,8 @@ impl Default for VerticalParams {
             core_level: 0.75,
             speck_share: 0.01,
             max_cell: 1.05,
+            speck_cell: 0.05,
+            speck_gap: 1.0,
             cell_gap: 0.12,
             margin: 0.25,
             mark: 0.5,
@@ -978,7 +992,38 @@ pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u
     if let Some(c) = cur {
         push(c, &mut out);
     }
-    out
+    drop_specks(out, &rows, col.y0(), pitch, k)
+}
+
+/// `cells` without specks of damage standing alone (`speck_cell`,
+/// `speck_gap`).
+fn drop_specks(
+    cells: Vec<(u32, u32)>,
+    rows: &[usize],
+    top: u32,
+    pitch: f32,
+    k: &VerticalParams,
+) -> Vec<(u32, u32)> {
+    let ink = |&(a, b): &(u32, u32)| -> usize {
+        rows[(a - top) as usize..(b - top) as usize].iter().sum()
+    };
+    let inks: Vec<usize> = cells.iter().map(ink).collect();
+    let mut sorted = inks.clone();
+    sorted.sort_unstable();
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0) as f32;
+    let apart = pitch * k.speck_gap;
+    let keep: Vec<bool> = (0..cells.len())
+        .map(|i| {
+            let above = i == 0 || (cells[i].0 - cells[i - 1].1) as f32 >= apart;
+            let below = i + 1 == cells.len() || (cells[i + 1].0 - cells[i].1) as f32 >= apart;
+            !(above && below && (inks[i] as f32) < median * k.speck_cell)
+        })
+        .collect();
+    cells
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, keep)| keep.then_some(c))
+        .collect()
 }
 
 /// The column's cells set side by side as a horizontal line, white round
@@ -1418,6 +1463,32 @@ mod tests {
         );
         let inked = line.pixels.iter().filter(|p| **p == 0).count();
         assert_eq!(inked, 30 * 12 + 30 * 60);
+    }
+
+    #[test]
+    fn a_speck_of_damage_down_a_column_is_no_cell_but_a_mark_is() {
+        let mut r = vertical_page(1);
+        // Three characters, a full stop in the cell under the last, a
+        // full-width space, a character; then, far down the column's
+        // pixel columns, a speck of damage.
+        for i in 0..3 {
+            ink(&mut r, 100, 100 + i * 32, 130, 128 + i * 32);
+        }
+        ink(&mut r, 104, 198, 110, 204); // 。: 36 px, a 25th of a character
+        ink(&mut r, 100, 260, 130, 288);
+        ink(&mut r, 112, 560, 115, 563); // a speck: 9 px
+        let col = BBox([100, 100, 130, 563]);
+        let cs = cells(&r, 128, col, &VerticalParams::default());
+        assert_eq!(
+            cs,
+            vec![(100, 128), (132, 160), (164, 192), (198, 204), (260, 288)]
+        );
+        // Without the rule the speck is a cell of its own.
+        let k = VerticalParams {
+            speck_cell: 0.0,
+            ..VerticalParams::default()
+        };
+        assert_eq!(cells(&r, 128, col, &k).last(), Some(&(560, 563)));
     }
 
     #[test]
