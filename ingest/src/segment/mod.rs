@@ -233,6 +233,74 @@ pub fn running_head(s: &str) -> Option<Identity> {
     })
 }
 
+/// A year printed in a running head is at least this: a head read with
+/// its digits damaged (1954 read 1451 on a heavily damaged page) is no
+/// year to cite. (The Republic's gazettes print 民國 years, no such digits.)
+const EARLIEST_HEAD_YEAR: u16 = 1900;
+const LATEST_HEAD_YEAR: u16 = 2100;
+
+/// The issue as its running heads say it, each page's head a vote: a
+/// damaged head (its year or the gazette's first character misread) is
+/// outvoted by the other pages', where the first head read used to be
+/// taken whatever it said. The year and issue are the commonest read (a
+/// year out of range is no vote); the gazette's name the commonest,
+/// or, when no name was read alike twice, voted character by character
+/// among the names of the commonest length, a character and its
+/// traditional form one vote (雲/云 over 县, 尖, 公). Ties go to the
+/// earlier page. `None` without a head.
+fn vote(heads: &[Identity]) -> Option<Identity> {
+    fn commonest<T: PartialEq + Copy>(v: impl Iterator<Item = T>) -> Option<T> {
+        let v: Vec<T> = v.collect();
+        let count = |x: &T| v.iter().filter(|y| *y == x).count();
+        // max_by_key keeps the last of equals: reversed, the earliest.
+        v.iter().rev().copied().max_by_key(count)
+    }
+    let first = heads.first()?;
+    let years = heads
+        .iter()
+        .map(|h| h.year)
+        .filter(|y| (EARLIEST_HEAD_YEAR..=LATEST_HEAD_YEAR).contains(y));
+    let year = commonest(years).unwrap_or(0);
+    let issue = commonest(heads.iter().map(|h| h.issue)).unwrap_or(first.issue);
+    let names: Vec<&str> = heads
+        .iter()
+        .map(|h| h.gazette.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let gazette = match commonest(names.iter().copied()) {
+        Some(n) if names.iter().filter(|m| **m == n).count() >= 2 => n.to_string(),
+        Some(_) => {
+            let len = commonest(names.iter().map(|n| n.chars().count())).unwrap_or(0);
+            let alike: Vec<Vec<char>> = names
+                .iter()
+                .map(|n| n.chars().collect::<Vec<char>>())
+                .filter(|n| n.len() == len)
+                .collect();
+            (0..len)
+                .filter_map(|i| {
+                    let folded = commonest(
+                        alike
+                            .iter()
+                            .map(|n| gazette_model::script::simplified(n[i])),
+                    )?;
+                    // The winner as printed: its first reading.
+                    alike
+                        .iter()
+                        .map(|n| n[i])
+                        .find(|&c| gazette_model::script::simplified(c) == folded)
+                })
+                .collect()
+        }
+        None => String::new(),
+    };
+    Some(Identity {
+        gazette,
+        year,
+        issue,
+        printed: Vec::new(),
+    })
+}
+
 /// A year and issue number in a file or folder name: 2017年第5期,
 /// yn-2017-05, 2017_5.
 fn identity_from_name(name: &str) -> Option<(u16, u16)> {
@@ -494,7 +562,7 @@ fn segment_pages(
     k: &SegmentParams,
 ) -> (Identity, Vec<Document>) {
     // Running heads, folios and printed page numbers.
-    let mut identity: Option<Identity> = None;
+    let mut heads: Vec<Identity> = Vec::new();
     let positions = pages.iter().map(|p| p.page.max(1)).max().unwrap_or(0);
     let mut printed: Vec<Option<u32>> = vec![None; positions];
     let mut bodies: Vec<Vec<&Line>> = Vec::with_capacity(pages.len());
@@ -514,7 +582,7 @@ fn segment_pages(
         if let Some(first) = lines.first() {
             if first.bbox.y0() < top {
                 if let Some(id) = running_head(&first.text) {
-                    identity.get_or_insert(id);
+                    heads.push(id);
                     lines.remove(0);
                 } else if tops
                     .get(&squash(&first.text))
@@ -571,17 +639,27 @@ fn segment_pages(
         .map(|(i, n)| n.unwrap_or(i as u32 + 1))
         .collect();
 
-    // The running head first; where a scan has none, the options, then
-    // the file or folder name.
+    // The running heads first; where a scan has none (or none with a
+    // year to cite), the options, then the file or folder name, field by
+    // field.
     let name_id = hints.name.as_deref().and_then(identity_from_name);
-    let mut identity = match identity {
-        Some(head) => head,
-        None => Identity {
-            gazette: hints.gazette.clone().unwrap_or_default(),
-            year: hints.year.or(name_id.map(|n| n.0)).unwrap_or(0),
-            issue: hints.issue.or(name_id.map(|n| n.1)).unwrap_or(0),
-            printed: Vec::new(),
-        },
+    let head = vote(&heads).unwrap_or_default();
+    let mut identity = Identity {
+        gazette: Some(head.gazette)
+            .filter(|g| !g.is_empty())
+            .or_else(|| hints.gazette.clone())
+            .unwrap_or_default(),
+        year: Some(head.year)
+            .filter(|&y| y != 0)
+            .or(hints.year)
+            .or(name_id.map(|n| n.0))
+            .unwrap_or(0),
+        issue: Some(head.issue)
+            .filter(|&i| i != 0)
+            .or(hints.issue)
+            .or(name_id.map(|n| n.1))
+            .unwrap_or(0),
+        printed: Vec::new(),
     };
     identity.printed = printed.clone();
 
@@ -1478,6 +1556,41 @@ mod tests {
             (id.gazette.as_str(), id.year, id.issue),
             ("某某公报", 2020, 1)
         );
+    }
+
+    #[test]
+    fn the_running_heads_vote_on_the_issue() {
+        // A heavily damaged vertical issue's heads (tuning split): the
+        // first page's year misread, each page's first character a
+        // different misreading.
+        let heads = [
+            "县南省人民政府公報  1451年第7期",
+            "雲南省人民政府公報  1954年第7期",
+            "尖南省人民政府公報  1954年第7期",
+            "云南省人民政府公報  1954年第7期",
+        ];
+        let pages: Vec<PageText> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, h)| page(i + 1, &[(h, 310, 170, 850), ("正文", 310, 500, 900)]))
+            .collect();
+        let refs: Vec<&PageText> = pages.iter().collect();
+        let (id, _) = segment(&refs, &Hints::default());
+        assert_eq!(
+            (id.gazette.as_str(), id.year, id.issue),
+            ("雲南省人民政府公報", 1954, 7)
+        );
+        // A year no head can be right about is none: the archivist's is
+        // taken, or the issue is refused for want of one.
+        let bad = page(1, &[(heads[0], 310, 170, 850), ("正文", 310, 500, 900)]);
+        let (id, _) = segment(&[&bad], &Hints::default());
+        assert_eq!((id.year, id.issue), (0, 7));
+        let hints = Hints {
+            year: Some(1954),
+            ..Hints::default()
+        };
+        let (id, _) = segment(&[&bad], &hints);
+        assert_eq!((id.gazette.as_str(), id.year), ("县南省人民政府公報", 1954));
     }
 
     #[test]
