@@ -345,6 +345,10 @@ fn footer(chars: &[char]) -> Option<String> {
 /// year followed by a serial number and 号 is always the 〔〕 form. In a
 /// vertical column the brackets are set turned (︹︺), and a column read
 /// as a line takes them for 一: 一1981一88號.
+/// The longest organ's code a 文号 line alone is taken to begin with
+/// (国办发, 云政办发; 中共中央办公厅 and the like at most).
+const MAX_CODE_CHARS: usize = 10;
+
 fn doc_number_brackets(chars: &[char]) -> Vec<char> {
     let open = |c: char| {
         matches!(
@@ -366,10 +370,20 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
     let n = idx.len();
     let mut k = 0;
     while k + 5 < n {
+        // A line that is a 文号 and nothing else (its own line under a
+        // title, or its own column): whatever stands between the year and
+        // the serial is the closing bracket, however damaged (a heavily
+        // damaged column's ︺ read 闌). Not the opening one: a bracket
+        // lost there leaves the code's last character next to the year.
+        let alone = k <= MAX_CODE_CHARS
+            && (0..k).all(|j| is_han(c(j)))
+            && matches!(c(n - 1), '号' | '號')
+            && (k + 6..n - 1).all(|j| c(j).is_ascii_digit());
+        let closing = |ch: char| close(ch) || (alone && is_han(ch) && ch != '年');
         if open(c(k))
             && (k + 1..k + 5).all(|j| c(j).is_ascii_digit())
             && matches!(c(k + 1), '1' | '2')
-            && close(c(k + 5))
+            && closing(c(k + 5))
         {
             // Serial digits and 号 must follow (a year in ordinary
             // parentheses, as in （2017年）, has no serial after it).
@@ -568,6 +582,11 @@ mod tests {
         assert_eq!(vertical_forms("阿沛·阿旺晉美 3·"), "阿沛·阿旺晉美 3·");
         // Turned brackets of a vertical column, a traditional 號.
         assert_eq!(fix_line("國發一1981一88號"), "國發〔1981〕88號");
+        // A heavily damaged column's ︺ read as a character: a line that
+        // is a 文号 alone has its bracket there whatever was read.
+        assert_eq!(fix_line("國辦發一1996闌32號"), "國辦發〔1996〕32號");
+        assert_eq!(fix_line("見國辦發一1996闌32號文"), "見國辦發一1996闌32號文");
+        assert_eq!(fix_line("國辦發一1996年32號"), "國辦發一1996年32號");
         assert_eq!(fix_line("第一1981年"), "第一1981年");
         assert_eq!(fix_line("国务院办公打"), "国务院办公厅");
     }
