@@ -613,9 +613,12 @@ fn ocr_one<E: OcrEngine + ?Sized>(
     let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     drop(prepared.raster);
     let mut texts: Vec<String> = raw.iter().map(|l| l.text.clone()).collect();
+    // PP-OCR tells a half-width parenthesis from a full-width one by its
+    // glyph; a vertical column's are told by their cells' shape (read as
+    // printed by `recognize_vertical`).
     let widths_seen: Vec<bool> = raw
         .iter()
-        .map(|l| l.engine.as_deref() == Some(crate::choose::PPOCR))
+        .map(|l| l.vertical || l.engine.as_deref() == Some(crate::choose::PPOCR))
         .collect();
     textfix::fix_page_read(&mut texts, &widths_seen);
     for (t, l) in texts.iter_mut().zip(&raw) {

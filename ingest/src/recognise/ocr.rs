@@ -410,11 +410,33 @@ impl Tesseract {
     /// One line image read in single-line mode with `lang`: its text and
     /// character-weighted confidence (Tesseract may split it in pieces).
     fn read_line_image(&self, lang: &str, img: &Raster, dpi: u32) -> Result<Line, OcrError> {
+        self.read_line_image_widths(lang, img, dpi, None)
+    }
+
+    /// [`read_line_image`](Self::read_line_image) of a vertical column set
+    /// as a line, `cells` the spans its cells were set in and whether each
+    /// is narrow: a parenthesis read is made half-width (`(`) when it was
+    /// printed in a narrow cell and full-width (`（`) otherwise, so its
+    /// width is as printed, told by the cell's shape rather than by the
+    /// model (which reads both as `(`).
+    fn read_line_image_widths(
+        &self,
+        lang: &str,
+        img: &Raster,
+        dpi: u32,
+        cells: Option<&[(u32, u32, bool)]>,
+    ) -> Result<Line, OcrError> {
         let pieces = self.with_api_for(lang, |api| {
             api.set_page_seg_mode(PSM_SINGLE_LINE);
             let result = api.recognize(img, dpi);
             api.set_page_seg_mode(self.psm);
-            Ok(assemble(result?, &[]))
+            let mut lines = result?;
+            if let Some(cells) = cells {
+                for l in &mut lines {
+                    parenthesis_widths(&mut l.symbols, cells);
+                }
+            }
+            Ok(assemble(lines, &[]))
         })?;
         let (mut text, mut sum, mut n) = (String::new(), 0.0f32, 0usize);
         for p in pieces {
@@ -532,6 +554,7 @@ impl Tesseract {
     ) -> Result<Vec<Line>, OcrError> {
         let k = &self.vertical;
         let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
+        let mut spans: Vec<Vec<(u32, u32, bool)>> = Vec::new();
         let columns: Vec<(BBox, Raster)> = v
             .columns
             .iter()
@@ -541,13 +564,16 @@ impl Tesseract {
                 // print left out).
                 let (first, last) = (cs.first()?, cs.last()?);
                 let b = BBox([c.x0(), first.0, c.x1(), last.1]);
-                Some((b, super::vertical::as_line(raster, threshold, c, &cs, k)))
+                let (line, cell_spans) =
+                    super::vertical::as_line_spans(raster, threshold, c, &cs, k);
+                spans.push(cell_spans);
+                Some((b, line))
             })
             .collect();
         let (script, why) = self.column_script(&columns, dpi)?;
         found.script(script, why);
         let lang = self.lang_for(script);
-        for (c, img) in &columns {
+        for ((c, img), cells) in columns.iter().zip(&spans) {
             if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
                 // A tuning aid: the column as the recogniser sees it.
                 let path =
@@ -558,7 +584,7 @@ impl Tesseract {
                     let _ = g.save(path);
                 }
             }
-            let mut line = self.read_line_image(&lang, img, dpi)?;
+            let mut line = self.read_line_image_widths(&lang, img, dpi, Some(cells))?;
             if script == Script::Traditional && looks_like_date(&line.text) {
                 // A date is the same characters in either script, and
                 // chi_tra's fast model reads digits worse than chi_sim's
@@ -1233,6 +1259,53 @@ pub fn tesseract_version() -> String {
 /// tab where a table cell mark from `marks` lay between them; symbols
 /// Tesseract read inside a (blanked) mark are dropped; confidence is the
 /// mean of the symbols', the box the union of theirs.
+/// Sets each parenthesis among a column's symbols (read from the column
+/// set as a line) to the width of the cell it was printed in: see
+/// [`Engine::read_line_image_widths`]. Tesseract's boxes are rough (一
+/// given a box over four cells), but a parenthesis's box begins in its
+/// cell (seen on the tuning split's traditional pages: its end runs on
+/// into the next character's cell as often as not); a box under
+/// `MIN_BOX_PX` wide (a `)` given one pixel past its cell) places nothing,
+/// and such a mark takes the width of its pair's other half. A mark placed
+/// nowhere, pair and all, is full-width, the Chinese norm.
+fn parenthesis_widths(symbols: &mut [tess::Symbol], cells: &[(u32, u32, bool)]) {
+    /// Narrower than this many pixels, a symbol's box does not place it.
+    const MIN_BOX_PX: u32 = 3;
+    let opening = |s: &tess::Symbol| matches!(s.text.as_str(), "(" | "（");
+    let closing = |s: &tess::Symbol| matches!(s.text.as_str(), ")" | "）");
+    let mut half: Vec<Option<bool>> = symbols
+        .iter()
+        .map(|s| {
+            let b = s.bbox;
+            (b.width() >= MIN_BOX_PX && (opening(s) || closing(s)))
+                .then(|| cells.iter().find(|&&(a, z, _)| a <= b.x0() && b.x0() < z))
+                .flatten()
+                .map(|c| c.2)
+        })
+        .collect();
+    // Pairs: an undecided half takes the other's width.
+    let mut open: Vec<usize> = Vec::new();
+    for j in 0..symbols.len() {
+        if opening(&symbols[j]) {
+            open.push(j);
+        } else if closing(&symbols[j]) {
+            if let Some(o) = open.pop() {
+                let both = half[o].or(half[j]);
+                half[o] = half[o].or(both);
+                half[j] = half[j].or(both);
+            }
+        }
+    }
+    for (s, h) in symbols.iter_mut().zip(half) {
+        let half = h == Some(true);
+        if opening(s) {
+            s.text = if half { "(" } else { "（" }.to_string();
+        } else if closing(s) {
+            s.text = if half { ")" } else { "）" }.to_string();
+        }
+    }
+}
+
 pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
     // Tesseract hallucinates quotation marks and commas in the wide gap a
     // blanked mark leaves: punctuation within half a mark's width of one
@@ -2266,6 +2339,53 @@ mod tests {
             confidence: 90.0,
             word_start,
         }
+    }
+
+    #[test]
+    fn a_columns_parentheses_take_the_width_of_their_cells() {
+        // Boxes as Tesseract gave them on a tuning page: 設(以…建)等, the
+        // parentheses in narrow cells, the ( box running on into 以's
+        // cell, the ) box one pixel wide; then a pair in full cells.
+        let at = |text: &str, x0: u32, x1: u32| tess::Symbol {
+            text: text.into(),
+            bbox: BBox([x0, 10, x1, 50]),
+            confidence: 90.0,
+            word_start: false,
+        };
+        let cells = [
+            (1215, 1264, false), // 設
+            (1264, 1291, true),  // (
+            (1291, 1340, false), // 以
+            (1340, 1389, false), // 建
+            (1389, 1416, true),  // )
+            (1416, 1465, false), // 等
+            (1465, 1514, false), // ︵, turned
+            (1514, 1563, false), // 一
+            (1563, 1612, false), // ︶, turned
+        ];
+        let mut symbols = vec![
+            at("設", 1235, 1259),
+            at("(", 1274, 1312),
+            at("以", 1309, 1332),
+            at("建", 1345, 1372),
+            at(")", 1420, 1421),
+            at("等", 1426, 1472),
+            at("(", 1470, 1510),
+            at("一", 1515, 1560),
+            at(")", 1565, 1600),
+        ];
+        parenthesis_widths(&mut symbols, &cells);
+        let text: String = symbols.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(text, "設(以建)等（一）");
+        // Placed nowhere, pair and all: full-width.
+        let mut lone = vec![
+            at("(", 2000, 2001),
+            at("一", 2001, 2040),
+            at(")", 2040, 2041),
+        ];
+        parenthesis_widths(&mut lone, &cells);
+        let text: String = lone.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(text, "（一）");
     }
 
     #[test]
