@@ -1255,13 +1255,9 @@ pub fn tesseract_version() -> String {
     v.to_string_lossy().into_owned()
 }
 
-/// Builds lines from Tesseract's symbols: words joined by a space, or by a
-/// tab where a table cell mark from `marks` lay between them; symbols
-/// Tesseract read inside a (blanked) mark are dropped; confidence is the
-/// mean of the symbols', the box the union of theirs.
 /// Sets each parenthesis among a column's symbols (read from the column
 /// set as a line) to the width of the cell it was printed in: see
-/// [`Engine::read_line_image_widths`]. Tesseract's boxes are rough (一
+/// [`Tesseract::read_line_image_widths`]. Tesseract's boxes are rough (一
 /// given a box over four cells), but a parenthesis's box begins in its
 /// cell (seen on the tuning split's traditional pages: its end runs on
 /// into the next character's cell as often as not); a box under
@@ -1306,6 +1302,10 @@ fn parenthesis_widths(symbols: &mut [tess::Symbol], cells: &[(u32, u32, bool)]) 
     }
 }
 
+/// Builds lines from Tesseract's symbols: words joined by a space, or by a
+/// tab where a table cell mark from `marks` lay between them; symbols
+/// Tesseract read inside a (blanked) mark are dropped; confidence is the
+/// mean of the symbols', the box the union of theirs.
 pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
     // Tesseract hallucinates quotation marks and commas in the wide gap a
     // blanked mark leaves: punctuation within half a mark's width of one
