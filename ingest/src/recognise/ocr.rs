@@ -159,6 +159,17 @@ pub struct RepairParams {
     /// 0.037). A third of that. The page's verdict counts ink the same
     /// way, so a page of nothing but show-through is blank, not empty.
     pub show_through_ink: f32,
+    /// A line's box reaching at least this many line heights past its
+    /// print (pixels at or under the page's ink threshold) is trimmed to
+    /// the print, half a height of margin left: on old paper, Tesseract's
+    /// box for a short centred 文号 took in the facing page's print
+    /// showing through to its left (no ink by the threshold), from the
+    /// page's edge, and the second recogniser read that crop `国#969号`
+    /// (tuning split). Runs of print further apart than a line height
+    /// holding less than `trim_speck_share` of a height's square are
+    /// specks, and no print.
+    pub trim_heights: f32,
+    pub trim_speck_share: f32,
 }
 
 impl Default for RepairParams {
@@ -183,6 +194,8 @@ impl Default for RepairParams {
             table_rule_in: 0.8,
             table_rules: 3,
             show_through_ink: 0.005,
+            trim_heights: 2.0,
+            trim_speck_share: 0.05,
         }
     }
 }
@@ -1078,6 +1091,7 @@ impl Tesseract {
         // them would cover (a last page's folio went unread), and the
         // second reading, which would spend 50 ms on each.
         let faint = drop_show_through(raster, threshold, k, &mut lines);
+        trim_to_print(raster, threshold, k, &mut lines);
         let mut reread = 0;
         // Rows of print are found, and read again, on the page without its
         // rules: a table's rules tie its rows into one band, too tall for a
@@ -1225,6 +1239,47 @@ pub fn drop_show_through(
         print
     });
     before - lines.len()
+}
+
+/// Trims each line's box that reaches far past its print to the print
+/// ([`RepairParams::trim_heights`]).
+pub fn trim_to_print(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [Line]) {
+    for l in lines.iter_mut() {
+        let b = l.bbox;
+        let (x1, y1) = (b.x1().min(r.width), b.y1().min(r.height));
+        let (x0, y0) = (b.x0().min(x1), b.y0().min(y1));
+        let h = (y1 - y0) as usize;
+        if h == 0 {
+            continue;
+        }
+        let ink = super::vertical::column_ink_in(
+            r,
+            threshold,
+            (x0 as usize, x1 as usize),
+            (y0 as usize, y1 as usize),
+        );
+        let speck = (h * h) as f32 * k.trim_speck_share;
+        let print: Vec<(usize, usize)> = super::grid::bridged_runs(ink.len(), h, |x| ink[x] > 0)
+            .into_iter()
+            .filter(|&(a, z)| ink[a..z].iter().sum::<usize>() as f32 >= speck)
+            .collect();
+        let (Some(first), Some(last)) = (print.first(), print.last()) else {
+            continue;
+        };
+        let far = (h as f32 * k.trim_heights) as usize;
+        let pad = h / 2;
+        let mut nb = b;
+        if first.0 >= far {
+            nb = BBox([x0 + (first.0 - pad) as u32, nb.y0(), nb.x1(), nb.y1()]);
+        }
+        if ink.len() - last.1 >= far {
+            nb = BBox([nb.x0(), nb.y0(), x0 + (last.1 + pad) as u32, nb.y1()]);
+        }
+        if nb != b {
+            tracing::trace!(from = ?b.0, to = ?nb.0, "line trimmed to its print");
+            l.bbox = nb;
+        }
+    }
 }
 
 /// The share of `b`'s pixels at or under `threshold`, the page's ink (0
@@ -2132,6 +2187,46 @@ mod tests {
         assert_eq!(drop_show_through(&r, threshold, &k, &mut lines), 1);
         let kept: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(kept, ["print", "faint"]);
+    }
+
+    #[test]
+    fn a_line_box_reaching_over_show_through_is_trimmed_to_its_print() {
+        // Paper at 190; a short line of print (40) at 400..520 whose box
+        // Tesseract drew from the page's edge over the facing page's print
+        // showing through (165) at 10..350, with a speck of ink (2 px) at
+        // 100; a full line of print beside show-through is left alone.
+        let (w, h) = (600usize, 100usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        r.pixels.fill(190);
+        let paint = |r: &mut Raster, (x0, x1): (usize, usize), (y0, y1): (usize, usize), grey| {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    if (x * 7 + y * 3) % 5 == 0 {
+                        r.pixels[y * w + x] = grey;
+                    }
+                }
+            }
+        };
+        paint(&mut r, (10, 350), (10, 40), 165);
+        paint(&mut r, (400, 520), (10, 40), 40);
+        r.pixels[20 * w + 100] = 40;
+        r.pixels[21 * w + 100] = 40;
+        paint(&mut r, (30, 590), (60, 90), 40);
+        let threshold = 120;
+        let mut lines = vec![
+            Line {
+                bbox: BBox([0, 10, 530, 40]),
+                ..Default::default()
+            },
+            Line {
+                bbox: BBox([20, 60, 600, 90]),
+                ..Default::default()
+            },
+        ];
+        trim_to_print(&r, threshold, &RepairParams::default(), &mut lines);
+        // Half the line's height (30) of margin round its print.
+        assert_eq!(lines[0].bbox, BBox([400 - 15, 10, 530, 40]));
+        assert_eq!(lines[1].bbox, BBox([20, 60, 600, 90]));
     }
 
     #[test]

@@ -301,7 +301,7 @@ fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
 }
 
 /// Ink per pixel column of `x0..x1` within rows `y0..y1`.
-fn column_ink_in(
+pub(crate) fn column_ink_in(
     r: &Raster,
     threshold: u8,
     (x0, x1): (usize, usize),
