@@ -241,8 +241,9 @@ const LATEST_HEAD_YEAR: u16 = 2100;
 
 /// The issue as its running heads say it, each page's head a vote: a
 /// damaged head (its year or the gazette's first character misread) is
-/// outvoted by the other pages', where the first head read used to be
-/// taken whatever it said. The year and issue are the commonest read (a
+/// outvoted by the other pages' (the first head alone would put a
+/// misread year in every citation of the issue). The year and issue are
+/// the commonest read (a
 /// year out of range is no vote); the gazette's name the commonest,
 /// or, when no name was read alike twice, voted character by character
 /// among the names of the commonest length, a character and its
