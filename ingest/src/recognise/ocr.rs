@@ -2458,7 +2458,11 @@ mod tests {
             (1514, 1563, false), // 一
             (1563, 1612, false), // ︶, turned
         ];
-        let mut symbols = vec![
+        let read = |mut symbols: Vec<tess::Symbol>| -> String {
+            parenthesis_widths(&mut symbols, &cells);
+            symbols.iter().map(|s| s.text.as_str()).collect()
+        };
+        let symbols = vec![
             at("設", 1235, 1259),
             at("(", 1274, 1312),
             at("以", 1309, 1332),
@@ -2469,18 +2473,14 @@ mod tests {
             at("一", 1515, 1560),
             at(")", 1565, 1600),
         ];
-        parenthesis_widths(&mut symbols, &cells);
-        let text: String = symbols.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(text, "設(以建)等（一）");
+        assert_eq!(read(symbols), "設(以建)等（一）");
         // Placed nowhere, pair and all: full-width.
-        let mut lone = vec![
+        let lone = vec![
             at("(", 2000, 2001),
             at("一", 2001, 2040),
             at(")", 2040, 2041),
         ];
-        parenthesis_widths(&mut lone, &cells);
-        let text: String = lone.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(text, "（一）");
+        assert_eq!(read(lone), "（一）");
     }
 
     #[test]
