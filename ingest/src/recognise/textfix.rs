@@ -373,13 +373,20 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
         // A line that is a 文号 and nothing else (its own line under a
         // title, or its own column): whatever stands between the year and
         // the serial is the closing bracket, however damaged (a heavily
-        // damaged column's ︺ read 闌). Not the opening one: a bracket
-        // lost there leaves the code's last character next to the year.
+        // damaged column's ︺ read 闌, or ~二), one or two marks. Not the
+        // opening one: a bracket lost there leaves the code's last
+        // character next to the year.
+        let serial_from = (k + 6..n).find(|&j| c(j).is_ascii_digit());
         let alone = k <= MAX_CODE_CHARS
             && (0..k).all(|j| is_han(c(j)))
             && matches!(c(n - 1), '号' | '號')
-            && (k + 6..n - 1).all(|j| c(j).is_ascii_digit());
-        let closing = |ch: char| close(ch) || (alone && is_han(ch) && ch != '年');
+            && serial_from.is_some_and(|s| {
+                s <= k + 7
+                    && s < n - 1
+                    && (k + 5..s).all(|j| c(j) != '年')
+                    && (s..n - 1).all(|j| c(j).is_ascii_digit())
+            });
+        let closing = |ch: char| close(ch) || (alone && !ch.is_ascii_digit() && ch != '年');
         if open(c(k))
             && (k + 1..k + 5).all(|j| c(j).is_ascii_digit())
             && matches!(c(k + 1), '1' | '2')
@@ -391,7 +398,7 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
             // (【2012]j 3号) is noise.
             let junk = k + 6 < n
                 && !c(k + 6).is_ascii_digit()
-                && (c(k + 6).is_ascii() || close(c(k + 6)))
+                && (c(k + 6).is_ascii() || close(c(k + 6)) || alone)
                 && k + 7 < n
                 && c(k + 7).is_ascii_digit();
             let serial = if junk { k + 7 } else { k + 6 };
@@ -585,6 +592,7 @@ mod tests {
         // A heavily damaged column's ︺ read as a character: a line that
         // is a 文号 alone has its bracket there whatever was read.
         assert_eq!(fix_line("國辦發一1996闌32號"), "國辦發〔1996〕32號");
+        assert_eq!(fix_line("國辦發一1996~二32號"), "國辦發〔1996〕32號");
         assert_eq!(fix_line("見國辦發一1996闌32號文"), "見國辦發一1996闌32號文");
         assert_eq!(fix_line("國辦發一1996年32號"), "國辦發一1996年32號");
         assert_eq!(fix_line("第一1981年"), "第一1981年");
