@@ -1386,13 +1386,25 @@ pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
             (ox * oy) as u64 * 10 >= (b.width() * b.height()) as u64 * 6
         })
     };
+    let dropped_in_mark = |s: &tess::Symbol| {
+        let dropped = inside(&s.bbox);
+        if dropped {
+            tracing::trace!(text = %s.text, bbox = ?s.bbox, "dropped symbol in a cell mark");
+        }
+        dropped
+    };
     let mut out = Vec::new();
     for tl in lines {
         let mut text = String::new();
         let mut bbox: Option<BBox> = None;
         let (mut conf, mut n) = (0.0f32, 0usize);
         let mut last_cx = 0u32;
-        for s in tl.symbols.iter().filter(|s| !phantom(s)).filter(|s| { let i = inside(&s.bbox); if i { tracing::trace!(text = %s.text, bbox = ?s.bbox, marks = ?marks.iter().filter(|m| m.y0() < s.bbox.y1() && m.y1() > s.bbox.y0()).collect::<Vec<_>>(), "dropped symbol in a cell mark"); } !i }) {
+        for s in tl
+            .symbols
+            .iter()
+            .filter(|s| !phantom(s))
+            .filter(|s| !dropped_in_mark(s))
+        {
             if !text.is_empty() {
                 let between = marks.iter().any(|m| {
                     let (cx, cy) = ((m.x0() + m.x1()) / 2, (m.y0() + m.y1()) / 2);
