@@ -480,11 +480,7 @@ impl Tesseract {
     /// a margin (`VerticalParams::script_margin`), else simplified. Weak:
     /// right on 9 of 13 held-back rendered pages (the summed confidences
     /// differ by 1–2%). Without a traditional model installed, simplified.
-    fn column_script(
-        &self,
-        columns: &[(BBox, Raster)],
-        dpi: u32,
-    ) -> Result<(Script, String), OcrError> {
+    fn column_script(&self, columns: &[Column], dpi: u32) -> Result<(Script, String), OcrError> {
         if self.script != Script::Auto {
             return Ok((self.script, SCRIPT_GIVEN.into()));
         }
@@ -495,15 +491,15 @@ impl Tesseract {
                 "no traditional model to tell the script: read as simplified".into(),
             ));
         }
-        let mut order: Vec<&(BBox, Raster)> = columns.iter().collect();
-        order.sort_by_key(|(_, img)| std::cmp::Reverse(img.width));
+        let mut order: Vec<&Raster> = columns.iter().map(|c| &c.line).collect();
+        order.sort_by_key(|img| std::cmp::Reverse(img.width));
         if let Some(second) = &self.second {
             // The longest columns first, and more while their forms are
             // few or tied (a table's columns of figures hold few
             // characters: four of them read 12 traditional forms and 12
             // simplified on a traditional page).
             let (mut trad, mut simp, mut n) = (0usize, 0usize, 0usize);
-            for (_, img) in &order {
+            for img in &order {
                 if n >= self.vertical.script_sample
                     && trad + simp >= self.vertical.script_forms
                     && trad != simp
@@ -532,7 +528,7 @@ impl Tesseract {
         }
         let mut conf = [0.0f32; 2];
         for (i, lang) in [self.lang.as_str(), tra.as_str()].into_iter().enumerate() {
-            for (_, img) in order.iter().take(self.vertical.script_sample) {
+            for img in order.iter().take(self.vertical.script_sample) {
                 conf[i] += self.read_line_image(lang, img, dpi)?.confidence.get();
             }
         }
@@ -567,8 +563,7 @@ impl Tesseract {
     ) -> Result<Vec<Line>, OcrError> {
         let k = &self.vertical;
         let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
-        let mut spans: Vec<Vec<(u32, u32, bool)>> = Vec::new();
-        let columns: Vec<(BBox, Raster)> = v
+        let columns: Vec<Column> = v
             .columns
             .iter()
             .filter_map(|&c| {
@@ -576,17 +571,23 @@ impl Tesseract {
                 // The column's box is its cells' (specks of damage past its
                 // print left out).
                 let (first, last) = (cs.first()?, cs.last()?);
-                let b = BBox([c.x0(), first.0, c.x1(), last.1]);
-                let (line, cell_spans) =
-                    super::vertical::as_line_spans(raster, threshold, c, &cs, k);
-                spans.push(cell_spans);
-                Some((b, line))
+                let (line, cells) = super::vertical::as_line(raster, threshold, c, &cs, k);
+                Some(Column {
+                    bbox: BBox([c.x0(), first.0, c.x1(), last.1]),
+                    line,
+                    cells,
+                })
             })
             .collect();
         let (script, why) = self.column_script(&columns, dpi)?;
         found.script(script, why);
         let lang = self.lang_for(script);
-        for ((c, img), cells) in columns.iter().zip(&spans) {
+        for Column {
+            bbox: c,
+            line: img,
+            cells,
+        } in &columns
+        {
             if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
                 // A tuning aid: the column as the recogniser sees it.
                 let path =
@@ -1308,6 +1309,15 @@ pub fn tesseract_version() -> String {
     // string owned by the library.
     let v = unsafe { std::ffi::CStr::from_ptr(tesseract::plumbing::tesseract_sys::TessVersion()) };
     v.to_string_lossy().into_owned()
+}
+
+/// A vertical column set as a horizontal line ([`super::vertical::as_line`]):
+/// its box on the page (its cells'), the line, and the span each cell was
+/// set in and whether it was narrow.
+struct Column {
+    bbox: BBox,
+    line: Raster,
+    cells: Vec<(u32, u32, bool)>,
 }
 
 /// Sets each parenthesis among a column's symbols (read from the column

@@ -108,9 +108,8 @@ pub struct VerticalParams {
     /// stretched its box down the page (turned for segmentation, the line
     /// ran the page's width, centred and widely spaced: a title, and a
     /// document cut in two on the tuning split) and was read as a full
-    /// stop. A mark (。、) sits in the cell under its character, a third
-    /// of a width from it at most, and holds a tenth of a character's ink
-    /// or more.
+    /// stop. A mark (。、), however little its ink, sits in the cell under
+    /// its character, a third of a width from it at most.
     pub speck_cell: f32,
     pub speck_gap: f32,
     /// The space set between cells in the horizontal line, in column
@@ -992,13 +991,13 @@ pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u
     if let Some(c) = cur {
         push(c, &mut out);
     }
-    drop_specks(out, &rows, col.y0(), pitch, k)
+    drop_specks(&out, &rows, col.y0(), pitch, k)
 }
 
 /// `cells` without specks of damage standing alone (`speck_cell`,
 /// `speck_gap`).
 fn drop_specks(
-    cells: Vec<(u32, u32)>,
+    cells: &[(u32, u32)],
     rows: &[usize],
     top: u32,
     pitch: f32,
@@ -1012,17 +1011,14 @@ fn drop_specks(
     sorted.sort_unstable();
     let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0) as f32;
     let apart = pitch * k.speck_gap;
-    let keep: Vec<bool> = (0..cells.len())
-        .map(|i| {
-            let above = i == 0 || (cells[i].0 - cells[i - 1].1) as f32 >= apart;
-            let below = i + 1 == cells.len() || (cells[i + 1].0 - cells[i].1) as f32 >= apart;
-            !(above && below && (inks[i] as f32) < median * k.speck_cell)
-        })
-        .collect();
-    cells
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(c, keep)| keep.then_some(c))
+    let speck = |i: usize| {
+        let above = i == 0 || (cells[i].0 - cells[i - 1].1) as f32 >= apart;
+        let below = i + 1 == cells.len() || (cells[i + 1].0 - cells[i].1) as f32 >= apart;
+        above && below && (inks[i] as f32) < median * k.speck_cell
+    };
+    (0..cells.len())
+        .filter(|&i| !speck(i))
+        .map(|i| cells[i])
         .collect()
 }
 
@@ -1035,23 +1031,13 @@ fn drop_specks(
 /// - a small mark in the upper right of its column is vertical
 ///   punctuation (。，、 and their vertical forms sit there): it is set at
 ///   the lower left of its square, where a horizontal line prints them.
+///
+/// With the line, the span (`x0..x1`) each cell was set in and whether it
+/// was narrow: what was printed there is half-width. A parenthesis set
+/// upright at half a cell's width is the half-width (, one turned (︵) or
+/// filling a cell the full-width （; Tesseract's models read both as ( (the
+/// tuning split's traditional pages: 13 of one page's 26 errors).
 pub fn as_line(
-    r: &Raster,
-    threshold: u8,
-    col: BBox,
-    cells: &[(u32, u32)],
-    k: &VerticalParams,
-) -> Raster {
-    as_line_spans(r, threshold, col, cells, k).0
-}
-
-/// [`as_line`], with the span of the line (`x0..x1`) each cell was set in,
-/// and whether it was narrow: what was printed there is half-width. A
-/// parenthesis set upright at half a cell's width is the half-width (, one
-/// turned (︵) or filling a cell the full-width （; Tesseract's models read
-/// both as ( (the tuning split's traditional pages: 13 of one page's 26
-/// errors).
-pub fn as_line_spans(
     r: &Raster,
     threshold: u8,
     col: BBox,
@@ -1473,7 +1459,7 @@ mod tests {
         let k = VerticalParams::default();
         let cs = cells(&r, 128, col, &k);
         assert_eq!(cs, vec![(100, 126), (140, 170), (170, 200)]);
-        let line = as_line(&r, 128, col, &cs, &k);
+        let (line, _) = as_line(&r, 128, col, &cs, &k);
         assert!(
             line.width > 3 * 30 && line.height < 2 * 30,
             "{}x{}",
@@ -1548,7 +1534,7 @@ mod tests {
         let k = VerticalParams::default();
         let cs = cells(&r, 128, col, &k);
         assert_eq!(cs.len(), 4, "{cs:?}");
-        let line = as_line(&r, 128, col, &cs, &k);
+        let (line, _) = as_line(&r, 128, col, &cs, &k);
         assert!(line.pixels.iter().all(|&p| p == 0 || p == 255));
         // The arc turned a quarter left: 8 wide and 30 tall, opening right
         // like (: its long stroke on the left.
