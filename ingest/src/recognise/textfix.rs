@@ -341,14 +341,14 @@ fn footer(chars: &[char]) -> Option<String> {
         .map(|f| f.printed())
 }
 
-/// 〔2017〕 in a 文号 is read as 【2017], [2017] or (2017): a bracketed
-/// year followed by a serial number and 号 is always the 〔〕 form. In a
-/// vertical column the brackets are set turned (︹︺), and a column read
-/// as a line takes them for 一: 一1981一88號.
 /// The longest organ's code a 文号 line alone is taken to begin with
 /// (国办发, 云政办发; 中共中央办公厅 and the like at most).
 const MAX_CODE_CHARS: usize = 10;
 
+/// 〔2017〕 in a 文号 is read as 【2017], [2017] or (2017): a bracketed
+/// year followed by a serial number and 号 is always the 〔〕 form. In a
+/// vertical column the brackets are set turned (︹︺), and a column read
+/// as a line takes them for 一: 一1981一88號.
 fn doc_number_brackets(chars: &[char]) -> Vec<char> {
     let open = |c: char| {
         matches!(
@@ -370,28 +370,30 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
     let n = idx.len();
     let mut k = 0;
     while k + 5 < n {
+        let year = open(c(k))
+            && (k + 1..k + 5).all(|j| c(j).is_ascii_digit())
+            && matches!(c(k + 1), '1' | '2');
         // A line that is a 文号 and nothing else (its own line under a
         // title, or its own column): whatever stands between the year and
         // the serial is the closing bracket, however damaged (a heavily
         // damaged column's ︺ read 闌, or ~二), one or two marks. Not the
         // opening one: a bracket lost there leaves the code's last
         // character next to the year.
-        let serial_from = (k + 6..n).find(|&j| c(j).is_ascii_digit());
-        let alone = k <= MAX_CODE_CHARS
+        // (Looked for only where a bracketed year stands.)
+        let alone = year
+            && k <= MAX_CODE_CHARS
             && (0..k).all(|j| is_han(c(j)))
             && matches!(c(n - 1), '号' | '號')
-            && serial_from.is_some_and(|s| {
-                s <= k + 7
-                    && s < n - 1
-                    && (k + 5..s).all(|j| c(j) != '年')
-                    && (s..n - 1).all(|j| c(j).is_ascii_digit())
-            });
+            && (k + 6..n)
+                .find(|&j| c(j).is_ascii_digit())
+                .is_some_and(|s| {
+                    s <= k + 7
+                        && s < n - 1
+                        && (k + 5..s).all(|j| c(j) != '年')
+                        && (s..n - 1).all(|j| c(j).is_ascii_digit())
+                });
         let closing = |ch: char| close(ch) || (alone && !ch.is_ascii_digit() && ch != '年');
-        if open(c(k))
-            && (k + 1..k + 5).all(|j| c(j).is_ascii_digit())
-            && matches!(c(k + 1), '1' | '2')
-            && closing(c(k + 5))
-        {
+        if year && closing(c(k + 5)) {
             // Serial digits and 号 must follow (a year in ordinary
             // parentheses, as in （2017年）, has no serial after it).
             // One stray mark read between the bracket and the serial
