@@ -256,13 +256,15 @@ fn vote(heads: &[Identity]) -> Option<Identity> {
         // max_by_key keeps the last of equals: reversed, the earliest.
         v.iter().rev().copied().max_by_key(count)
     }
-    let first = heads.first()?;
+    if heads.is_empty() {
+        return None;
+    }
     let years = heads
         .iter()
         .map(|h| h.year)
         .filter(|y| (EARLIEST_HEAD_YEAR..=LATEST_HEAD_YEAR).contains(y));
     let year = commonest(years).unwrap_or(0);
-    let issue = commonest(heads.iter().map(|h| h.issue)).unwrap_or(first.issue);
+    let issue = commonest(heads.iter().map(|h| h.issue)).unwrap_or(0);
     let names: Vec<&str> = heads
         .iter()
         .map(|h| h.gazette.as_str())
