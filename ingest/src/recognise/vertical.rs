@@ -155,6 +155,17 @@ pub struct VerticalParams {
     /// of rows (二 is as squat and as sparse), is a vertical bracket (︵ ︶ ﹁ ﹂: arcs and corners, where 一 is a solid bar) and
     /// is turned a quarter to the left to read as its horizontal form.
     pub turned_fill: f32,
+    /// ... or, filling less than `bowed_fill`, is bowed: the ink of its
+    /// middle fifth lies at least `bowed_offset` of its height off the
+    /// box's middle, and no stroke at its ends runs down `side_stroke` of
+    /// its height. Ink spread fills brackets up to 0.53 (ukai's ︽ 0.44–0.47
+    /// on light damage, arcs on heavy 0.45–0.54) where 一 fills 0.52–0.66
+    /// but lies flat (offset 0.01–0.09), and 口 (0.51, offset 0.11–0.16)
+    /// has its sides (0.7 of its height); ︽ stands 0.15–0.21 off, arcs
+    /// 0.18–0.31 (tuning pages of ukai, uming, gbsn, heavy G4).
+    pub bowed_fill: f32,
+    pub bowed_offset: f32,
+    pub side_stroke: f32,
     /// Mixed pages (a block of columns beside horizontal text): a band of
     /// print is cut into parts side by side at white gutters at least this
     /// many inches wide (wider than the space between columns, 0.05–0.15
@@ -223,6 +234,9 @@ impl Default for VerticalParams {
             short_column_aspect: 2.0,
             turned_height: 0.55,
             turned_fill: 0.45,
+            bowed_fill: 0.55,
+            bowed_offset: 0.14,
+            side_stroke: 0.6,
             gutter_in: 0.25,
             mixed_min_columns: 3,
             mixed_cell_shape: 0.6,
@@ -1083,6 +1097,41 @@ pub fn as_line(
     let unbroken = |(y0, y1): (u32, u32), (a, b): (u32, u32)| {
         (y0..y1).all(|y| (a..b).any(|x| r.get(x, y) <= threshold))
     };
+    // Whether a cell is bowed (`bowed_offset`, `side_stroke`): the mean
+    // row of its middle fifth's ink off the box's middle, and the longest
+    // run of ink down a column in its end fifths, as shares of its height.
+    let bowed = |(y0, y1): (u32, u32), (a, b): (u32, u32)| {
+        let (w, h) = (b - a, (y1 - y0).max(1));
+        let fifth = (w / 5).max(1);
+        let mid = a + (w - fifth) / 2;
+        let (mut sum, mut n) = (0u64, 0u64);
+        for y in y0..y1 {
+            for x in mid..mid + fifth {
+                if r.get(x, y) <= threshold {
+                    sum += u64::from(y - y0);
+                    n += 1;
+                }
+            }
+        }
+        if n == 0 {
+            return false;
+        }
+        let offset = ((sum as f32 / n as f32 + 0.5) - h as f32 / 2.0).abs() / h as f32;
+        let longest = |x: u32| {
+            let (mut best, mut run) = (0u32, 0u32);
+            for y in y0..y1 {
+                run = if r.get(x, y) <= threshold { run + 1 } else { 0 };
+                best = best.max(run);
+            }
+            best
+        };
+        let side = (a..a + fifth)
+            .chain(b.saturating_sub(fifth)..b)
+            .map(longest)
+            .max()
+            .unwrap_or(0);
+        offset >= k.bowed_offset && (side as f32) < k.side_stroke * h as f32
+    };
     let kinds: Vec<Kind> = cells
         .iter()
         .zip(&extents)
@@ -1094,8 +1143,11 @@ pub fn as_line(
                 Kind::Mark
             } else if cw >= pitch * k.mark
                 && ch < pitch * k.turned_height
-                && fill((y0, y1), (a, b)) < k.turned_fill
                 && unbroken((y0, y1), (a, b))
+                && match fill((y0, y1), (a, b)) {
+                    f if f < k.turned_fill => true,
+                    f => f < k.bowed_fill && bowed((y0, y1), (a, b)),
+                }
             {
                 Kind::Turned
             } else if cw < pitch * k.narrow && ch >= pitch * k.mark {
@@ -1555,5 +1607,41 @@ mod tests {
         let last = *inked_cols.last().unwrap();
         assert_eq!(tall(last), 4, "{inked_cols:?}");
         assert_eq!(inked_cols.iter().filter(|&&x| x + 30 > last).count(), 30);
+    }
+
+    #[test]
+    fn a_bracket_filled_by_ink_spread_is_turned_but_a_bar_or_a_box_is_not() {
+        let mut r = Raster::blank(60, 200);
+        // ︵ thickened by ink spread: a bar over its middle, short legs at
+        // its ends; 40 × 14, half its box inked.
+        ink(&mut r, 18, 10, 42, 17);
+        ink(&mut r, 10, 17, 18, 24);
+        ink(&mut r, 42, 17, 50, 24);
+        // A bar swelling in its middle, as full: its ends as short, but
+        // flat.
+        ink(&mut r, 10, 57, 50, 61);
+        ink(&mut r, 26, 54, 34, 64);
+        // 口 with its foot heavier than its head: bowed as much, but its
+        // sides run its height.
+        ink(&mut r, 10, 100, 12, 120);
+        ink(&mut r, 48, 100, 50, 120);
+        ink(&mut r, 12, 100, 48, 101);
+        ink(&mut r, 12, 113, 48, 120);
+        let col = BBox([10, 10, 50, 120]);
+        let k = VerticalParams::default();
+        let cs = cells(&r, 128, col, &k);
+        assert_eq!(cs, vec![(10, 24), (54, 64), (100, 120)]);
+        let (line, spans) = as_line(&r, 128, col, &cs, &k);
+        // How wide each cell's ink stands on the line: the turned bracket
+        // as wide as it was tall.
+        let widths: Vec<usize> = spans
+            .iter()
+            .map(|&(x0, x1, _)| {
+                (x0..x1)
+                    .filter(|&x| (0..line.height).any(|y| line.get(x, y) == 0))
+                    .count()
+            })
+            .collect();
+        assert_eq!(widths, vec![14, 40, 40]);
     }
 }
