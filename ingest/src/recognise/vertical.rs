@@ -101,6 +101,17 @@ pub struct VerticalParams {
     /// are several runs), and a longer run (characters touching) is cut
     /// into cells of one width each.
     pub max_cell: f32,
+    /// The column's grid (`regroup_on_grid`) is fitted to the centres of
+    /// cells at least `grid_full` of its width tall (digits 0.7, marks
+    /// 0.2), spaced `grid_step` widths apart (the characters' pitch, 1.0–1.2
+    /// on the renderer's pages and in letterpress; a skipped cell 2), with
+    /// at least `grid_min_steps` such steps; cells lying over
+    /// `grid_residual` of a step off the first fit are left out of the
+    /// second.
+    pub grid_full: f32,
+    pub grid_step: (f32, f32),
+    pub grid_min_steps: usize,
+    pub grid_residual: f32,
     /// A cell with less ink than this share of the column's median cell,
     /// with at least `speck_gap` column widths of white above and below it
     /// (or the column's end), is a speck of damage, no cell: on a heavily
@@ -220,6 +231,10 @@ impl Default for VerticalParams {
             core_level: 0.75,
             speck_share: 0.01,
             max_cell: 1.05,
+            grid_full: 0.6,
+            grid_step: (0.8, 1.6),
+            grid_min_steps: 4,
+            grid_residual: 0.2,
             speck_cell: 0.05,
             speck_gap: 1.0,
             cell_gap: 0.12,
@@ -976,8 +991,16 @@ pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u
         }
         runs.push((s, y));
     }
+    // Runs gathered while they fit in one cell.
+    let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+    for run in runs {
+        match groups.last_mut() {
+            Some(g) if ((run.1 - g[0].0) as f32) <= max => g.push(run),
+            _ => groups.push(vec![run]),
+        }
+    }
+    let groups = regroup_on_grid(groups, pitch, max, k);
     let mut out: Vec<(u32, u32)> = Vec::new();
-    let mut cur: Option<(usize, usize)> = None;
     let push = |(a, b): (usize, usize), out: &mut Vec<(u32, u32)>| {
         let h = (b - a) as f32;
         // Characters touching: cut the run into cells of one pitch.
@@ -992,20 +1015,99 @@ pub fn cells(r: &Raster, threshold: u8, col: BBox, k: &VerticalParams) -> Vec<(u
             out.push((col.y0() + y0 as u32, col.y0() + y1 as u32));
         }
     };
-    for run in runs {
-        cur = match cur {
-            Some((a, _)) if ((run.1 - a) as f32) <= max => Some((a, run.1)),
-            Some(c) => {
-                push(c, &mut out);
-                Some(run)
-            }
-            None => Some(run),
-        };
-    }
-    if let Some(c) = cur {
-        push(c, &mut out);
+    for g in &groups {
+        if let (Some(first), Some(last)) = (g.first(), g.last()) {
+            push((first.0, last.1), &mut out);
+        }
     }
     drop_specks(&out, &rows, col.y0(), pitch, k)
+}
+
+/// The runs gathered again on the column's grid: runs on both sides of a
+/// boundary between cells are two cells. Characters are set on a regular
+/// pitch down a column; gathered by height alone, a mark low in its cell
+/// joined a flat character high in the next (︵ over 一 read as 二, a
+/// digit with 元's head stroke, leaving 兀), and a mark took the dot of
+/// the character under it (、文 read `叉). The grid is fitted to the
+/// centres of the cells a character fills (`grid_*`); runs are parted
+/// where a boundary falls in the white between them, which a character's
+/// own gaps (六's dot, 二's strokes) do not span. Without a grid (a short
+/// column) the cells stay as gathered.
+fn regroup_on_grid(
+    groups: Vec<Vec<(usize, usize)>>,
+    pitch: f32,
+    max: f32,
+    k: &VerticalParams,
+) -> Vec<Vec<(usize, usize)>> {
+    let span = |g: &[(usize, usize)]| match (g.first(), g.last()) {
+        (Some(a), Some(b)) => (a.0 as f32, b.1 as f32),
+        _ => (0.0, 0.0),
+    };
+    let full: Vec<f32> = groups
+        .iter()
+        .map(|g| span(g))
+        .filter(|&(a, b)| b - a >= pitch * k.grid_full && b - a <= max)
+        .map(|(a, b)| (a + b) / 2.0)
+        .collect();
+    let mut steps: Vec<f32> = full
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|&d| d >= pitch * k.grid_step.0 && d <= pitch * k.grid_step.1)
+        .collect();
+    if steps.len() < k.grid_min_steps {
+        return groups;
+    }
+    steps.sort_by(f32::total_cmp);
+    let step0 = steps[steps.len() / 2];
+    // Least squares of centre on slot number, once over every full cell
+    // and again without those lying off it (a cell wrongly gathered).
+    let fit = |pts: &[(f32, f32)]| -> Option<(f32, f32)> {
+        let n = pts.len() as f32;
+        let (sx, sy) = pts.iter().fold((0.0, 0.0), |(a, b), p| (a + p.0, b + p.1));
+        let (mx, my) = (sx / n, sy / n);
+        let (sxy, sxx) = pts.iter().fold((0.0, 0.0), |(a, b), p| {
+            (a + (p.0 - mx) * (p.1 - my), b + (p.0 - mx) * (p.0 - mx))
+        });
+        (sxx > 0.0).then(|| (my - sxy / sxx * mx, sxy / sxx))
+    };
+    let c0 = full[0];
+    let pts: Vec<(f32, f32)> = full
+        .iter()
+        .map(|&c| (((c - c0) / step0).round(), c))
+        .collect();
+    let Some((a, p)) = fit(&pts) else {
+        return groups;
+    };
+    let kept: Vec<(f32, f32)> = pts
+        .iter()
+        .copied()
+        .filter(|&(n, c)| (c - (a + p * n)).abs() <= step0 * k.grid_residual)
+        .collect();
+    let Some((a, p)) = fit(&kept).filter(|_| kept.len() > k.grid_min_steps) else {
+        return groups;
+    };
+    if p <= 0.0 {
+        return groups;
+    }
+    // The runs gathered again: a run joins the cell above unless a
+    // boundary falls in the white between them or the cell would grow
+    // too tall.
+    let mut out: Vec<Vec<(usize, usize)>> = Vec::with_capacity(groups.len());
+    for run in groups.into_iter().flatten() {
+        if let Some(g) = out.last_mut() {
+            if let (Some(first), Some(last)) = (g.first(), g.last()) {
+                // The first boundary below the end of the run above.
+                let n = ((last.1 as f32 - a) / p - 0.5).ceil();
+                let boundary = a + (n + 0.5) * p;
+                if boundary > run.0 as f32 && ((run.1 - first.0) as f32) <= max {
+                    g.push(run);
+                    continue;
+                }
+            }
+        }
+        out.push(vec![run]);
+    }
+    out
 }
 
 /// `cells` without specks of damage standing alone (`speck_cell`,
@@ -1643,5 +1745,39 @@ mod tests {
             })
             .collect();
         assert_eq!(widths, vec![14, 40, 40]);
+    }
+
+    #[test]
+    fn cells_follow_the_columns_grid_not_the_gaps_alone() {
+        // Characters 40 tall on a pitch of 46, a slot's top at 10 + 46 i.
+        let slot = |i: u32| 10 + 46 * i;
+        let mut r = Raster::blank(60, 700);
+        for i in (0..7).chain(11..13) {
+            ink(&mut r, 10, slot(i), 50, slot(i) + 40);
+        }
+        // ︵ low in its slot, 一 high in the next: close enough to gather.
+        ink(&mut r, 10, slot(7) + 30, 50, slot(7) + 33);
+        ink(&mut r, 10, slot(8) + 18, 50, slot(8) + 24);
+        // A mark in the middle of its slot, then a character whose dot
+        // stands apart over its body.
+        ink(&mut r, 38, slot(9) + 18, 46, slot(9) + 26);
+        ink(&mut r, 26, slot(10) + 2, 34, slot(10) + 8);
+        ink(&mut r, 10, slot(10) + 10, 50, slot(10) + 40);
+        let col = BBox([10, 10, 50, slot(12) + 40]);
+        let mut k = VerticalParams::default();
+        let mut want: Vec<(u32, u32)> = (0..7).map(|i| (slot(i), slot(i) + 40)).collect();
+        want.extend([
+            (slot(7) + 30, slot(7) + 33),
+            (slot(8) + 18, slot(8) + 24),
+            (slot(9) + 18, slot(9) + 26),
+            (slot(10) + 2, slot(10) + 40),
+            (slot(11), slot(11) + 40),
+            (slot(12), slot(12) + 40),
+        ]);
+        assert_eq!(cells(&r, 128, col, &k), want);
+        // Too few characters to fit a grid to: gathered by height alone.
+        k.grid_min_steps = 20;
+        let got = cells(&r, 128, col, &k);
+        assert!(got.contains(&(slot(7) + 30, slot(8) + 24)), "{got:?}");
     }
 }
