@@ -112,7 +112,8 @@ pub struct VerticalParams {
     pub grid_step: (f32, f32),
     pub grid_min_steps: usize,
     pub grid_residual: f32,
-    /// A cell with less ink than this share of the column's median cell,
+    /// A cell with less ink than this share of the column's median
+    /// character (`grid_full` tall),
     /// with at least `speck_gap` column widths of white above and below it
     /// (or the column's end), is a speck of damage, no cell: on a heavily
     /// damaged page such a speck far down a short column's pixel columns
@@ -1133,7 +1134,18 @@ fn drop_specks(
         rows[(a - top) as usize..(b - top) as usize].iter().sum()
     };
     let inks: Vec<usize> = cells.iter().map(ink).collect();
-    let mut sorted = inks.clone();
+    // The median character's ink: of the cells a character fills (a short
+    // column's specks outnumbered its characters on a heavily damaged
+    // tuning page: the median cell was a speck, none was dropped, and the
+    // column stood as a title), of all when none does.
+    let tall = |c: &(u32, u32)| (c.1 - c.0) as f32 >= pitch * k.grid_full;
+    let mut sorted: Vec<usize> = (0..cells.len())
+        .filter(|&i| tall(&cells[i]))
+        .map(|i| inks[i])
+        .collect();
+    if sorted.is_empty() {
+        sorted = inks.clone();
+    }
     sorted.sort_unstable();
     let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0) as f32;
     let apart = pitch * k.speck_gap;
@@ -1660,6 +1672,22 @@ mod tests {
             ..VerticalParams::default()
         };
         assert_eq!(cells(&r, 128, col, &k).last(), Some(&(560, 563)));
+    }
+
+    #[test]
+    fn specks_outnumbering_a_short_columns_characters_are_no_cells() {
+        let mut r = vertical_page(1);
+        // Two characters and a full stop, then a speck every 60 px down the
+        // page: more specks than characters.
+        ink(&mut r, 100, 100, 130, 128);
+        ink(&mut r, 100, 132, 130, 160);
+        ink(&mut r, 104, 166, 110, 172);
+        for i in 0..8 {
+            ink(&mut r, 112, 240 + i * 60, 115, 243 + i * 60);
+        }
+        let col = BBox([100, 100, 130, 663]);
+        let cs = cells(&r, 128, col, &VerticalParams::default());
+        assert_eq!(cs, vec![(100, 128), (132, 160), (166, 172)]);
     }
 
     #[test]
