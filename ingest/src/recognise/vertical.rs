@@ -124,6 +124,12 @@ pub struct VerticalParams {
     /// its character, a third of a width from it at most.
     pub speck_cell: f32,
     pub speck_gap: f32,
+    /// Cells this many column widths under the rest of their column, and
+    /// under every other column's end, are in the margin
+    /// (`without_margin`): a folio under the print is 5 and more widths
+    /// down (the tuning roster page: 40); a column's own white, a
+    /// full-width space or two, is under 3.
+    pub margin_gap: f32,
     /// The space set between cells in the horizontal line, in column
     /// widths (as between the characters of a horizontal line).
     pub cell_gap: f32,
@@ -247,6 +253,7 @@ impl Default for VerticalParams {
             grid_residual: 0.2,
             speck_cell: 0.05,
             speck_gap: 1.0,
+            margin_gap: 4.0,
             cell_gap: 0.12,
             margin: 0.25,
             mark: 0.5,
@@ -1121,6 +1128,63 @@ fn regroup_on_grid(
     out
 }
 
+/// Each column's cells without those in the margin under the page's
+/// print: cells standing at least `margin_gap` column widths under the
+/// rest of their column and lower than every other column's last cell
+/// reaches. On a heavily damaged page specks bridge the white between the
+/// columns and the folio (— 2 —), the folio is taken into the column over
+/// it, and read at its end (…原校長2) it made a title of the column, a
+/// document cut in two (a fresh-damage render of a tuning roster). A
+/// table of contents' page numbers, set at the foot of every entry's
+/// column, stand no lower than the others'. A column so trimmed is
+/// narrowed to its cells' ink, as the folio's dashes widened it, and cut
+/// into cells again. The columns keep their order; one left without cells
+/// keeps none.
+pub fn without_margin(
+    r: &Raster,
+    threshold: u8,
+    columns: &[BBox],
+    k: &VerticalParams,
+) -> Vec<(BBox, Vec<(u32, u32)>)> {
+    let all: Vec<Vec<(u32, u32)>> = columns.iter().map(|&c| cells(r, threshold, c, k)).collect();
+    let mut widths: Vec<u32> = columns.iter().map(|c| c.width()).collect();
+    widths.sort_unstable();
+    let usual = widths.get(widths.len() / 3).copied().unwrap_or(1).max(1) as f32;
+    let bottoms: Vec<u32> = all.iter().map(|cs| cs.last().map_or(0, |c| c.1)).collect();
+    columns
+        .iter()
+        .zip(&all)
+        .enumerate()
+        .map(|(i, (&c, cs))| {
+            // Where the column's last stretch of cells begins after a wide
+            // white.
+            let tail = (1..cs.len())
+                .rev()
+                .find(|&j| (cs[j].0 - cs[j - 1].1) as f32 >= usual * k.margin_gap);
+            let Some(j) = tail else {
+                return (c, cs.clone());
+            };
+            let below_all = bottoms
+                .iter()
+                .enumerate()
+                .all(|(o, &b)| o == i || b < cs[j].0);
+            if !below_all || bottoms.len() < 2 {
+                return (c, cs.clone());
+            }
+            let (top, bottom) = (cs[0].0, cs[j - 1].1);
+            let inked = |x: u32| (top..bottom).any(|y| r.get(x, y) <= threshold);
+            let x0 = (c.x0()..c.x1()).find(|&x| inked(x)).unwrap_or(c.x0());
+            let x1 = (c.x0()..c.x1())
+                .rev()
+                .find(|&x| inked(x))
+                .map_or(c.x1(), |x| x + 1)
+                .max(x0 + 1);
+            let narrowed = BBox([x0, c.y0(), x1, bottom]);
+            (narrowed, cells(r, threshold, narrowed, k))
+        })
+        .collect()
+}
+
 /// `cells` without specks of damage standing alone (`speck_cell`,
 /// `speck_gap`).
 fn drop_specks(
@@ -1688,6 +1752,50 @@ mod tests {
         let col = BBox([100, 100, 130, 663]);
         let cs = cells(&r, 128, col, &VerticalParams::default());
         assert_eq!(cs, vec![(100, 128), (132, 160), (166, 172)]);
+    }
+
+    #[test]
+    fn a_folio_taken_into_the_column_over_it_is_left_in_the_margin() {
+        let mut r = Raster::blank(400, 900);
+        // Two full columns, 12 characters down to y 580.
+        for x in [300, 250] {
+            for i in 0..12 {
+                ink(&mut r, x, 100 + i * 40, x + 30, 137 + i * 40);
+            }
+        }
+        // A short column of four characters; under it, far below the
+        // print, the folio — 2 —, wider than the column.
+        for i in 0..4 {
+            ink(&mut r, 200, 100 + i * 40, 230, 137 + i * 40);
+        }
+        ink(&mut r, 180, 812, 200, 814);
+        ink(&mut r, 210, 800, 220, 828);
+        ink(&mut r, 230, 812, 250, 814);
+        // A contents entry's column: its page number at the foot, no lower
+        // than the full columns' ends.
+        for i in 0..3 {
+            ink(&mut r, 150, 100 + i * 40, 180, 137 + i * 40);
+        }
+        ink(&mut r, 160, 540, 170, 577);
+        let columns = [
+            BBox([300, 100, 330, 577]),
+            BBox([250, 100, 280, 577]),
+            BBox([180, 100, 250, 828]),
+            BBox([150, 100, 180, 577]),
+        ];
+        let k = VerticalParams::default();
+        let got = without_margin(&r, 128, &columns, &k);
+        assert_eq!(got[0], (columns[0], cells(&r, 128, columns[0], &k)));
+        // The folio's column: its four characters, narrowed to them.
+        assert_eq!(got[2].0, BBox([200, 100, 230, 257]));
+        assert_eq!(
+            got[2].1,
+            (0..4)
+                .map(|i| (100 + i * 40, 137 + i * 40))
+                .collect::<Vec<_>>()
+        );
+        // The contents entry keeps its page number.
+        assert_eq!(got[3].1.last(), Some(&(540, 577)));
     }
 
     #[test]
