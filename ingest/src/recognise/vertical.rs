@@ -1131,8 +1131,9 @@ fn grid_of(full: &[f32], pitch: f32, k: &VerticalParams) -> Option<(f32, f32)> {
     }
     steps.sort_by(f32::total_cmp);
     let step0 = steps[steps.len() / 2];
-    // Least squares of centre on slot number, once over every full cell
-    // and again without those lying off it (a cell wrongly gathered).
+    // Least squares of centre on slot number: over every full cell, again
+    // without those lying off it (a cell wrongly gathered), and again
+    // with the cells numbered by that fit.
     let fit = |pts: &[(f32, f32)]| -> Option<(f32, f32)> {
         let n = pts.len() as f32;
         let (sx, sy) = pts.iter().fold((0.0, 0.0), |(a, b), p| (a + p.0, b + p.1));
@@ -1176,7 +1177,11 @@ fn grid_of(full: &[f32], pitch: f32, k: &VerticalParams) -> Option<(f32, f32)> {
         .map(|&c| (((c - a) / p).round(), c))
         .filter(|&(n, c)| (c - (a + p * n)).abs() <= step0 * k.grid_residual)
         .collect();
-    fit(&kept).filter(|&(_, p)| kept.len() > k.grid_min_steps && p > 0.0)
+    // A pitch outside the steps' range is no grid (and would part a run
+    // at every row).
+    fit(&kept).filter(|&(_, p)| {
+        kept.len() > k.grid_min_steps && p >= pitch * k.grid_step.0 && p <= pitch * k.grid_step.1
+    })
 }
 
 /// Each column's cells without those in the margin under the page's
