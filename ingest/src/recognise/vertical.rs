@@ -1067,9 +1067,12 @@ fn regroup_on_grid(
         .filter(|&(a, b)| b - a >= pitch * k.grid_full && b - a <= max)
         .map(|(a, b)| (a + b) / 2.0)
         .collect();
-    let Some((a, p)) = grid_of(&full, pitch, k) else {
+    let Some((a, p)) = fit_grid(&full, pitch, k) else {
         return groups;
     };
+    // The number of the first boundary at or below row `y` (boundary `n`
+    // stands at `a + (n + 0.5) p`, between slots `n` and `n + 1`).
+    let boundary_from = |y: f32| ((y - a) / p - 0.5).ceil();
     // Characters touching (a run taller than a cell) are parted at the
     // boundaries within them, not evenly: 结合 touching in a serif face,
     // cut in halves, left 合's 口 a cell of its own. A piece begun at a
@@ -1081,7 +1084,7 @@ fn regroup_on_grid(
             continue;
         }
         let mut start = run.0;
-        let mut n = ((run.0 as f32 - a) / p - 0.5).ceil();
+        let mut n = boundary_from(run.0 as f32);
         loop {
             let b = (a + (n + 0.5) * p).round() as usize;
             n += 1.0;
@@ -1104,8 +1107,7 @@ fn regroup_on_grid(
         if let Some(g) = out.last_mut().filter(|_| !at_boundary) {
             if let (Some(first), Some(last)) = (g.first(), g.last()) {
                 // The first boundary below the end of the run above.
-                let n = ((last.1 as f32 - a) / p - 0.5).ceil();
-                let boundary = a + (n + 0.5) * p;
+                let boundary = a + (boundary_from(last.1 as f32) + 0.5) * p;
                 if boundary > run.0 as f32 && ((run.1 - first.0) as f32) <= max {
                     g.push(run);
                     continue;
@@ -1120,7 +1122,7 @@ fn regroup_on_grid(
 /// The column's grid fitted to the centres of its full cells (`grid_*`):
 /// the centre of slot 0 and the pitch, both in the column's rows; None
 /// when too few steps between them say it.
-fn grid_of(full: &[f32], pitch: f32, k: &VerticalParams) -> Option<(f32, f32)> {
+fn fit_grid(full: &[f32], pitch: f32, k: &VerticalParams) -> Option<(f32, f32)> {
     let mut steps: Vec<f32> = full
         .windows(2)
         .map(|w| w[1] - w[0])
@@ -1203,37 +1205,47 @@ pub fn without_margin(
     k: &VerticalParams,
 ) -> Vec<(BBox, Vec<(u32, u32)>)> {
     let all: Vec<Vec<(u32, u32)>> = columns.iter().map(|&c| cells(r, threshold, c, k)).collect();
+    if columns.len() < 2 {
+        return columns.iter().copied().zip(all).collect();
+    }
     let mut widths: Vec<u32> = columns.iter().map(|c| c.width()).collect();
     widths.sort_unstable();
     let usual = widths.get(widths.len() / 3).copied().unwrap_or(1).max(1) as f32;
     let bottoms: Vec<u32> = all.iter().map(|cs| cs.last().map_or(0, |c| c.1)).collect();
     columns
         .iter()
-        .zip(&all)
+        .zip(all)
         .enumerate()
         .map(|(i, (&c, cs))| {
             // Where the column's last stretch of cells begins after a wide
-            // white.
+            // white, when it lies under every other column's end.
             let tail = (1..cs.len())
                 .rev()
-                .find(|&j| (cs[j].0 - cs[j - 1].1) as f32 >= usual * k.margin_gap);
+                .find(|&j| (cs[j].0 - cs[j - 1].1) as f32 >= usual * k.margin_gap)
+                .filter(|&j| {
+                    bottoms
+                        .iter()
+                        .enumerate()
+                        .all(|(o, &b)| o == i || b < cs[j].0)
+                });
             let Some(j) = tail else {
-                return (c, cs.clone());
+                return (c, cs);
             };
-            let below_all = bottoms
-                .iter()
-                .enumerate()
-                .all(|(o, &b)| o == i || b < cs[j].0);
-            if !below_all || bottoms.len() < 2 {
-                return (c, cs.clone());
-            }
             let (top, bottom) = (cs[0].0, cs[j - 1].1);
-            let inked = |x: u32| (top..bottom).any(|y| r.get(x, y) <= threshold);
-            let x0 = (c.x0()..c.x1()).find(|&x| inked(x)).unwrap_or(c.x0());
-            let x1 = (c.x0()..c.x1())
-                .rev()
-                .find(|&x| inked(x))
-                .map_or(c.x1(), |x| x + 1)
+            let ink = column_ink_in(
+                r,
+                threshold,
+                (c.x0() as usize, c.x1() as usize),
+                (top as usize, bottom as usize),
+            );
+            let x0 = ink
+                .iter()
+                .position(|&n| n > 0)
+                .map_or(c.x0(), |x| c.x0() + x as u32);
+            let x1 = ink
+                .iter()
+                .rposition(|&n| n > 0)
+                .map_or(c.x1(), |x| c.x0() + x as u32 + 1)
                 .max(x0 + 1);
             let narrowed = BBox([x0, c.y0(), x1, bottom]);
             (narrowed, cells(r, threshold, narrowed, k))
@@ -1362,12 +1374,11 @@ pub fn as_line(
         }
         let offset = ((sum as f32 / n as f32 + 0.5) - h as f32 / 2.0).abs() / h as f32;
         let longest = |x: u32| {
-            let (mut best, mut run) = (0u32, 0u32);
-            for y in y0..y1 {
-                run = if r.get(x, y) <= threshold { run + 1 } else { 0 };
-                best = best.max(run);
-            }
-            best
+            super::grid::bridged_runs(h as usize, 0, |y| r.get(x, y0 + y as u32) <= threshold)
+                .into_iter()
+                .map(|(s, e)| e - s)
+                .max()
+                .unwrap_or(0)
         };
         let side = (a..a + fifth)
             .chain(b.saturating_sub(fifth)..b)
@@ -2016,7 +2027,7 @@ mod tests {
             .map(|i| 20.0 + 45.0 * i as f32 + if i % 2 == 0 { -0.5 } else { 0.5 })
             .map(|c: f32| c.round())
             .collect();
-        let (a, p) = grid_of(&full, 40.0, &VerticalParams::default()).unwrap();
+        let (a, p) = fit_grid(&full, 40.0, &VerticalParams::default()).unwrap();
         assert!((p - 45.0).abs() < 0.05, "pitch {p}");
         assert!((a - 20.0).abs() < 1.0, "phase {a}");
     }

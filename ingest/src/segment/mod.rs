@@ -243,12 +243,11 @@ const LATEST_HEAD_YEAR: u16 = 2100;
 /// damaged head (its year or the gazette's first character misread) is
 /// outvoted by the other pages' (the first head alone would put a
 /// misread year in every citation of the issue). The year and issue are
-/// the commonest read (a
-/// year out of range is no vote); the gazette's name the commonest,
-/// or, when no name was read alike twice, voted character by character
-/// among the names of the commonest length, a character and its
-/// traditional form one vote (雲/云 over 县, 尖, 公). Ties go to the
-/// earlier page. `None` without a head.
+/// the commonest read (a year out of range is no vote); the gazette's
+/// name the commonest, or, when no name was read alike twice, voted
+/// character by character among the names of the commonest length, a
+/// character and its traditional form one vote (雲/云 over 县, 尖, 公).
+/// Ties go to the earlier page. `None` without a head.
 fn vote(heads: &[Identity]) -> Option<Identity> {
     fn commonest<T: PartialEq + Copy>(v: impl Iterator<Item = T>) -> Option<T> {
         let v: Vec<T> = v.collect();
