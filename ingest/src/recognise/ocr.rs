@@ -1090,8 +1090,7 @@ impl Tesseract {
         // Before the repair pass, whose rows a line of show-through beside
         // them would cover (a last page's folio went unread), and the
         // second reading, which would spend 50 ms on each.
-        let faint = drop_show_through(raster, threshold, k, &mut lines);
-        trim_to_print(raster, threshold, k, &mut lines);
+        let faint = keep_print(raster, threshold, k, &mut lines);
         let mut reread = 0;
         // Rows of print are found, and read again, on the page without its
         // rules: a table's rules tie its rows into one band, too tall for a
@@ -1221,50 +1220,41 @@ impl Tesseract {
     }
 }
 
-/// Drops the lines that are the facing page showing through
-/// ([`RepairParams::show_through_ink`]); returns how many.
-pub fn drop_show_through(
-    r: &Raster,
-    threshold: u8,
-    k: &RepairParams,
-    lines: &mut Vec<Line>,
-) -> usize {
+/// Keeps the lines that are print: drops those that are the facing page
+/// showing through ([`RepairParams::show_through_ink`]), returning how
+/// many, and trims each box that reaches far past its print to the print
+/// ([`RepairParams::trim_heights`]). Each line's ink is measured once, by
+/// pixel column, for both.
+pub fn keep_print(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut Vec<Line>) -> usize {
     let before = lines.len();
-    lines.retain(|l| {
-        let share = ink_share(r, threshold, l.bbox);
-        let print = share >= k.show_through_ink;
-        if !print {
-            tracing::trace!(bbox = ?l.bbox.0, share, text = %l.text, "show-through left out");
-        }
-        print
-    });
-    before - lines.len()
-}
-
-/// Trims each line's box that reaches far past its print to the print
-/// ([`RepairParams::trim_heights`]).
-pub fn trim_to_print(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [Line]) {
-    for l in lines.iter_mut() {
+    lines.retain_mut(|l| {
         let b = l.bbox;
         let (x1, y1) = (b.x1().min(r.width), b.y1().min(r.height));
         let (x0, y0) = (b.x0().min(x1), b.y0().min(y1));
         let h = (y1 - y0) as usize;
-        if h == 0 {
-            continue;
-        }
         let ink = super::vertical::column_ink_in(
             r,
             threshold,
             (x0 as usize, x1 as usize),
             (y0 as usize, y1 as usize),
         );
+        let area = ink.len() * h;
+        let share = if area == 0 {
+            0.0
+        } else {
+            ink.iter().sum::<usize>() as f32 / area as f32
+        };
+        if share < k.show_through_ink {
+            tracing::trace!(bbox = ?b.0, share, text = %l.text, "show-through left out");
+            return false;
+        }
         let speck = (h * h) as f32 * k.trim_speck_share;
         let print: Vec<(usize, usize)> = super::grid::bridged_runs(ink.len(), h, |x| ink[x] > 0)
             .into_iter()
             .filter(|&(a, z)| ink[a..z].iter().sum::<usize>() as f32 >= speck)
             .collect();
         let (Some(first), Some(last)) = (print.first(), print.last()) else {
-            continue;
+            return true;
         };
         let far = (h as f32 * k.trim_heights) as usize;
         let pad = h / 2;
@@ -1279,27 +1269,9 @@ pub fn trim_to_print(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [L
             tracing::trace!(from = ?b.0, to = ?nb.0, "line trimmed to its print");
             l.bbox = nb;
         }
-    }
-}
-
-/// The share of `b`'s pixels at or under `threshold`, the page's ink (0
-/// for an empty box).
-fn ink_share(r: &Raster, threshold: u8, b: BBox) -> f32 {
-    let (x1, y1) = (b.x1().min(r.width), b.y1().min(r.height));
-    let (x0, y0) = (b.x0().min(x1), b.y0().min(y1));
-    let area = ((x1 - x0) * (y1 - y0)) as usize;
-    if area == 0 {
-        return 0.0;
-    }
-    let ink: usize = super::vertical::ink_rows(
-        r,
-        threshold,
-        (x0 as usize, x1 as usize),
-        (y0 as usize, y1 as usize),
-    )
-    .iter()
-    .sum();
-    ink as f32 / area as f32
+        true
+    });
+    before - lines.len()
 }
 
 /// The linked Tesseract library's version.
@@ -2205,7 +2177,7 @@ mod tests {
         };
         let mut lines = vec![line(20, "print"), line(120, "show"), line(220, "faint")];
         let k = RepairParams::default();
-        assert_eq!(drop_show_through(&r, threshold, &k, &mut lines), 1);
+        assert_eq!(keep_print(&r, threshold, &k, &mut lines), 1);
         let kept: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(kept, ["print", "faint"]);
     }
@@ -2244,7 +2216,10 @@ mod tests {
                 ..Default::default()
             },
         ];
-        trim_to_print(&r, threshold, &RepairParams::default(), &mut lines);
+        assert_eq!(
+            keep_print(&r, threshold, &RepairParams::default(), &mut lines),
+            0
+        );
         // Half the line's height (30) of margin round its print.
         assert_eq!(lines[0].bbox, BBox([400 - 15, 10, 530, 40]));
         assert_eq!(lines[1].bbox, BBox([20, 60, 600, 90]));
