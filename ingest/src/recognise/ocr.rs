@@ -116,6 +116,11 @@ pub struct RepairParams {
     /// of any ink apart from those still count (a folio's thin rows). Set
     /// on the `old` set of scripts/eval_print.py (tuning documents).
     pub row_noise_share: f32,
+    /// Ink this many inches from the image's sides is the scan's dark
+    /// edge, and counts in no row of print ([`row_ink_inside`]): the edge
+    /// of a tuning old-paper page reached 0.11 in in; a gazette's margins
+    /// are an inch and more.
+    pub edge_margin_in: f32,
     /// A row is text only if its ink covers at least this share of its
     /// box (a slanted rule or a lone mark covers less).
     pub min_row_ink: f32,
@@ -184,6 +189,7 @@ impl Default for RepairParams {
             min_row_ink: 0.05,
             core_share: 0.25,
             row_noise_share: 0.04,
+            edge_margin_in: 0.15,
             min_reread_confidence: 0.5,
             max_fragment_chars: 6,
             folio_reach: 3.0,
@@ -1612,9 +1618,15 @@ fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
 
 /// Rows of ink on a page: maximal runs of rows holding ink, allowing
 /// gaps of two pixel rows, as (top, bottom exclusive).
-fn ink_rows(r: &Raster, threshold: u8, noise_share: f32, max_h: usize) -> Vec<(usize, usize)> {
+fn ink_rows(
+    r: &Raster,
+    threshold: u8,
+    noise_share: f32,
+    side: usize,
+    max_h: usize,
+) -> Vec<(usize, usize)> {
     let h = r.height as usize;
-    let row_ink = row_ink(r, threshold);
+    let row_ink = row_ink_inside(r, threshold, side);
     // The gaps between lines of aged or damaged paper are not empty:
     // specks and show-through put a little ink in every row and merge a
     // page's lines into one band. Rows of ink are taken where rows hold
@@ -1643,6 +1655,23 @@ fn ink_rows(r: &Raster, threshold: u8, noise_share: f32, max_h: usize) -> Vec<(u
         bands.sort_unstable();
     }
     bands
+}
+
+/// The pixels of ink in each row, leaving out `side` pixel columns at
+/// each side of the image: a scan's dark edge lies there, and print keeps
+/// a margin. Counted in, the dark edge down part of a sparse page held more
+/// ink than its 90th-percentile row (a contents page is nine tenths white):
+/// [`ink_rows`]' floor stood at a pixel or two, the page's lines and the
+/// show-through between them made one band too tall for a line, and no
+/// line of it was read again when Tesseract, taking the show-through for
+/// ink, had found none (a tuning old-paper contents page read empty).
+fn row_ink_inside(r: &Raster, threshold: u8, side: usize) -> Vec<usize> {
+    let w = r.width as usize;
+    let (x0, x1) = (side.min(w / 4), w - side.min(w / 4));
+    r.pixels
+        .chunks_exact(w.max(1))
+        .map(|row| row[x0..x1].iter().filter(|p| **p <= threshold).count())
+        .collect()
 }
 
 /// The pixels of ink (at or under `threshold`) in each row.
@@ -1898,10 +1927,16 @@ pub fn repair_lines(
     let (w, h) = (r.width as usize, r.height as usize);
     let min_h = (dpi * k.min_row_in) as usize;
     let max_h = (dpi * k.max_row_in) as usize;
-    let bands: Vec<(usize, usize)> = ink_rows(r, threshold, k.row_noise_share, max_h)
-        .into_iter()
-        .filter(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)))
-        .collect();
+    let bands: Vec<(usize, usize)> = ink_rows(
+        r,
+        threshold,
+        k.row_noise_share,
+        (dpi * k.edge_margin_in) as usize,
+        max_h,
+    )
+    .into_iter()
+    .filter(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)))
+    .collect();
     // A line spanning two or more text rows is a mis-cut column.
     let spans = |l: &Line| {
         bands
@@ -2058,13 +2093,44 @@ mod tests {
         let r = foxed();
         let k = RepairParams::default();
         // Before the noise floor, specks in every row made one band.
-        assert_eq!(ink_rows(&r, 128, 0.0, 40).len(), 1);
-        let bands = ink_rows(&r, 128, k.row_noise_share, 40);
+        assert_eq!(ink_rows(&r, 128, 0.0, 0, 40).len(), 1);
+        let bands = ink_rows(&r, 128, k.row_noise_share, 0, 40);
         assert_eq!(bands, vec![(10, 30), (50, 70), (90, 110)]);
         // The short row's print is its own, not stretched to the edge.
         let extent = |y0, y1| ink_extent(&r, 128, y0, y1, k.min_row_ink).map(|e| (e.x0, e.x1));
         assert_eq!(extent(50, 70), Some((50, 108)));
         assert_eq!(extent(10, 30), Some((50, 548)));
+    }
+
+    #[test]
+    fn a_sparse_pages_dark_edge_does_not_join_its_rows() {
+        // A contents page: three rows of print, a speck of show-through in
+        // every row between them, and the scan's dark edge down the top
+        // of its right side, more ink a row than the speck.
+        let (w, h) = (1000usize, 1000usize);
+        let mut r = Raster::blank(w as u32, h as u32);
+        for y in 0..400 {
+            for x in 985..w {
+                r.pixels[y * w + x] = 0;
+            }
+            r.pixels[y * w + 100 + (y * 37) % 800] = 0;
+        }
+        for y0 in [100, 200, 300] {
+            for y in y0..y0 + 30 {
+                for x in (100..900).filter(|x| x % 20 < 12) {
+                    r.pixels[y * w + x] = 0;
+                }
+            }
+        }
+        let k = RepairParams::default();
+        // Counted in, the edge set the noise floor under the specks: one
+        // band, too tall for a line.
+        assert_eq!(ink_rows(&r, 128, k.row_noise_share, 0, 40), vec![(0, 400)]);
+        let side = (300.0 * k.edge_margin_in) as usize;
+        assert_eq!(
+            ink_rows(&r, 128, k.row_noise_share, side, 40),
+            vec![(100, 130), (200, 230), (300, 330)]
+        );
     }
 
     /// A 300-dpi page holding a table of aged letterpress: rules broken
@@ -2114,7 +2180,7 @@ mod tests {
         let unruled =
             super::super::grid::without_rules(&r, 128, 300.0, &Default::default()).unwrap();
         // With its rules the table is one band of ink, too tall for a row.
-        assert!(ink_rows(&r, 128, k.row_noise_share, 120)
+        assert!(ink_rows(&r, 128, k.row_noise_share, 0, 120)
             .iter()
             .any(|&(y0, y1)| y0 <= 130 && y1 >= 475));
         // Without them each row stands apart and is read, cell by cell
@@ -2247,7 +2313,7 @@ mod tests {
             }
         }
         let k = RepairParams::default();
-        let bands = ink_rows(&r, 128, k.row_noise_share, 120);
+        let bands = ink_rows(&r, 128, k.row_noise_share, 0, 120);
         assert_eq!(bands.len(), 1, "{bands:?}");
         assert!(bands[0].0 <= 60 && bands[0].1 >= 139, "{bands:?}");
         let mut read = Vec::new();
