@@ -206,8 +206,14 @@ pub struct VerticalParams {
     /// ... whose runs of ink are, at the median, at least this share of a
     /// column's width tall: characters stacked in a column are about
     /// square (0.8–1.0), rows of figures stacked in a table much shorter
-    /// than their width (0.3–0.5).
+    /// than their width (0.3–0.5) ...
     pub mixed_cell_shape: f32,
+    /// ... and at most this share: a scan's dark edge beside old paper's
+    /// show-through, cut into "columns", ran twice as tall as wide (2.0;
+    /// a tuning old-paper page was read as columns at its edge and the
+    /// page's last lines lost), where characters, even touching on heavy
+    /// damage, hold a median near 1.
+    pub mixed_cell_shape_max: f32,
     /// A part is rows of text when its runs of inked pixel rows are, at the
     /// median, at least this many times wider than tall (a line of three
     /// characters or more; a short column's characters are about 1).
@@ -273,6 +279,7 @@ impl Default for VerticalParams {
             gutter_in: 0.25,
             mixed_min_columns: 3,
             mixed_cell_shape: 0.6,
+            mixed_cell_shape_max: 1.6,
             mixed_row_aspect: 3.0,
             frame_rule: 0.9,
             frame_edge: 0.1,
@@ -919,7 +926,9 @@ fn part_set(part: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Set {
             shape,
             "mixed: a part of columns?"
         );
-        return if v.columns.len() >= k.mixed_min_columns && shape >= k.mixed_cell_shape {
+        return if v.columns.len() >= k.mixed_min_columns
+            && (k.mixed_cell_shape..=k.mixed_cell_shape_max).contains(&shape)
+        {
             Set::Columns(v)
         } else {
             Set::Unsure(Some(v))
@@ -1752,6 +1761,17 @@ mod tests {
         let mut r = mixed_page(10, 12, 0);
         for row in 0..10 {
             ink(&mut r, 1000, 100 + row * 50, 1060, 130 + row * 50);
+        }
+        assert_eq!(mixed(&r, 128, 300.0, &k), None);
+        // Strips down the page's side whose runs stand twice as tall as
+        // they are wide (a scan's dark edge through show-through): no
+        // characters, no block of columns.
+        let mut r = mixed_page(10, 14, 0);
+        for c in 0..5 {
+            let x = 1120 - c * 50;
+            for i in 0..7 {
+                ink(&mut r, x, 100 + i * 70, x + 30, 100 + i * 70 + 60);
+            }
         }
         assert_eq!(mixed(&r, 128, 300.0, &k), None);
     }
