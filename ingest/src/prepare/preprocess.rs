@@ -438,6 +438,10 @@ fn edge_width(r: &Raster, threshold: u8) -> f32 {
 /// 16-bit fixed point. Runs of blank paper (most of a page) are copied,
 /// not convolved: blurring a constant changes nothing.
 pub fn gaussian_blur(r: &mut Raster, sigma: f32) {
+    // No spread is no blur (the weights below would divide by zero).
+    if sigma.is_nan() || sigma <= 0.0 {
+        return;
+    }
     let radius = (sigma * 3.0).ceil() as usize;
     let weights: Vec<f32> = (0..=2 * radius)
         .map(|i| {
@@ -552,7 +556,7 @@ pub fn ink_threshold(r: &Raster) -> u8 {
 }
 
 /// The paper's grey level: the brightest well-populated histogram bin.
-fn paper_level(r: &Raster) -> u8 {
+pub fn paper_level(r: &Raster) -> u8 {
     let mut hist = [0u64; 256];
     for &p in &r.pixels {
         hist[p as usize] += 1;

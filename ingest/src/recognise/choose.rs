@@ -184,7 +184,8 @@ pub fn disagreement(a: &str, b: &str) -> f32 {
 
 /// Reads a row of ink Tesseract missed (found by the repair pass) with the
 /// second recogniser alone: a line in the row's box, or nothing when it
-/// reads nothing or too unsure to keep.
+/// reads nothing. Read too unsure to keep, the line's text is empty and
+/// its reading stands in its readings (a faint folio is kept on its form).
 pub fn read_row(
     raster: &Raster,
     threshold: u8,
@@ -206,7 +207,8 @@ pub fn read_row(
     };
     let mut line = probe;
     only_reading(&mut line, r, k);
-    (!line.text.trim().is_empty()).then_some(line)
+    let read = line.readings.iter().any(|r| !r.text.trim().is_empty());
+    read.then_some(line)
 }
 
 /// A line the second recogniser alone read: its reading is the line's

@@ -143,6 +143,17 @@ pub struct RepairParams {
     /// Folio dashes are looked for within this many line heights on
     /// either side of the number.
     pub folio_reach: f32,
+    /// A page with no folio read is searched for one printed too faint
+    /// for its ink threshold ([`read_faint_folio`]) in this share of its
+    /// height at the foot, below its last line, ...
+    pub folio_zone: f32,
+    /// ... at a threshold this share of the way from the ink threshold to
+    /// the paper ...
+    pub folio_faint: f32,
+    /// ... in a row of print at most this share of the page wide, found
+    /// on the page's foot blurred by this σ (pixels at 300 dpi).
+    pub folio_max_width: f32,
+    pub folio_blur: f32,
     /// Smallest and largest side of a table cell mark (⊠), in inches.
     pub min_mark_in: f32,
     pub max_mark_in: f32,
@@ -198,6 +209,10 @@ impl Default for RepairParams {
             min_reread_confidence: 0.5,
             max_fragment_chars: 6,
             folio_reach: 3.0,
+            folio_zone: 0.12,
+            folio_faint: 0.5,
+            folio_max_width: 0.25,
+            folio_blur: 1.5,
             min_mark_in: 1.0 / 25.0,
             max_mark_in: 1.0 / 3.5,
             mark_probes_inked: 22,
@@ -1187,6 +1202,13 @@ impl Tesseract {
         let t_second = t0.elapsed() - t_repair;
         // Lines found by layout alone that no reader could read.
         lines.retain(|l| !l.text.trim().is_empty());
+        if let Some(second) = &self.second {
+            let folio =
+                read_faint_folio(rows_of, threshold, dpi as f32, k, &mut lines, |r, b, t| {
+                    choose::read_row(r, t, b, second.as_ref(), &self.choice)
+                });
+            lines.extend(folio);
+        }
         if layout_only {
             // Layout analysis lists lines block by block, and on damaged
             // pages it makes blocks of stray lines that recognition would
@@ -1468,6 +1490,165 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>, k: &RepairParams) {
     }
 }
 
+/// The folio of a page printed too faint for the page's ink threshold: on
+/// old paper small type takes less ink, and the folio (— 2 —) of nearly
+/// every tuning page of old paper was lost, or read as a bare number (its
+/// box trimmed to the digits, its dashes no ink). The search is at a
+/// lighter threshold ([`RepairParams::folio_faint`]) on the page blurred
+/// ([`RepairParams::folio_blur`]: the paper's grain is ink at that
+/// threshold, three standard deviations under the paper on the tuning
+/// pages, and blurred no longer is), and its dashes are measured there
+/// ([`faint_folio_dashes`]).
+///
+/// A folio read without both dashes, the page's lowest line in its foot
+/// ([`RepairParams::folio_zone`]), is given the dashes measured. With no
+/// folio read, rows of print are looked for in the foot below the last
+/// line; a narrow one ([`RepairParams::folio_max_width`]) is read (`read`:
+/// a raster, the box on it, a threshold) with its contrast stretched from
+/// its darkest pixel to the paper (as found, PP-OCRv4 read nothing of it),
+/// and returned only as a folio whose dashes were read (confidently) or
+/// measured on both sides: at that threshold the facing page showing
+/// through is ink too, and only a folio's form tells print from it.
+pub fn read_faint_folio(
+    r: &Raster,
+    threshold: u8,
+    dpi: f32,
+    k: &RepairParams,
+    lines: &mut [Line],
+    mut read: impl FnMut(&Raster, BBox, u8) -> Option<Line>,
+) -> Option<Line> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let zone = (h as f32 * (1.0 - k.folio_zone)) as u32;
+    let paper = crate::preprocess::paper_level(r);
+    let faint =
+        threshold.saturating_add((paper.saturating_sub(threshold) as f32 * k.folio_faint) as u8);
+    let lowest = lines.iter().map(|l| l.bbox.y1()).max().unwrap_or(0);
+    if let Some(l) = lines
+        .iter_mut()
+        .find(|l| super::folio::parse(&l.text).is_some())
+    {
+        let f = super::folio::parse(&l.text)?;
+        if !(f.left && f.right) && l.bbox.y0() >= zone && l.bbox.y1() == lowest {
+            let (both, em) = faint_folio_dashes(r, faint, dpi, k, l.bbox);
+            tracing::trace!(text = %l.text, both, em, "a folio's faint dashes");
+            if both {
+                l.text = dashed(f.number, em);
+            }
+        }
+        return None;
+    }
+    let top = (lowest as usize).max(zone as usize);
+    if top + 1 >= h {
+        return None;
+    }
+    let foot = r.crop(0, top as u32, w as u32, (h - top) as u32);
+    let mut blurred = foot.clone();
+    crate::preprocess::gaussian_blur(&mut blurred, k.folio_blur * dpi / 300.0);
+    let (min_h, max_h) = ((dpi * k.min_row_in) as usize, (dpi * k.max_row_in) as usize);
+    let side = (dpi * k.edge_margin_in) as usize;
+    let mut bands = ink_rows(&blurred, faint, k.row_noise_share, side, max_h);
+    bands.retain(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)));
+    // The folio is the page's last print: the lowest row first.
+    for &(y0, y1) in bands.iter().rev() {
+        let Some(e) = ink_extent(&blurred, faint, y0, y1, k.min_row_ink) else {
+            continue;
+        };
+        if (e.x1 - e.x0) as f32 > w as f32 * k.folio_max_width {
+            continue;
+        }
+        let b = BBox([e.x0 as u32, y0 as u32, e.x1 as u32 + 1, y1 as u32]);
+        let dark = (y0..y1)
+            .flat_map(|y| foot.pixels[y * w + e.x0..=y * w + e.x1].iter().copied())
+            .min()
+            .unwrap_or(0);
+        let span = paper.saturating_sub(dark).max(1) as f32;
+        let stretch = |v: u8| (v.saturating_sub(dark) as f32 * 255.0 / span).min(255.0) as u8;
+        let lut: Vec<u8> = (0..=255u8).map(stretch).collect();
+        let stretched = Raster {
+            width: foot.width,
+            height: foot.height,
+            pixels: foot.pixels.iter().map(|&p| lut[p as usize]).collect(),
+        };
+        let Some(mut line) = read(&stretched, b, stretch(faint)) else {
+            continue;
+        };
+        line.bbox = BBox([b.x0(), b.y0() + top as u32, b.x1(), b.y1() + top as u32]);
+        // A reading too unsure for a line of text still reads a folio
+        // whose dashes the ink shows on both sides (— 2 — read 2 at 0.41).
+        let unsure = line.text.trim().is_empty();
+        if unsure {
+            let Some(r) = line.readings.first() else {
+                continue;
+            };
+            line.text = r.text.clone();
+            line.confidence = r.confidence;
+            line.engine = Some(r.engine.clone());
+        }
+        let folio = super::folio::parse(&line.text);
+        let (both, em) = faint_folio_dashes(r, faint, dpi, k, line.bbox);
+        tracing::trace!(bbox = ?line.bbox, faint, text = %line.text, ?folio, both, em, "a faint folio?");
+        let Some(f) = folio.filter(|f| both || (f.has_dashes() && !unsure)) else {
+            continue;
+        };
+        if em || both {
+            line.text = dashed(f.number, em);
+        }
+        return Some(line);
+    }
+    None
+}
+
+/// A folio as printed with em dashes (— 2 —) or hyphens (- 2 -).
+fn dashed(number: u32, em: bool) -> String {
+    if em {
+        format!("— {number} —")
+    } else {
+        format!("- {number} -")
+    }
+}
+
+/// Whether a faint folio's box (`b`, on the page) has a dash on each side
+/// of its middle, and whether one is an em dash, measured at the `faint`
+/// threshold on its neighbourhood blurred as in [`read_faint_folio`].
+/// Faded, a dash breaks into pieces and shrinks: flat pieces less than a
+/// third of a digit's height apart are one dash; a dash is a third of a
+/// digit's height long at least (the paper's grain left by the blur is
+/// shorter), an em dash three quarters (a hyphen is half; the tuning
+/// folios' dashes measured 23–29 px beside digits 26–27 px tall).
+fn faint_folio_dashes(r: &Raster, faint: u8, dpi: f32, k: &RepairParams, b: BBox) -> (bool, bool) {
+    let lh = b.height();
+    let reach = (k.folio_reach * lh as f32) as u32;
+    let (x0, y0) = (b.x0().saturating_sub(reach), b.y0().saturating_sub(lh / 2));
+    let (x1, y1) = (
+        (b.x1() + reach).min(r.width),
+        (b.y1() + lh / 2).min(r.height),
+    );
+    if x1 <= x0 || y1 <= y0 {
+        return (false, false);
+    }
+    let mut near = r.crop(x0, y0, x1 - x0, y1 - y0);
+    crate::preprocess::gaussian_blur(&mut near, k.folio_blur * dpi / 300.0);
+    let local = BBox([b.x0() - x0, b.y0() - y0, b.x1() - x0, b.y1() - y0]);
+    let (runs, tallest) = folio_runs(&near, faint, k, local);
+    let mut dashes: Vec<(i64, i64)> = Vec::new();
+    for r in runs.iter().filter(|r| (r.3 - r.2 + 1) * 3 <= tallest) {
+        match dashes.last_mut() {
+            Some(d) if (r.0 - d.1) * 3 <= tallest => d.1 = r.1,
+            _ => dashes.push((r.0, r.1)),
+        }
+    }
+    let len = |d: &(i64, i64)| d.1 - d.0 + 1;
+    dashes.retain(|d| len(d) * 3 >= tallest);
+    let em = dashes.iter().any(|d| len(d) * 4 >= tallest * 3);
+    let centre = (local.x0() + local.x1()) as i64;
+    let side = |left: bool| {
+        dashes
+            .iter()
+            .any(|d| d.0 + d.1 != centre && (d.0 + d.1 < centre) == left)
+    };
+    (side(true) && side(false), em)
+}
+
 /// Tesseract often keeps the number of a folio printed as — 12 — and drops
 /// the dashes as noise. A line that is only a number, with a short flat
 /// stroke of ink on each side of it on the same row, is given its dashes.
@@ -1476,7 +1657,6 @@ pub fn merge_row_fragments(lines: &mut Vec<Line>, k: &RepairParams) {
 /// folios; a hyphen is half a digit's height): on smoothed heavy-damage
 /// pages the em dashes were read as hyphens.
 pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut [Line]) {
-    let (w, h) = (r.width as i64, r.height as i64);
     for l in lines.iter_mut() {
         let Some((t, hyphens)) = crate::folio::parse(&l.text)
             .filter(|f| !f.has_dashes() || (f.ascii && f.left && f.right))
@@ -1484,39 +1664,7 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
         else {
             continue;
         };
-        let lh = l.bbox.height() as i64;
-        let (y0, y1) = (
-            (l.bbox.y0() as i64 - lh / 2).max(0),
-            (l.bbox.y1() as i64 + lh / 2).min(h),
-        );
-        let reach = (k.folio_reach * lh as f32) as i64;
-        let (xa, xb) = (
-            (l.bbox.x0() as i64 - reach).max(0),
-            (l.bbox.x1() as i64 + reach).min(w),
-        );
-        // Runs of inked columns along the row, each with its ink's height.
-        let mut runs: Vec<(i64, i64, i64, i64)> = Vec::new(); // x0, x1, top, bottom
-        let mut gap = i64::MAX;
-        for x in xa..xb {
-            let ink: Vec<i64> = (y0..y1)
-                .filter(|&y| r.pixels[(y * w + x) as usize] <= threshold)
-                .collect();
-            match (ink.first(), ink.last()) {
-                (Some(&top), Some(&bottom)) => {
-                    match runs.last_mut() {
-                        Some(run) if gap <= 3 => {
-                            run.1 = x;
-                            run.2 = run.2.min(top);
-                            run.3 = run.3.max(bottom);
-                        }
-                        _ => runs.push((x, x, top, bottom)),
-                    }
-                    gap = 0;
-                }
-                _ => gap = gap.saturating_add(1),
-            }
-        }
-        let tallest = runs.iter().map(|r| r.3 - r.2 + 1).max().unwrap_or(0);
+        let (runs, tallest) = folio_runs(r, threshold, k, l.bbox);
         let flat = |r: &(i64, i64, i64, i64)| {
             (r.3 - r.2 + 1) * 3 <= tallest && (r.1 - r.0 + 1) * 5 >= tallest * 2
         };
@@ -1534,6 +1682,51 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
             ]));
         }
     }
+}
+
+/// Runs of inked columns along a folio's row, within
+/// [`RepairParams::folio_reach`] line heights of its box, each as (first
+/// column, last column, top, bottom), and the tallest run's height.
+fn folio_runs(
+    r: &Raster,
+    threshold: u8,
+    k: &RepairParams,
+    b: BBox,
+) -> (Vec<(i64, i64, i64, i64)>, i64) {
+    let (w, h) = (r.width as i64, r.height as i64);
+    let lh = b.height() as i64;
+    let (y0, y1) = (
+        (b.y0() as i64 - lh / 2).max(0),
+        (b.y1() as i64 + lh / 2).min(h),
+    );
+    let reach = (k.folio_reach * lh as f32) as i64;
+    let (xa, xb) = (
+        (b.x0() as i64 - reach).max(0),
+        (b.x1() as i64 + reach).min(w),
+    );
+    let mut runs: Vec<(i64, i64, i64, i64)> = Vec::new();
+    let mut gap = i64::MAX;
+    for x in xa..xb {
+        let ink: Vec<i64> = (y0..y1)
+            .filter(|&y| r.pixels[(y * w + x) as usize] <= threshold)
+            .collect();
+        match (ink.first(), ink.last()) {
+            (Some(&top), Some(&bottom)) => {
+                match runs.last_mut() {
+                    Some(run) if gap <= 3 => {
+                        run.1 = x;
+                        run.2 = run.2.min(top);
+                        run.3 = run.3.max(bottom);
+                    }
+                    _ => runs.push((x, x, top, bottom)),
+                }
+                gap = 0;
+            }
+            _ => gap = gap.saturating_add(1),
+        }
+    }
+    let tallest = runs.iter().map(|r| r.3 - r.2 + 1).max().unwrap_or(0);
+    (runs, tallest)
 }
 
 /// Table cells separated by a boxed cross (⊠, the mark a typesetter's
@@ -2105,6 +2298,116 @@ mod tests {
         let extent = |y0, y1| ink_extent(&r, 128, y0, y1, k.min_row_ink).map(|e| (e.x0, e.x1));
         assert_eq!(extent(50, 70), Some((50, 108)));
         assert_eq!(extent(10, 30), Some((50, 548)));
+    }
+
+    /// A 300-dpi page of grainy paper (226 ± 8, dark grains) with a line of dark print
+    /// and, at its foot, a folio printed faint (grey 178, over the page's
+    /// ink threshold): — 2 —, or with `dashes` false a bare 2.
+    fn faint_folio_page(dashes: bool) -> Raster {
+        let (w, h) = (1200usize, 1000usize);
+        let mut seed = 7u32;
+        let pixels = (0..w * h)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                // One pixel in twelve a dark grain, under the lighter
+                // threshold a faint folio is looked for at.
+                match (seed >> 16) % 204 {
+                    n if n < 17 => 190 + (n % 11) as u8,
+                    n => 218 + (n % 17) as u8,
+                }
+            })
+            .collect();
+        let mut r = Raster {
+            width: w as u32,
+            height: h as u32,
+            pixels,
+        };
+        let mut fill = |x0: usize, x1: usize, y0: usize, y1: usize, v: u8| {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    r.pixels[y * w + x] = v;
+                }
+            }
+        };
+        for x in (100..1100).step_by(36) {
+            fill(x, x + 24, 100, 130, 60);
+        }
+        // 2: three bars and two stems, 26 pixels tall.
+        fill(585, 605, 940, 945, 178);
+        fill(600, 605, 940, 953, 178);
+        fill(585, 605, 951, 956, 178);
+        fill(585, 590, 951, 966, 178);
+        fill(585, 605, 961, 966, 178);
+        if dashes {
+            fill(545, 572, 951, 956, 178);
+            fill(618, 645, 951, 956, 178);
+        }
+        r
+    }
+
+    /// A second recogniser's reading too unsure to keep as text.
+    fn unsure(b: BBox, text: &str) -> Option<Line> {
+        Some(Line {
+            bbox: b,
+            readings: vec![crate::page::Reading {
+                engine: "ppocr".into(),
+                text: text.into(),
+                confidence: Confidence::new(0.41),
+            }],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn a_faint_folio_is_read_by_its_form() {
+        let k = RepairParams::default();
+        let body = || {
+            vec![Line {
+                text: "正文".into(),
+                bbox: BBox([100, 100, 1100, 130]),
+                ..Default::default()
+            }]
+        };
+        let r = faint_folio_page(true);
+        let threshold = crate::preprocess::ink_threshold(&r);
+        assert!(
+            threshold < 178,
+            "the folio is fainter than the ink threshold"
+        );
+        let mut lines = body();
+        let mut boxes = Vec::new();
+        let folio = read_faint_folio(&r, threshold, 300.0, &k, &mut lines, |_, b, _| {
+            boxes.push(b);
+            unsure(b, "2")
+        })
+        .expect("a folio");
+        assert_eq!(folio.text, "— 2 —");
+        assert!(
+            folio.bbox.y0() >= 930 && folio.bbox.x0() <= 585,
+            "{:?}",
+            folio.bbox
+        );
+        // Read bare at the page's threshold, its box the digit's: given
+        // the dashes measured.
+        let mut lines = body();
+        lines.push(Line {
+            text: "2".into(),
+            bbox: BBox([585, 940, 605, 966]),
+            ..Default::default()
+        });
+        assert_eq!(
+            read_faint_folio(&r, threshold, 300.0, &k, &mut lines, |_, _, _| None),
+            None
+        );
+        assert_eq!(lines[1].text, "— 2 —");
+        // No dashes: a faint figure read unsure is no folio (it could be
+        // the facing page's print showing through).
+        let r = faint_folio_page(false);
+        let mut lines = body();
+        let none = read_faint_folio(&r, threshold, 300.0, &k, &mut lines, |_, b, _| {
+            unsure(b, "2")
+        });
+        assert_eq!(none, None);
     }
 
     #[test]
