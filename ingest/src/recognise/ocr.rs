@@ -1519,9 +1519,11 @@ pub fn read_faint_folio(
 ) -> Option<Line> {
     let (w, h) = (r.width as usize, r.height as usize);
     let zone = (h as f32 * (1.0 - k.folio_zone)) as u32;
-    let paper = crate::preprocess::paper_level(r);
-    let faint =
-        threshold.saturating_add((paper.saturating_sub(threshold) as f32 * k.folio_faint) as u8);
+    // One histogram pass over the page, taken only when it is needed.
+    let paper = || crate::preprocess::paper_level(r);
+    let faint = |paper: u8| {
+        threshold.saturating_add((paper.saturating_sub(threshold) as f32 * k.folio_faint) as u8)
+    };
     let lowest = lines.iter().map(|l| l.bbox.y1()).max().unwrap_or(0);
     if let Some(l) = lines
         .iter_mut()
@@ -1529,7 +1531,7 @@ pub fn read_faint_folio(
     {
         let f = super::folio::parse(&l.text)?;
         if !(f.left && f.right) && l.bbox.y0() >= zone && l.bbox.y1() == lowest {
-            let (both, em) = faint_folio_dashes(r, faint, dpi, k, l.bbox);
+            let (both, em) = faint_folio_dashes(r, faint(paper()), dpi, k, l.bbox);
             tracing::trace!(text = %l.text, both, em, "a folio's faint dashes");
             if both {
                 l.text = dashed(f.number, em);
@@ -1541,6 +1543,8 @@ pub fn read_faint_folio(
     if top + 1 >= h {
         return None;
     }
+    let paper = paper();
+    let faint = faint(paper);
     let foot = r.crop(0, top as u32, w as u32, (h - top) as u32);
     let mut blurred = foot.clone();
     crate::preprocess::gaussian_blur(&mut blurred, k.folio_blur * dpi / 300.0);
