@@ -1525,11 +1525,10 @@ pub fn read_faint_folio(
         threshold.saturating_add((paper.saturating_sub(threshold) as f32 * k.folio_faint) as u8)
     };
     let lowest = lines.iter().map(|l| l.bbox.y1()).max().unwrap_or(0);
-    if let Some(l) = lines
+    if let Some((l, f)) = lines
         .iter_mut()
-        .find(|l| super::folio::parse(&l.text).is_some())
+        .find_map(|l| super::folio::parse(&l.text).map(|f| (l, f)))
     {
-        let f = super::folio::parse(&l.text)?;
         if !(f.left && f.right) && l.bbox.y0() >= zone && l.bbox.y1() == lowest {
             let (both, em) = faint_folio_dashes(r, faint(paper()), dpi, k, l.bbox);
             tracing::trace!(text = %l.text, both, em, "a folio's faint dashes");
@@ -1604,11 +1603,13 @@ pub fn read_faint_folio(
 
 /// A folio as printed with em dashes (— 2 —) or hyphens (- 2 -).
 fn dashed(number: u32, em: bool) -> String {
-    if em {
-        format!("— {number} —")
-    } else {
-        format!("- {number} -")
+    super::folio::Folio {
+        number,
+        left: true,
+        right: true,
+        ascii: !em,
     }
+    .printed()
 }
 
 /// Whether a faint folio's box (`b`, on the page) has a dash on each side
@@ -1620,13 +1621,7 @@ fn dashed(number: u32, em: bool) -> String {
 /// shorter), an em dash three quarters (a hyphen is half; the tuning
 /// folios' dashes measured 23–29 px beside digits 26–27 px tall).
 fn faint_folio_dashes(r: &Raster, faint: u8, dpi: f32, k: &RepairParams, b: BBox) -> (bool, bool) {
-    let lh = b.height();
-    let reach = (k.folio_reach * lh as f32) as u32;
-    let (x0, y0) = (b.x0().saturating_sub(reach), b.y0().saturating_sub(lh / 2));
-    let (x1, y1) = (
-        (b.x1() + reach).min(r.width),
-        (b.y1() + lh / 2).min(r.height),
-    );
+    let [x0, y0, x1, y1] = folio_window(r, k, b).0;
     if x1 <= x0 || y1 <= y0 {
         return (false, false);
     }
@@ -1676,7 +1671,7 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
         // read as hyphens only (a dash Tesseract dropped may be broken).
         let dash = |r: &(i64, i64, i64, i64)| flat(r) && (!hyphens || r.1 - r.0 + 1 >= tallest);
         if runs.len() >= 3 && dash(&runs[0]) && dash(&runs[runs.len() - 1]) {
-            l.text = format!("— {t} —");
+            l.text = dashed(t, true);
             let (first, last) = (runs[0], runs[runs.len() - 1]);
             l.bbox = l.bbox.union(&BBox([
                 first.0 as u32,
@@ -1688,6 +1683,20 @@ pub fn restore_folio_dashes(r: &Raster, threshold: u8, k: &RepairParams, lines: 
     }
 }
 
+/// Where a folio's dashes are looked for: its row, half a line height
+/// over and under it, [`RepairParams::folio_reach`] line heights to
+/// either side, clipped to the page.
+fn folio_window(r: &Raster, k: &RepairParams, b: BBox) -> BBox {
+    let lh = b.height();
+    let reach = (k.folio_reach * lh as f32) as u32;
+    BBox([
+        b.x0().saturating_sub(reach),
+        b.y0().saturating_sub(lh / 2),
+        (b.x1() + reach).min(r.width),
+        (b.y1() + lh / 2).min(r.height),
+    ])
+}
+
 /// Runs of inked columns along a folio's row, within
 /// [`RepairParams::folio_reach`] line heights of its box, each as (first
 /// column, last column, top, bottom), and the tallest run's height.
@@ -1697,17 +1706,8 @@ fn folio_runs(
     k: &RepairParams,
     b: BBox,
 ) -> (Vec<(i64, i64, i64, i64)>, i64) {
-    let (w, h) = (r.width as i64, r.height as i64);
-    let lh = b.height() as i64;
-    let (y0, y1) = (
-        (b.y0() as i64 - lh / 2).max(0),
-        (b.y1() as i64 + lh / 2).min(h),
-    );
-    let reach = (k.folio_reach * lh as f32) as i64;
-    let (xa, xb) = (
-        (b.x0() as i64 - reach).max(0),
-        (b.x1() as i64 + reach).min(w),
-    );
+    let w = r.width as i64;
+    let [xa, y0, xb, y1] = folio_window(r, k, b).0.map(i64::from);
     let mut runs: Vec<(i64, i64, i64, i64)> = Vec::new();
     let mut gap = i64::MAX;
     for x in xa..xb {
@@ -1870,23 +1870,19 @@ fn ink_rows(
 fn row_ink_inside(r: &Raster, threshold: u8, side: usize) -> Vec<usize> {
     let w = r.width as usize;
     let (x0, x1) = (side.min(w / 4), w - side.min(w / 4));
-    r.pixels
-        .chunks_exact(w.max(1))
-        .map(|row| row[x0..x1].iter().filter(|p| **p <= threshold).count())
-        .collect()
-}
-
-/// The pixels of ink (at or under `threshold`) in each row.
-pub(crate) fn row_ink(r: &Raster, threshold: u8) -> Vec<usize> {
-    let w = r.width as usize;
     (0..r.height as usize)
         .map(|y| {
-            r.pixels[y * w..(y + 1) * w]
+            r.pixels[y * w + x0..y * w + x1]
                 .iter()
                 .filter(|p| **p <= threshold)
                 .count()
         })
         .collect()
+}
+
+/// The pixels of ink (at or under `threshold`) in each row.
+pub(crate) fn row_ink(r: &Raster, threshold: u8) -> Vec<usize> {
+    row_ink_inside(r, threshold, 0)
 }
 
 /// Runs of rows holding at least `floor` ink, bridging gaps of up to two
