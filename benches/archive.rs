@@ -68,6 +68,7 @@ fn new_document(f: Fields) -> NewDocument {
                 page: f.start_page,
                 printed_page: f.start_page,
                 bbox: archive::BBox([300, 400, 2200, 460]),
+                chars: None,
             }],
         })
         .collect();

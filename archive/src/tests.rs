@@ -97,6 +97,7 @@ fn new_issue(year: u16, issue: u16, docs: &[(&str, &str, &str, &str)], salt: &st
                             page: 1,
                             printed_page: 1,
                             bbox: BBox([1, 2, 3, 4]),
+                            chars: Some([0, p.chars().count() as u32]),
                         }],
                     })
                     .collect(),

@@ -11,7 +11,7 @@ mod document;
 mod page;
 pub mod script;
 
-pub use document::{Anchor, FieldNote, FieldSource, Fields, Paragraph};
+pub use document::{join_lines, Anchor, FieldNote, FieldSource, Fields, Paragraph};
 pub use page::{
     page_quality, BBox, Confidence, Layout, Line, PageDirection, PageScript, Reading, TextOrigin,
     Verdict,

@@ -50,6 +50,7 @@ fn doc(f: Fields) -> NewDocument {
                 page: 1,
                 printed_page: 1,
                 bbox: BBox([100, 200 + 60 * i as u32, 700, 250 + 60 * i as u32]),
+                chars: Some([0, t.chars().count() as u32]),
             }],
         })
         .collect();

@@ -1265,20 +1265,7 @@ fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> Document {
 
 /// Joins wrapped lines: no space between CJK characters, one between words.
 fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for l in lines {
-        let l = l.trim();
-        let needs_space = out
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && l.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if needs_space {
-            out.push(' ');
-        }
-        out.push_str(l);
-    }
-    out
+    gazette_model::join_lines(lines).0
 }
 
 /// Lines into paragraphs: a new one at an indented line, a heading, a table
@@ -1295,6 +1282,9 @@ fn paragraphs(body: &[&Placed], line_h: u32, k: &SegmentParams) -> Vec<Paragraph
     };
     let mut prev_short = true;
     let mut prev_table = false;
+    // Each paragraph's lines, joined at the end so every line's span in
+    // the paragraph's text is known (a proofreader corrects by line).
+    let mut lines: Vec<Vec<&str>> = Vec::new();
     for p in body {
         let l = p.line;
         let table = l.text.contains('\t');
@@ -1305,19 +1295,28 @@ fn paragraphs(body: &[&Placed], line_h: u32, k: &SegmentParams) -> Vec<Paragraph
             page: p.page as u32,
             printed_page: p.printed,
             bbox: l.bbox,
+            chars: None,
         };
         if start {
             out.push(Paragraph {
-                text: l.text.trim().to_string(),
+                text: String::new(),
                 anchors: vec![anchor],
             });
-        } else if let Some(last) = out.last_mut() {
-            last.text = join_lines([last.text.as_str(), l.text.as_str()].into_iter());
+            lines.push(vec![l.text.as_str()]);
+        } else if let (Some(last), Some(texts)) = (out.last_mut(), lines.last_mut()) {
             last.anchors.push(anchor);
+            texts.push(l.text.as_str());
         }
         prev_short =
             (l.bbox.x1() as f32 + k.short_line * line_h as f32) < right_edge(p.frame) as f32;
         prev_table = table;
+    }
+    for (para, texts) in out.iter_mut().zip(lines) {
+        let (text, spans) = gazette_model::join_lines(texts.into_iter());
+        para.text = text;
+        for (a, span) in para.anchors.iter_mut().zip(spans) {
+            a.chars = Some(span);
+        }
     }
     out
 }
