@@ -15,22 +15,38 @@ pub struct Args {
     /// The document, e.g. yn-2017-05-03.
     id: String,
     /// The corrected standard text (UTF-8). Without it, `--verified` marks
-    /// the current text as checked.
-    #[arg(long)]
+    /// the current text as checked, and `--candidate` takes the machine
+    /// reading that waits for a decision.
+    #[arg(long, conflicts_with = "candidate")]
     text_file: Option<PathBuf>,
+    /// Take the new machine reading kept as a candidate (a re-read of a
+    /// document a person had corrected) as the document's text.
+    #[arg(long)]
+    candidate: bool,
     /// Why: kept with the version.
     #[arg(long)]
     reason: String,
+    /// Who records it (kept with the version; default: the login name).
+    #[arg(long)]
+    by: Option<String>,
     /// The text has been checked against the printed page.
     #[arg(long)]
     verified: bool,
 }
 
+/// Who records a correction: as given, else the login name.
+pub fn recorder(by: Option<&str>) -> String {
+    by.map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .unwrap_or_default()
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
     let id: DocId = args.id.parse().context("document id")?;
     anyhow::ensure!(
-        args.text_file.is_some() || args.verified,
-        "give --text-file with the corrected text, or --verified"
+        args.text_file.is_some() || args.verified || args.candidate,
+        "give --text-file with the corrected text, --candidate to take the reading that waits, or --verified"
     );
     let text = match &args.text_file {
         Some(f) => Some(
@@ -40,8 +56,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => None,
     };
     let archive = crate::export::open(&args.archive)?;
+    let by = recorder(args.by.as_deref());
+    let edit = archive::Edit {
+        text: text.as_deref(),
+        take_candidate: args.candidate,
+        verified: args.verified,
+        reason: &args.reason,
+        by: &by,
+        ..Default::default()
+    };
     let v = archive
-        .correct(&id, text.as_deref(), &args.reason, args.verified)
+        .decide(&id, &edit)
         .with_context(|| format!("correcting {id}"))?;
     println!(
         "{} version {} ({}), sha256 {}",
@@ -64,14 +89,23 @@ pub struct ReindexArgs {
 
 pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
     let archive = crate::export::open(&args.archive)?;
+    let mut refused = 0;
     if args.from_journal {
-        let (applied, present, unknown) =
-            archive.replay_journal().context("replaying the journal")?;
+        let r = archive.replay_journal().context("replaying the journal")?;
+        for p in &r.refused {
+            eprintln!("refused: {}: {}", p.id, p.what);
+        }
+        refused = r.refused.len();
         eprintln!(
-            "journal: {applied} corrections restored, {present} already stored, {unknown} for documents not in the store"
+            "journal: {} corrections restored, {} already stored, {} for documents not in the store, {} refused (made against another text)",
+            r.applied, r.present, r.unknown, refused
         );
     }
     let n = archive.reindex().context("rebuilding the index")?;
     eprintln!("index rebuilt: {n} documents");
-    Ok(ExitCode::SUCCESS)
+    Ok(if refused > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

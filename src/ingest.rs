@@ -39,6 +39,50 @@ struct Tally {
     failed: usize,
     pages: usize,
     documents: usize,
+    /// Documents whose person's text stays current while a new machine
+    /// reading waits for a decision.
+    review: Vec<String>,
+}
+
+/// Says what a new reading of an issue did to documents a person had
+/// worked on, and to ids it no longer lists.
+fn report_changes(changes: &[archive::DocChange], review: &mut Vec<String>) {
+    use archive::DocChange;
+    for c in changes {
+        match c {
+            DocChange::Review {
+                id,
+                current,
+                candidate,
+            } => {
+                eprintln!("  {id}: a person's text (version {current}) stays current; the new reading is version {candidate}, a candidate: review it");
+                review.push(id.to_string());
+            }
+            DocChange::Carried { id, version } => eprintln!(
+                "  {id}: the person's text carried over onto the new reading (version {version})"
+            ),
+            DocChange::Gone { id, gone, person } => {
+                let into: Vec<String> = gone.into.iter().map(|d| d.to_string()).collect();
+                eprintln!(
+                    "  {id}: no longer in the issue ({}{}); its id still resolves{}",
+                    gone.kind.as_str(),
+                    if into.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" into {}", into.join(", "))
+                    },
+                    if *person {
+                        "; its text is a person's: review it"
+                    } else {
+                        ""
+                    }
+                );
+                if *person {
+                    review.push(id.to_string());
+                }
+            }
+        }
+    }
 }
 
 /// A path as the archive records it: absolute where it can be.
@@ -188,6 +232,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         stats.documents
     );
     crate::read::report_flagged(&summary.flagged);
+    if !tally.review.is_empty() {
+        eprintln!(
+            "{} documents wait for a person's decision (gazette correct ID --candidate, or --text-file, or --verified): {}",
+            tally.review.len(),
+            tally.review.join(", ")
+        );
+    }
     if tally.failed > 0 && summary.failures.is_empty() {
         return Ok(ExitCode::FAILURE);
     }
@@ -230,8 +281,10 @@ fn store(
             id,
             version,
             documents,
+            changes,
         } => {
             eprintln!("{id}: sources changed, stored as version {version}, {pages} pages, {documents} documents");
+            report_changes(&changes, &mut tally.review);
             tally.revised += 1;
             tally.pages += pages;
             tally.documents += documents;

@@ -35,6 +35,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let mut rec = crate::export::record(&v);
             rec["paragraphs"] = serde_json::to_value(&v.paragraphs)?;
             rec["versions"] = serde_json::to_value(&head.versions)?;
+            rec["pending"] = serde_json::to_value(head.pending())?;
+            rec["gone"] = serde_json::to_value(&head.gone)?;
+            rec["candidate"] = v.candidate.into();
+            if !v.by.is_empty() {
+                rec["by"] = v.by.clone().into();
+            }
             println!("{rec}");
         } else {
             println!("{}", v.fields.title);
@@ -47,6 +53,25 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 v.status.as_str(),
                 v.fields.sha256
             );
+            if let Some(p) = head.pending() {
+                println!(
+                    "version {} waits for a decision: {} (gazette correct {id} --candidate, --text-file or --verified)",
+                    p.version, p.reason
+                );
+            }
+            if let Some(g) = &head.gone {
+                let into: Vec<String> = g.into.iter().map(|d| d.to_string()).collect();
+                println!(
+                    "no longer in its issue since issue version {} ({}{})",
+                    g.issue_version,
+                    g.kind.as_str(),
+                    if into.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" into {}", into.join(", "))
+                    }
+                );
+            }
             println!();
             println!("{}", v.fields.text);
         }

@@ -41,6 +41,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if flagged > 0 {
         eprintln!("{flagged} pages to look at (blank, suspect or failed)");
     }
+    // A new machine reading waiting beside a person's text is not damage
+    // either, but nobody sees the candidate until a person decides.
+    let pending = archive.pending().context("listing documents to review")?;
+    for p in &pending {
+        match p.candidate {
+            Some(c) => eprintln!(
+                "review {}: version {} is a person's text; version {c} is a new machine reading waiting for a decision",
+                p.id, p.current
+            ),
+            None => eprintln!("review {}: {}", p.id, p.reason),
+        }
+    }
+    if !pending.is_empty() {
+        eprintln!("{} documents wait for a decision", pending.len());
+    }
     // Sources that could not be ingested are not damage to the archive,
     // but an archivist should see them.
     for (path, error) in archive.failures()? {

@@ -372,7 +372,7 @@ fn an_archive_of_another_format_is_refused() {
         s(&arc),
         s(&data("issues/yn-2018-11.pdf")),
     ]);
-    std::fs::write(arc.join("FORMAT"), "gazette-archive 2\n").unwrap();
+    std::fs::write(arc.join("FORMAT"), "gazette-archive 3\n").unwrap();
     for cmd in [
         vec!["export", "--archive", s(&arc)],
         vec!["ingest", "--archive", s(&arc), s(&data("issues"))],
@@ -380,7 +380,7 @@ fn an_archive_of_another_format_is_refused() {
         let out = run(&cmd);
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("archive format gazette-archive 2"), "{err}");
+        assert!(err.contains("archive format gazette-archive 3"), "{err}");
     }
 }
 

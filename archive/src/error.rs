@@ -43,6 +43,12 @@ pub enum Error {
     UnknownDocument(String),
     #[error("document {id} has no version {version}")]
     UnknownVersion { id: String, version: u32 },
+    #[error("{0}: no machine reading waits for a decision")]
+    NoCandidate(String),
+    #[error("{id}: the edit was made against version {base}; the document is at version {current} now: export it again")]
+    Moved { id: String, base: u32, current: u32 },
+    #[error("issue {0}: more documents than an id can number (999)")]
+    TooManyDocuments(String),
     #[error("a correction needs a reason")]
     NoReason,
     #[error("invalid query: {0}")]

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::id::DocId;
-use crate::model::Status;
+use crate::model::{Paragraph, Status};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -15,10 +15,22 @@ pub struct Correction {
     pub id: DocId,
     /// The version the correction was made from.
     pub base_version: u32,
+    /// The hash of that version's text: what replay checks, since version
+    /// numbers differ between a store and one rebuilt from the scans.
+    /// Empty in lines written before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub base_sha256: String,
     pub status: Status,
     pub text: String,
     pub sha256: String,
+    /// The paragraphs with their anchors, when the correction gave them
+    /// (lines corrected in a proofreading file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<Vec<Paragraph>>,
     pub reason: String,
+    /// Who recorded it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
     pub time: String,
 }
 

@@ -11,6 +11,7 @@
 pub mod error;
 pub mod fold;
 pub mod id;
+mod identity;
 mod index;
 pub mod journal;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod tokenizer;
 
 pub use error::Error;
 pub use id::{DocId, GazetteCode, IssueId, PageId};
+pub use identity::MatchParams;
 pub use model::*;
 pub use search::{Hit, Query, Results, Snippet, Sort};
 pub use store::{now, sha256_hex};
@@ -32,7 +34,16 @@ use store::Store;
 
 /// The on-disk format version of an archive. An archive written with
 /// another version is refused with a clear error rather than misread.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Format 2 keeps machine readings of a person's text as candidates after
+/// the current version, and ids no longer listed with what became of
+/// them: a build of format 1 would take a candidate for the current text,
+/// so it must refuse these archives. Format 1's records read as they are
+/// (no candidates, nothing gone); opening one upgrades its `FORMAT`.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Formats this build reads (and upgrades to [`FORMAT_VERSION`] on open).
+const READABLE_FORMATS: [u32; 2] = [1, 2];
 
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_MAGIC: &str = "gazette-archive";
@@ -75,14 +86,18 @@ fn check_format(dir: &Path, create: bool) -> Result<()> {
     match std::fs::read_to_string(&file) {
         Ok(s) => {
             let found = s.trim();
-            if found == format!("{FORMAT_MAGIC} {FORMAT_VERSION}") {
-                Ok(())
-            } else {
-                Err(Error::Format {
+            let version = found
+                .strip_prefix(FORMAT_MAGIC)
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .filter(|v| READABLE_FORMATS.contains(v));
+            match version {
+                Some(FORMAT_VERSION) => Ok(()),
+                Some(_) => write_format(dir, &file),
+                None => Err(Error::Format {
                     path: dir.to_path_buf(),
                     found: found.chars().take(40).collect(),
                     expected: FORMAT_VERSION,
-                })
+                }),
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -103,37 +118,51 @@ fn check_format(dir: &Path, create: bool) -> Result<()> {
                 ));
             }
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            // Written whole then renamed, so a crash leaves no half file.
-            let tmp = dir.join("FORMAT.tmp");
-            let write = || -> std::io::Result<()> {
-                use std::io::Write;
-                let mut f = std::fs::File::create(&tmp)?;
-                writeln!(f, "{FORMAT_MAGIC} {FORMAT_VERSION}")?;
-                f.sync_all()?;
-                std::fs::rename(&tmp, &file)?;
-                std::fs::File::open(dir)?.sync_all()
-            };
-            write().map_err(|e| Error::io(&file, e))
+            write_format(dir, &file)
         }
         Err(e) => Err(Error::io(&file, e)),
     }
 }
 
+/// Writes today's `FORMAT`: whole, then renamed, so a crash leaves no
+/// half file.
+fn write_format(dir: &Path, file: &Path) -> Result<()> {
+    let tmp = dir.join("FORMAT.tmp");
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        writeln!(f, "{FORMAT_MAGIC} {FORMAT_VERSION}")?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, file)?;
+        std::fs::File::open(dir)?.sync_all()
+    };
+    write().map_err(|e| Error::io(file, e))
+}
+
 /// Splits a corrected text into paragraphs, keeping the anchors of the
 /// version it corrects where the paragraphs still line up (same count, or
-/// the same text).
-fn reparagraph(text: &str, old: &[Paragraph]) -> Vec<Paragraph> {
+/// the same text). A line's span in its paragraph is kept only where the
+/// paragraph's text is unchanged: elsewhere the lines' shares are unknown.
+pub(crate) fn reparagraph(text: &str, old: &[Paragraph]) -> Vec<Paragraph> {
     let new: Vec<&str> = text.split('\n').collect();
+    let without_spans = |anchors: &[Anchor]| -> Vec<Anchor> {
+        anchors
+            .iter()
+            .map(|a| Anchor {
+                chars: None,
+                ..a.clone()
+            })
+            .collect()
+    };
     new.iter()
         .enumerate()
         .map(|(i, t)| {
-            let anchors = if new.len() == old.len() {
-                old[i].anchors.clone()
-            } else {
-                old.iter()
-                    .find(|p| p.text == *t)
-                    .map(|p| p.anchors.clone())
-                    .unwrap_or_default()
+            let same = old.iter().find(|p| p.text == *t);
+            let anchors = match (same, new.len() == old.len()) {
+                (_, true) if old[i].text == *t => old[i].anchors.clone(),
+                (_, true) => without_spans(&old[i].anchors),
+                (Some(p), false) => p.anchors.clone(),
+                (None, false) => Vec::new(),
             };
             Paragraph {
                 text: t.to_string(),
@@ -141,6 +170,56 @@ fn reparagraph(text: &str, old: &[Paragraph]) -> Vec<Paragraph> {
             }
         })
         .collect()
+}
+
+/// A person's decision on a document's text: a correction, a verification,
+/// or the choice of a machine reading kept as a candidate.
+#[derive(Clone, Debug, Default)]
+pub struct Edit<'a> {
+    /// The corrected text. `None` keeps the text decided on: the current
+    /// one, or with `take_candidate` the candidate's.
+    pub text: Option<&'a str>,
+    /// The paragraphs with their anchors, when the editor knows them (lines
+    /// corrected in a proofreading file): stored as they are. Their texts
+    /// joined by newlines must be `text`.
+    pub paragraphs: Option<Vec<Paragraph>>,
+    /// Take the pending candidate's reading.
+    pub take_candidate: bool,
+    /// The text has been checked against the printed page.
+    pub verified: bool,
+    pub reason: &'a str,
+    /// Who records it.
+    pub by: &'a str,
+    /// The version the edit was made against: refused when the document's
+    /// current version (or pending candidate) is another.
+    pub base: Option<u32>,
+}
+
+/// What replaying the journal did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Replay {
+    pub applied: usize,
+    /// Corrections the store already holds.
+    pub present: usize,
+    /// Corrections of documents the store does not hold.
+    pub unknown: usize,
+    /// Corrections made against a text that is not the document's now:
+    /// not applied, each named with why.
+    pub refused: Vec<Problem>,
+}
+
+/// A document waiting for a person: a machine reading kept as a candidate
+/// beside their text, or their text on a document its issue no longer
+/// lists.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    pub id: DocId,
+    pub current: u32,
+    /// The candidate's version; absent for a document no longer listed.
+    pub candidate: Option<u32>,
+    /// What became of it, for a document no longer listed.
+    pub gone: Option<Gone>,
+    pub reason: String,
 }
 
 /// The archive's form of a corrected text: a byte-order mark, carriage
@@ -218,21 +297,11 @@ impl Archive {
     /// committed and flushed first; if the process dies before the index
     /// commit, [`Archive::reconcile`] puts the index right.
     pub fn store_issue(&self, new: &NewIssue) -> Result<Stored> {
-        let (stored, versions) = self.store.store_issue(new)?;
-        if !versions.is_empty() {
-            // Documents of an earlier version of the issue beyond the new
-            // count leave the index (their versions stay in the store).
-            let mut remove = Vec::new();
-            if let Stored::Revised { id, .. } = &stored {
-                if let Some(issue) = self.store.issue(id)? {
-                    if let Some(prev) = issue.versions.iter().rev().nth(1) {
-                        for d in prev.documents.iter().skip(versions.len()) {
-                            remove.push(d.to_string());
-                        }
-                    }
-                }
-            }
-            self.index.replace(&versions, &remove)?;
+        let (stored, current, unlisted) = self.store.store_issue(new)?;
+        if !current.is_empty() || !unlisted.is_empty() {
+            // Documents no longer listed leave the index (their versions
+            // stay in the store, their ids resolve).
+            self.index.replace(&current, &unlisted)?;
         }
         Ok(stored)
     }
@@ -282,7 +351,7 @@ impl Archive {
                 let Some(head) = self.store.document(id)? else {
                     continue;
                 };
-                let Some(last) = head.versions.last() else {
+                let Some(last) = head.current_info() else {
                     continue;
                 };
                 let key = id.to_string();
@@ -324,51 +393,105 @@ impl Archive {
         reason: &str,
         verified: bool,
     ) -> Result<Version> {
-        if reason.trim().is_empty() {
+        self.decide(
+            id,
+            &Edit {
+                text,
+                verified,
+                reason,
+                ..Edit::default()
+            },
+        )
+    }
+
+    /// Records a person's decision on a document as a new, current version.
+    /// A decision made while a candidate waits builds on the candidate's
+    /// reading (its fields and pages, the issue's latest) with the text
+    /// decided; either way the candidate is no longer pending. Journalled
+    /// and fsynced before the store is written; the index follows.
+    pub fn decide(&self, id: &DocId, edit: &Edit) -> Result<Version> {
+        if edit.reason.trim().is_empty() {
             return Err(Error::NoReason);
         }
         let head = self
             .store
             .document(id)?
             .ok_or_else(|| Error::UnknownDocument(id.to_string()))?;
-        let base = head.current();
-        let cur = self
-            .store
-            .version(id, base)?
-            .ok_or_else(|| Error::UnknownVersion {
-                id: id.to_string(),
-                version: base,
-            })?;
-        let text = match text {
-            Some(t) => normalise_text(t),
-            None => cur.fields.text.clone(),
+        let load = |n: u32| -> Result<Version> {
+            self.store
+                .version(id, n)?
+                .ok_or_else(|| Error::UnknownVersion {
+                    id: id.to_string(),
+                    version: n,
+                })
         };
-        let status = if verified {
-            Status::Verified
-        } else {
-            Status::Corrected
+        let cur = load(head.current())?;
+        let pending = head.pending().map(|p| load(p.version)).transpose()?;
+        if edit.take_candidate && pending.is_none() {
+            return Err(Error::NoCandidate(id.to_string()));
+        }
+        let basis = match edit.base {
+            Some(b) if b == cur.version => cur.clone(),
+            Some(b) if pending.as_ref().is_some_and(|p| p.version == b) => {
+                pending.clone().unwrap_or_else(|| cur.clone())
+            }
+            Some(b) => {
+                return Err(Error::Moved {
+                    id: id.to_string(),
+                    base: b,
+                    current: cur.version,
+                })
+            }
+            None => pending.clone().unwrap_or_else(|| cur.clone()),
         };
+        let text = match (edit.text, &pending) {
+            (Some(t), _) => normalise_text(t),
+            (None, Some(p)) if edit.take_candidate => p.fields.text.clone(),
+            (None, _) => cur.fields.text.clone(),
+        };
+        if let Some(ps) = &edit.paragraphs {
+            let joined: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+            if joined.join("\n") != text {
+                return Err(Error::Query(
+                    "the paragraphs given do not make the text given".into(),
+                ));
+            }
+        }
         let c = Correction {
             id: id.clone(),
-            base_version: base,
-            status,
+            base_version: basis.version,
+            base_sha256: basis.fields.sha256.clone(),
+            status: if edit.verified {
+                Status::Verified
+            } else {
+                Status::Corrected
+            },
             sha256: sha256_hex(text.as_bytes()),
             text,
-            reason: reason.trim().to_string(),
+            paragraphs: edit.paragraphs.clone(),
+            reason: edit.reason.trim().to_string(),
+            by: edit.by.trim().to_string(),
             time: now(),
         };
         self.journal.append(&c)?;
-        self.apply(&c, &cur)
+        self.apply(&c, &basis, &head)
     }
 
-    fn apply(&self, c: &Correction, cur: &Version) -> Result<Version> {
-        let mut v = cur.clone();
-        v.version = cur.version + 1;
+    fn apply(&self, c: &Correction, basis: &Version, head: &Document) -> Result<Version> {
+        let mut v = basis.clone();
+        // After every version, a candidate included: the decision is the
+        // newest word on the document.
+        v.version = head.versions.last().map_or(0, |i| i.version) + 1;
         v.status = c.status;
-        v.paragraphs = reparagraph(&c.text, &cur.paragraphs);
+        v.candidate = false;
+        v.paragraphs = match &c.paragraphs {
+            Some(p) => p.clone(),
+            None => reparagraph(&c.text, &basis.paragraphs),
+        };
         v.fields.text = c.text.clone();
         v.fields.sha256 = c.sha256.clone();
         v.reason = c.reason.clone();
+        v.by = c.by.clone();
         v.time = c.time.clone();
         self.store.append_version(&v)?;
         // Only a document in its issue's current version is in the index.
@@ -383,13 +506,15 @@ impl Archive {
     }
 
     /// Re-applies journalled corrections the store lacks (after the store
-    /// was restored or rebuilt from the scans). Returns (applied, already
-    /// present, for unknown documents).
-    pub fn replay_journal(&self) -> Result<(usize, usize, usize)> {
-        let (mut applied, mut present, mut unknown) = (0, 0, 0);
+    /// was restored or rebuilt from the scans). A correction is applied only
+    /// to the text it was made against (its base's hash, the document's
+    /// current text or pending candidate); one made against another text is
+    /// refused and named, never laid over a text it was not made for.
+    pub fn replay_journal(&self) -> Result<Replay> {
+        let mut r = Replay::default();
         for c in self.journal.read()? {
             let Some(head) = self.store.document(&c.id)? else {
-                unknown += 1;
+                r.unknown += 1;
                 continue;
             };
             let have = head
@@ -397,17 +522,92 @@ impl Archive {
                 .iter()
                 .any(|v| v.sha256 == c.sha256 && v.reason == c.reason && v.time == c.time);
             if have {
-                present += 1;
+                r.present += 1;
                 continue;
             }
-            let Some(cur) = self.store.version(&c.id, head.current())? else {
-                unknown += 1;
+            let target = if c.base_sha256.is_empty() {
+                // Written before base hashes were kept: its base version
+                // must still be the current one.
+                (head.current() == c.base_version).then(|| head.current())
+            } else {
+                head.pending()
+                    .filter(|p| p.sha256 == c.base_sha256)
+                    .or_else(|| head.current_info().filter(|i| i.sha256 == c.base_sha256))
+                    .map(|i| i.version)
+            };
+            let Some(target) = target else {
+                r.refused.push(Problem::new(
+                    c.id.to_string(),
+                    format!(
+                        "correction of {} ({}) was made against version {} (text sha256 {}), which is not this document's current text: not applied",
+                        c.time,
+                        c.reason,
+                        c.base_version,
+                        if c.base_sha256.is_empty() { "not recorded" } else { &c.base_sha256 }
+                    ),
+                ));
                 continue;
             };
-            self.apply(&c, &cur)?;
-            applied += 1;
+            let Some(basis) = self.store.version(&c.id, target)? else {
+                r.unknown += 1;
+                continue;
+            };
+            self.apply(&c, &basis, &head)?;
+            r.applied += 1;
         }
-        Ok((applied, present, unknown))
+        Ok(r)
+    }
+
+    /// Documents waiting for a person, in id order: those listed in their
+    /// issue whose new machine reading waits beside a person's text, and
+    /// those with a person's text that their issue no longer lists.
+    pub fn pending(&self) -> Result<Vec<Pending>> {
+        let mut out = Vec::new();
+        for issue in self.store.issues()? {
+            let listed = &issue.current().documents;
+            let mut ever: Vec<&DocId> = issue
+                .versions
+                .iter()
+                .flat_map(|v| v.documents.iter())
+                .collect();
+            ever.sort();
+            ever.dedup();
+            for id in ever {
+                let Some(head) = self.store.document(id)? else {
+                    continue;
+                };
+                if listed.contains(id) {
+                    if let Some(p) = head.pending() {
+                        out.push(Pending {
+                            id: id.clone(),
+                            current: head.current(),
+                            candidate: Some(p.version),
+                            gone: None,
+                            reason: p.reason.clone(),
+                        });
+                    }
+                    continue;
+                }
+                let person = head
+                    .current_info()
+                    .is_some_and(|i| i.status != Status::Machine);
+                if let (true, Some(g)) = (person, &head.gone) {
+                    out.push(Pending {
+                        id: id.clone(),
+                        current: head.current(),
+                        candidate: None,
+                        gone: Some(g.clone()),
+                        reason: format!(
+                            "a person's text, no longer in its issue since issue version {} ({})",
+                            g.issue_version,
+                            g.kind.as_str()
+                        ),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
     }
 
     pub fn journal_path(&self) -> &Path {

@@ -185,6 +185,14 @@ pub struct Version {
     /// Why this version exists: `ingested`, a source change, a correction.
     pub reason: String,
     pub time: String,
+    /// A machine reading of a text a person had corrected or verified: kept,
+    /// never current, until a person decides (see [`Document::pending`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub candidate: bool,
+    /// Who recorded a correction, as they gave it; empty for machine
+    /// readings and for corrections recorded before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
 }
 
 impl Version {
@@ -196,6 +204,8 @@ impl Version {
             sha256: self.fields.sha256.clone(),
             reason: self.reason.clone(),
             time: self.time.clone(),
+            candidate: self.candidate,
+            by: self.by.clone(),
         }
     }
 }
@@ -208,21 +218,90 @@ pub struct VersionInfo {
     pub sha256: String,
     pub reason: String,
     pub time: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub candidate: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+}
+
+/// What became of a document that a later reading of its issue no longer
+/// finds: its id keeps resolving, to its last text and to this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gone {
+    pub kind: GoneKind,
+    /// The documents of the new reading that hold its text (merged: one;
+    /// split: several; withdrawn: none).
+    #[serde(default)]
+    pub into: Vec<DocId>,
+    /// The issue version from which it is no longer listed.
+    pub issue_version: u32,
+    pub time: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GoneKind {
+    /// Its text is now part of another document.
+    Merged,
+    /// Its text is now in several documents.
+    Split,
+    /// No document of the new reading holds its text.
+    Withdrawn,
+}
+
+impl GoneKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoneKind::Merged => "merged",
+            GoneKind::Split => "split",
+            GoneKind::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 /// A document and its history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub id: DocId,
-    /// Oldest first; the last is current.
+    /// Oldest first. The current version is the last that is not a
+    /// candidate.
     pub versions: Vec<VersionInfo>,
+    /// Set while the document is not listed in its issue's current
+    /// version; absent for documents that are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<Gone>,
 }
 
 impl Document {
-    /// The current version's number (documents are stored with at least
-    /// one version).
+    /// The current version's number: the last version that is not a
+    /// candidate (documents are stored with at least one version, the
+    /// first never a candidate).
     pub fn current(&self) -> u32 {
-        self.versions.last().map(|v| v.version).unwrap_or(0)
+        self.current_info().map(|v| v.version).unwrap_or(0)
+    }
+
+    /// The current version's summary.
+    pub fn current_info(&self) -> Option<&VersionInfo> {
+        self.versions.iter().rev().find(|v| !v.candidate)
+    }
+
+    /// A machine reading waiting for a person's decision: the last version,
+    /// when it is a candidate (a decision appends a version after it).
+    pub fn pending(&self) -> Option<&VersionInfo> {
+        self.versions.last().filter(|v| v.candidate)
+    }
+
+    /// The text the current one was corrected from: the sha256 of the last
+    /// machine reading at or before the current version (the current
+    /// version's own when it is a machine reading).
+    pub fn machine_base(&self) -> Option<&str> {
+        let cur = self.current();
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| !v.candidate && v.version <= cur)
+            .find(|v| v.status == Status::Machine)
+            .map(|v| v.sha256.as_str())
     }
 }
 
@@ -282,7 +361,30 @@ pub enum Stored {
         id: IssueId,
         version: u32,
         documents: usize,
+        /// What the new reading did to each document a person had
+        /// corrected or verified, and to ids no longer listed.
+        changes: Vec<DocChange>,
     },
     /// The same sources are already stored: nothing written.
     Unchanged { id: IssueId },
+}
+
+/// What a new reading of an issue did to one of its documents, where a
+/// person should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocChange {
+    /// A person's text stays current and the new reading is kept as a
+    /// candidate: the document waits for a decision.
+    Review {
+        id: DocId,
+        current: u32,
+        candidate: u32,
+    },
+    /// The new reading's text is the one the person corrected: their
+    /// correction carries over to it (a new version, their text).
+    Carried { id: DocId, version: u32 },
+    /// The id is no longer listed in the issue; `person` when its current
+    /// text is a person's (then it waits for a person too: their text is
+    /// out of the issue's view).
+    Gone { id: DocId, gone: Gone, person: bool },
 }

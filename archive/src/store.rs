@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::id::{DocId, IssueId, PageId};
+use crate::identity;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -133,8 +134,11 @@ pub(crate) fn sourceset_key(sources: &[SourceFile]) -> String {
 /// an issue becomes can be read (and tested) apart from sled.
 pub(crate) struct IssuePlan<'a> {
     pub stored: Stored,
-    /// The new document versions (what the index then hears of).
-    pub versions: Vec<Version>,
+    /// The current version of every document the new issue version lists
+    /// (what the index then holds of the issue).
+    pub current: Vec<Version>,
+    /// Documents listed before and no longer (they leave the index).
+    pub unlisted: Vec<String>,
     /// The gazette's record, when it is new to the archive.
     pub gazette: Option<(String, Vec<u8>)>,
     pub issue_key: String,
@@ -152,16 +156,94 @@ pub(crate) struct IssuePlan<'a> {
     pub cleared_failures: Vec<String>,
 }
 
-/// Plans the storing of `new`, given the issue as stored (`old`), whether
-/// its gazette is new, the stored heads of its documents by number, and the
-/// time to record.
+/// What the archive holds of an issue before a new reading is stored: the
+/// issue, and every document it ever listed with its current version.
+pub(crate) struct Prior {
+    pub issue: Option<Issue>,
+    pub docs: Vec<(Document, Version)>,
+}
+
+/// The highest document number an id can carry.
+const MAX_DOC_NUMBER: u16 = 999;
+
+/// What a new machine reading of a stored document becomes.
+fn next_version(
+    head: Option<&(Document, Version)>,
+    d: &NewDocument,
+    id: &DocId,
+    issue_version: u32,
+    reason: &str,
+    time: &str,
+) -> (Version, Option<DocChange>) {
+    let machine = |number: u32| Version {
+        id: id.clone(),
+        version: number,
+        status: Status::Machine,
+        issue_version,
+        fields: d.fields.clone(),
+        paragraphs: d.paragraphs.clone(),
+        reason: reason.to_string(),
+        time: time.to_string(),
+        candidate: false,
+        by: String::new(),
+    };
+    let Some((head, cur)) = head else {
+        return (machine(1), None);
+    };
+    let number = head.versions.last().map_or(0, |v| v.version) + 1;
+    if cur.status == Status::Machine {
+        return (machine(number), None);
+    }
+    // A person's text is current. The new reading never replaces it: when
+    // it reads the very text the person corrected (only the sidecar or
+    // the pages' other text changed) or the text the person made, the
+    // person's text carries over onto the new reading's fields and pages;
+    // otherwise it waits as a candidate for a person's decision.
+    let new_sha = &d.fields.sha256;
+    let agrees = head.machine_base() == Some(new_sha.as_str()) || *new_sha == cur.fields.sha256;
+    if agrees {
+        let mut v = machine(number);
+        v.status = cur.status;
+        v.fields.text = cur.fields.text.clone();
+        v.fields.sha256 = cur.fields.sha256.clone();
+        v.paragraphs = crate::reparagraph(&cur.fields.text, &d.paragraphs);
+        v.reason = format!(
+            "{reason}; the {} text of version {} carried over (the new reading is the text it was made from)",
+            cur.status.as_str(),
+            cur.version
+        );
+        let change = DocChange::Carried {
+            id: id.clone(),
+            version: number,
+        };
+        (v, Some(change))
+    } else {
+        let mut v = machine(number);
+        v.candidate = true;
+        v.reason = format!(
+            "{reason}; a new machine reading of a {} text, kept as a candidate until a person decides",
+            cur.status.as_str()
+        );
+        let change = DocChange::Review {
+            id: id.clone(),
+            current: cur.version,
+            candidate: number,
+        };
+        (v, Some(change))
+    }
+}
+
+/// Plans the storing of `new`, given what the archive holds of the issue
+/// (`prior`), whether its gazette is new, and the time to record.
+/// Documents keep their ids by what they are ([`identity::assign`]); a
+/// document that matches none gets the next unused number.
 pub(crate) fn plan_issue<'a>(
     new: &'a NewIssue,
-    old: Option<Issue>,
+    prior: Prior,
     new_gazette: bool,
-    heads: Vec<Option<Document>>,
     time: &str,
-) -> IssuePlan<'a> {
+) -> Result<IssuePlan<'a>> {
+    let Prior { issue: old, docs } = prior;
     let version = old.as_ref().map_or(1, |i| i.current().version + 1);
     let mut images: Vec<(String, &[u8])> = Vec::new();
     let mut pages = Vec::with_capacity(new.pages.len());
@@ -204,36 +286,89 @@ pub(crate) fn plan_issue<'a>(
     } else {
         format!("source changed: issue version {version}")
     };
+    let listed: Vec<DocId> = old
+        .as_ref()
+        .map(|i| i.current().documents.clone())
+        .unwrap_or_default();
+    let known: Vec<identity::Known> = docs
+        .iter()
+        .map(|(h, v)| identity::Known {
+            id: h.id.clone(),
+            fields: &v.fields,
+        })
+        .collect();
+    let fields: Vec<&Fields> = new.documents.iter().map(|d| &d.fields).collect();
+    let matching = identity::assign(&fields, &known, &listed, &identity::MatchParams::default());
+    // New ids follow every number the issue ever used: an id is never
+    // given to a second document.
+    let mut next = old
+        .iter()
+        .flat_map(|i| i.versions.iter().flat_map(|v| v.documents.iter()))
+        .chain(docs.iter().map(|(h, _)| &h.id))
+        .map(|d| d.number)
+        .max()
+        .unwrap_or(0);
     let mut doc_ids = Vec::new();
     let mut head_rows = Vec::new();
-    let mut versions: Vec<Version> = Vec::new();
-    for ((i, d), head) in new.documents.iter().enumerate().zip(heads) {
-        let id = DocId {
-            issue: new.id.clone(),
-            number: i as u16 + 1,
+    let mut current = Vec::new();
+    let mut version_rows = Vec::new();
+    let mut changes = Vec::new();
+    for (d, matched) in new.documents.iter().zip(matching.ids.iter()) {
+        let id = match matched {
+            Some(id) => id.clone(),
+            None => {
+                next += 1;
+                if next > MAX_DOC_NUMBER {
+                    return Err(Error::TooManyDocuments(new.id.to_string()));
+                }
+                DocId {
+                    issue: new.id.clone(),
+                    number: next,
+                }
+            }
         };
-        let mut head = head.unwrap_or(Document {
+        let prior_doc = docs.iter().find(|(h, _)| h.id == id);
+        let (v, change) = next_version(prior_doc, d, &id, version, &reason, time);
+        let mut head = prior_doc.map(|(h, _)| h.clone()).unwrap_or(Document {
             id: id.clone(),
             versions: Vec::new(),
+            gone: None,
         });
-        let v = Version {
-            id: id.clone(),
-            version: head.current() + 1,
-            status: Status::Machine,
-            issue_version: version,
-            fields: d.fields.clone(),
-            paragraphs: d.paragraphs.clone(),
-            reason: reason.clone(),
-            time: time.to_string(),
-        };
+        // Listed again: whatever became of it before no longer holds.
+        head.gone = None;
         head.versions.push(v.info());
         head_rows.push((id.to_string(), json(&head)));
+        version_rows.push((version_key(&id, v.version), json(&v)));
+        match prior_doc.filter(|_| v.candidate) {
+            Some((_, cur)) => current.push(cur.clone()),
+            None => current.push(v),
+        }
+        changes.extend(change);
         doc_ids.push(id);
-        versions.push(v);
     }
-    let version_rows = versions
+    for (id, kind, into) in matching.gone {
+        let Some((head, cur)) = docs.iter().find(|(h, _)| h.id == id) else {
+            continue;
+        };
+        let gone = Gone {
+            kind,
+            into: into.iter().map(|&i| doc_ids[i].clone()).collect(),
+            issue_version: version,
+            time: time.to_string(),
+        };
+        let mut head = head.clone();
+        head.gone = Some(gone.clone());
+        head_rows.push((id.to_string(), json(&head)));
+        changes.push(DocChange::Gone {
+            id,
+            gone,
+            person: cur.status != Status::Machine,
+        });
+    }
+    let unlisted = listed
         .iter()
-        .map(|v| (version_key(&v.id, v.version), json(v)))
+        .filter(|d| !doc_ids.contains(d))
+        .map(|d| d.to_string())
         .collect();
     let mut issue = old.unwrap_or(Issue {
         id: new.id.clone(),
@@ -254,8 +389,8 @@ pub(crate) fn plan_issue<'a>(
         documents: doc_ids,
         time: time.to_string(),
     });
-    let documents = versions.len();
-    IssuePlan {
+    let documents = current.len();
+    Ok(IssuePlan {
         stored: if version == 1 {
             Stored::New {
                 id: new.id.clone(),
@@ -266,9 +401,11 @@ pub(crate) fn plan_issue<'a>(
                 id: new.id.clone(),
                 version,
                 documents,
+                changes,
             }
         },
-        versions,
+        current,
+        unlisted,
         gazette: new_gazette.then(|| {
             (
                 new.id.gazette.to_string(),
@@ -287,7 +424,7 @@ pub(crate) fn plan_issue<'a>(
         heads: head_rows,
         names: scan_names(new),
         cleared_failures: new.sources.iter().map(|s| s.path.clone()).collect(),
-    }
+    })
 }
 
 /// Names of single-page image files (a folder of page scans) → page ids:
@@ -364,10 +501,12 @@ impl Store {
     /// Stores a read issue: new, a new version of a known issue, or nothing
     /// when its sources are already stored. Everything is written in one
     /// transaction and flushed, so after a crash the issue is either wholly
-    /// there or wholly absent.
-    pub fn store_issue(&self, new: &NewIssue) -> Result<(Stored, Vec<Version>)> {
+    /// there or wholly absent. Returns what was stored, the current
+    /// versions of the documents now listed and the ids no longer listed
+    /// (what the index must hear of).
+    pub fn store_issue(&self, new: &NewIssue) -> Result<(Stored, Vec<Version>, Vec<String>)> {
         if let Some(id) = self.known_sources(&new.sources)? {
-            return Ok((Stored::Unchanged { id }, Vec::new()));
+            return Ok((Stored::Unchanged { id }, Vec::new(), Vec::new()));
         }
         let code = new.id.gazette.to_string();
         let gazette: Option<Gazette> = get(&self.gazettes, &code)?;
@@ -376,8 +515,12 @@ impl Store {
         let named_now = gazette
             .as_ref()
             .is_some_and(|g| g.name.is_empty() && !new.gazette.is_empty());
+        // A name read in the other script (雲南省人民政府公報 off a page
+        // read with the traditional model) is the same gazette's.
+        let folded =
+            |s: &str| -> String { s.chars().map(gazette_model::script::simplified).collect() };
         if let Some(g) = gazette.as_ref().filter(|_| !named_now) {
-            if g.name != new.gazette && !new.gazette.is_empty() {
+            if folded(&g.name) != folded(&new.gazette) && !new.gazette.is_empty() {
                 return Err(Error::GazetteConflict {
                     code,
                     existing: g.name.clone(),
@@ -386,17 +529,26 @@ impl Store {
             }
         }
         let old: Option<Issue> = get(&self.issues, &new.id.to_string())?;
-        let mut heads = Vec::with_capacity(new.documents.len());
-        for i in 0..new.documents.len() {
-            let id = DocId {
-                issue: new.id.clone(),
-                number: i as u16 + 1,
+        let mut docs = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for id in old
+            .iter()
+            .flat_map(|i| i.versions.iter().flat_map(|v| v.documents.iter()))
+        {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let Some(head) = get::<Document>(&self.docs, &id.to_string())? else {
+                continue;
             };
-            heads.push(get::<Document>(&self.docs, &id.to_string())?);
+            if let Some(v) = self.version(id, head.current())? {
+                docs.push((head, v));
+            }
         }
-        let plan = plan_issue(new, old, gazette.is_none() || named_now, heads, &now());
+        let prior = Prior { issue: old, docs };
+        let plan = plan_issue(new, prior, gazette.is_none() || named_now, &now())?;
         self.commit(&plan)?;
-        Ok((plan.stored, plan.versions))
+        Ok((plan.stored, plan.current, plan.unlisted))
     }
 
     /// Writes a plan in one transaction across every tree, then flushes.

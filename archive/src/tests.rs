@@ -148,28 +148,164 @@ fn store_is_idempotent_and_versions_changed_sources() {
         Stored::Unchanged { .. }
     ));
     assert_eq!(a.current_versions().unwrap().len(), 2);
-    // The same issue from a changed source, now cut into one document.
+    // The same issue from a changed source, now cut into one other
+    // document: it is no document stored, so it gets a new id, and the two
+    // stored ones say they were withdrawn. No id moves to another text.
     let changed = new_issue(2017, 5, &[C], "-rescanned");
-    match a.store_issue(&changed).unwrap() {
-        Stored::Revised {
-            version, documents, ..
-        } => assert_eq!((version, documents), (2, 1)),
-        other => panic!("{other:?}"),
-    }
+    let stored = a.store_issue(&changed).unwrap();
+    let Stored::Revised {
+        version,
+        documents,
+        changes,
+        ..
+    } = stored
+    else {
+        panic!("{stored:?}")
+    };
+    assert_eq!((version, documents), (2, 1));
     let issue = a.issue(&first.id).unwrap().unwrap();
     assert_eq!(issue.versions.len(), 2);
-    let doc1: DocId = "yn-2017-05-01".parse().unwrap();
-    let head = a.document(&doc1).unwrap().unwrap();
-    assert_eq!(head.versions.len(), 2);
-    assert_eq!(a.version(&doc1, 1).unwrap().unwrap().fields.title, A.0);
-    assert_eq!(a.current(&doc1).unwrap().unwrap().fields.title, C.0);
+    let doc = |n: u16| -> DocId { format!("yn-2017-05-{n:02}").parse().unwrap() };
+    assert_eq!(issue.current().documents, [doc(3)]);
+    assert_eq!(a.current(&doc(3)).unwrap().unwrap().fields.title, C.0);
+    for n in [1, 2] {
+        let head = a.document(&doc(n)).unwrap().unwrap();
+        assert_eq!(head.versions.len(), 1, "{n}");
+        let gone = head.gone.expect("what became of it");
+        assert_eq!((gone.kind, gone.issue_version), (GoneKind::Withdrawn, 2));
+        assert!(changes.contains(&DocChange::Gone {
+            id: doc(n),
+            gone: gone.clone(),
+            person: false,
+        }));
+    }
+    assert_eq!(a.current(&doc(1)).unwrap().unwrap().fields.title, A.0);
     // The old version's pages are kept beside the new ones.
     let p1: PageId = "yn-2017-05-p01".parse().unwrap();
     assert_eq!(a.page(&p1, Some(1)).unwrap().unwrap().issue_version, 1);
     assert_eq!(a.page(&p1, None).unwrap().unwrap().issue_version, 2);
-    // Document 2 is no longer current: out of the index and the export.
+    // Documents 1 and 2 are no longer current: out of the index and the
+    // export.
     assert_eq!(a.current_versions().unwrap().len(), 1);
     assert!(a.search(&Query::new("科学技术奖")).unwrap().hits.is_empty());
+    assert!(a.verify(false).unwrap().is_empty());
+    // Read again as at first: the withdrawn documents come back under
+    // their own ids, and the third is withdrawn in turn.
+    let again = new_issue(2017, 5, &[A, B], "-third");
+    a.store_issue(&again).unwrap();
+    let issue = a.issue(&first.id).unwrap().unwrap();
+    assert_eq!(issue.current().documents, [doc(1), doc(2)]);
+    assert!(a.document(&doc(1)).unwrap().unwrap().gone.is_none());
+    assert!(a.document(&doc(3)).unwrap().unwrap().gone.is_some());
+    assert!(a.verify(false).unwrap().is_empty());
+}
+
+/// A re-segmentation that finds a document more, before the others, moves
+/// no id: each keeps its text (and its person's correction).
+#[test]
+fn a_document_more_moves_no_id() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    let doc = |n: u16| -> DocId { format!("yn-2017-05-{n:02}").parse().unwrap() };
+    a.correct(&doc(2), Some(&B.3.replace("精神", "精神。")), "标点", false)
+        .unwrap();
+    a.store_issue(&new_issue(2017, 5, &[C, A, B], "-resegmented"))
+        .unwrap();
+    let issue = a.issue(&"yn-2017-05".parse().unwrap()).unwrap().unwrap();
+    assert_eq!(issue.current().documents, [doc(3), doc(1), doc(2)]);
+    for (n, t) in [(1, A.0), (2, B.0), (3, C.0)] {
+        assert_eq!(a.current(&doc(n)).unwrap().unwrap().fields.title, t);
+    }
+    // The corrected one: the new reading is the text it was corrected
+    // from, so the correction carries over onto the new reading.
+    let cur = a.current(&doc(2)).unwrap().unwrap();
+    assert_eq!(cur.status, Status::Corrected);
+    assert!(cur.fields.text.contains("精神。"), "{}", cur.fields.text);
+    assert_eq!(cur.issue_version, 2);
+    assert!(a.pending().unwrap().is_empty());
+    assert!(a.verify(false).unwrap().is_empty());
+}
+
+/// A new machine reading that differs from the text a person corrected is
+/// never made current: it waits as a candidate, the document is listed as
+/// pending, and a person's decision (the candidate, or their own text)
+/// ends the wait.
+#[test]
+fn a_persons_text_is_never_buried_by_a_new_reading() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    let id: DocId = "yn-2017-05-01".parse().unwrap();
+    let person = A.3.replace("如下", "如下：");
+    a.correct(&id, Some(&person), "标点", false).unwrap();
+    // Read again with other settings: one character read otherwise.
+    let reread = (
+        A.0,
+        A.1,
+        A.2,
+        "各州、市人民政府：\n为做好政务公开工作，现将有关事项通知如卜。\n一、加强政务公开。",
+    );
+    let stored = a
+        .store_issue(&new_issue(2017, 5, &[reread, B], "-psm"))
+        .unwrap();
+    let Stored::Revised { changes, .. } = stored else {
+        panic!("{stored:?}")
+    };
+    assert_eq!(
+        changes,
+        [DocChange::Review {
+            id: id.clone(),
+            current: 2,
+            candidate: 3
+        }]
+    );
+    let cur = a.current(&id).unwrap().unwrap();
+    assert_eq!((cur.version, cur.status), (2, Status::Corrected));
+    assert_eq!(cur.fields.text, person);
+    assert_eq!(a.pending().unwrap().len(), 1);
+    // The index holds the person's text, not the candidate's.
+    assert_eq!(a.search(&Query::new("如卜")).unwrap().total, 0);
+    assert_eq!(a.search(&Query::new("如下：")).unwrap().total, 1);
+    assert!(a.verify(false).unwrap().is_empty());
+    // Taking a candidate that is not there is refused by name.
+    let other: DocId = "yn-2017-05-02".parse().unwrap();
+    let take = Edit {
+        take_candidate: true,
+        reason: "the new reading is right",
+        by: "李校对",
+        ..Edit::default()
+    };
+    assert!(matches!(
+        a.decide(&other, &take),
+        Err(Error::NoCandidate(_))
+    ));
+    // An edit made against a version the document has left is refused.
+    let stale = Edit {
+        text: Some("x"),
+        reason: "old export",
+        base: Some(1),
+        ..Edit::default()
+    };
+    assert!(matches!(a.decide(&id, &stale), Err(Error::Moved { .. })));
+    // The person keeps their own text, verified: it builds on the new
+    // reading's fields and pages, and nothing is pending.
+    let kept = a
+        .decide(
+            &id,
+            &Edit {
+                verified: true,
+                reason: "checked against the page",
+                by: "李校对",
+                ..Edit::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((kept.version, kept.status), (4, Status::Verified));
+    assert_eq!(
+        (kept.fields.text.as_str(), kept.issue_version),
+        (person.as_str(), 2)
+    );
+    assert_eq!(kept.by, "李校对");
+    assert!(a.pending().unwrap().is_empty());
     assert!(a.verify(false).unwrap().is_empty());
 }
 
@@ -209,12 +345,34 @@ fn corrections_make_versions_and_are_journalled() {
     let b = Archive::open(&d.path().join("b"), true).unwrap();
     b.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
     std::fs::write(b.journal_path(), &journal).unwrap();
-    assert_eq!(b.replay_journal().unwrap(), (2, 0, 0));
-    assert_eq!(b.replay_journal().unwrap(), (0, 2, 0));
+    let r = b.replay_journal().unwrap();
+    assert_eq!(
+        (r.applied, r.present, r.unknown, r.refused.len()),
+        (2, 0, 0, 0)
+    );
+    let r = b.replay_journal().unwrap();
+    assert_eq!(
+        (r.applied, r.present, r.unknown, r.refused.len()),
+        (0, 2, 0, 0)
+    );
     let cur = b.current(&id).unwrap().unwrap();
     assert_eq!((cur.version, cur.status), (3, Status::Verified));
     assert_eq!(cur.fields.text, fixed);
     assert!(b.verify(false).unwrap().is_empty());
+
+    // Rebuilt from scans cut otherwise, the id holds another text: the
+    // corrections made against A's text are refused by name, not laid
+    // over B's.
+    let c = Archive::open(&d.path().join("c"), true).unwrap();
+    c.store_issue(&new_issue(2017, 5, &[B, A], "")).unwrap();
+    std::fs::write(c.journal_path(), &journal).unwrap();
+    let r = c.replay_journal().unwrap();
+    assert_eq!((r.applied, r.refused.len()), (0, 2), "{r:?}");
+    assert!(r.refused.iter().all(|p| p.id == "yn-2017-05-01"));
+    assert!(r.refused[0]
+        .what
+        .contains("not this document's current text"));
+    assert_eq!(c.current(&id).unwrap().unwrap().fields.title, B.0);
 }
 
 #[test]
@@ -224,7 +382,8 @@ fn torn_journal_line_is_skipped_and_not_glued_to_the_next() {
     std::fs::write(a.journal_path(), b"{\"id\":\"yn-2017-05-01\",\"base_ver").unwrap();
     let id: DocId = "yn-2017-05-01".parse().unwrap();
     a.correct(&id, Some("新文本"), "校对", false).unwrap();
-    assert_eq!(a.replay_journal().unwrap(), (0, 1, 0));
+    let r = a.replay_journal().unwrap();
+    assert_eq!((r.applied, r.present, r.unknown), (0, 1, 0));
 }
 
 #[test]
@@ -507,4 +666,47 @@ fn simplified_and_traditional_find_each_other() {
             .collect::<Vec<_>>(),
         ["yn-1952-03-01"]
     );
+}
+
+/// A gazette's name read in the other script is the same gazette; another
+/// name under the same code is refused.
+#[test]
+fn a_gazette_named_in_either_script_is_one_gazette() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A], "")).unwrap();
+    let mut trad = new_issue(2017, 6, &[B], "");
+    trad.gazette = "云南省人民政府公報".into();
+    a.store_issue(&trad).unwrap();
+    let mut other = new_issue(2017, 7, &[C], "");
+    other.gazette = "贵州省人民政府公报".into();
+    assert!(matches!(
+        a.store_issue(&other),
+        Err(Error::GazetteConflict { .. })
+    ));
+    assert_eq!(a.gazettes().unwrap().len(), 1);
+}
+
+/// A document a person corrected that a new reading no longer finds is
+/// not out of sight: it waits for a person, said with what became of it.
+#[test]
+fn a_persons_text_on_a_withdrawn_document_waits_for_a_person() {
+    let (_d, a) = archive();
+    a.store_issue(&new_issue(2017, 5, &[A, B], "")).unwrap();
+    let id: DocId = "yn-2017-05-02".parse().unwrap();
+    a.correct(&id, Some("国务院决定授予科学技术奖。"), "删去首句", false)
+        .unwrap();
+    let stored = a.store_issue(&new_issue(2017, 5, &[A], "-one")).unwrap();
+    let Stored::Revised { changes, .. } = stored else {
+        panic!("{stored:?}")
+    };
+    assert!(matches!(
+        &changes[..],
+        [DocChange::Gone { id: g, person: true, .. }] if *g == id
+    ));
+    let p = a.pending().unwrap();
+    assert_eq!(p.len(), 1);
+    assert_eq!((p[0].id.clone(), p[0].candidate), (id.clone(), None));
+    assert_eq!(p[0].gone.as_ref().unwrap().kind, GoneKind::Withdrawn);
+    // Its id resolves to the person's text.
+    assert_eq!(a.current(&id).unwrap().unwrap().status, Status::Corrected);
 }

@@ -187,7 +187,28 @@ pub fn document_json(v: &Version, head: &archive::Document) -> Value {
     rec["issuers"] = json!(v.fields.issuer_list());
     rec["field_sources"] = json!(v.fields.field_sources);
     rec["review"] = json!(v.fields.review);
-    rec["needs_review"] = json!(v.fields.needs_review());
+    // A new machine reading of a person's text waits beside it: the
+    // document is flagged until a person decides.
+    let pending = head.pending().map(|p| {
+        json!({"candidate_version": p.version, "current_version": head.current(),
+               "reason": p.reason,
+               "url": format!("/api/documents/{}/versions/{}", v.id, p.version)})
+    });
+    rec["needs_review"] = json!(v.fields.needs_review() || pending.is_some());
+    rec["pending"] = json!(pending);
+    rec["candidate"] = json!(v.candidate);
+    if !v.by.is_empty() {
+        rec["by"] = json!(v.by);
+    }
+    // An id the issue no longer lists still resolves, and says what
+    // became of its document.
+    rec["gone"] = json!(head.gone.as_ref().map(|g| json!({
+        "kind": g.kind.as_str(),
+        "into": g.into.iter().map(|d| json!({"id": d.to_string(),
+            "url": format!("/api/documents/{d}")})).collect::<Vec<_>>(),
+        "issue_version": g.issue_version,
+        "time": g.time,
+    })));
     rec["permalink"] = json!(format!("/documents/{}/v/{}", v.id, v.version));
     rec["latest"] = json!(format!("/documents/{}", v.id));
     rec["current_version"] = json!(head.current());
@@ -196,7 +217,7 @@ pub fn document_json(v: &Version, head: &archive::Document) -> Value {
         .iter()
         .map(|i| {
             json!({"version": i.version, "status": i.status.as_str(), "sha256": i.sha256,
-                   "reason": i.reason, "time": i.time,
+                   "reason": i.reason, "time": i.time, "candidate": i.candidate, "by": i.by,
                    "url": format!("/api/documents/{}/versions/{}", v.id, i.version)})
         })
         .collect();

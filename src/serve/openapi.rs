@@ -212,7 +212,7 @@ pub fn spec() -> Value {
             "/api/search": get("Full-text search (every word, 文号 or quoted phrase must occur)", search_params,
                 json_ok("total, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>), facets by year, issuer, type",
                         object(&["total", "page", "size", "hits", "facets"]), false)),
-            "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions", vec![doc_id()], doc_responses),
+            "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links)", vec![doc_id()], doc_responses),
             "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(),
                 json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}})], version_responses),
             "/api/lookup": get("Documents by 文号, in any bracket or width form", vec![

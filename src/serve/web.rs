@@ -5,7 +5,7 @@
 use super::api::{load_version, parse_doc_id, plain_citation, search_query, SEARCH_PARAMS};
 use super::params::Params;
 use super::{base_url, blocking, cached, not_modified, ApiResult, AppError, AppState};
-use archive::{PageId, Version};
+use archive::{DocId, PageId, Version};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/iiif.svg", get(iiif_logo))
 }
 
-fn page_html(t: impl Template) -> ApiResult<Response> {
+pub fn page_html(t: impl Template) -> ApiResult<Response> {
     let body = t.render().map_err(|e| {
         tracing::error!("template: {e}");
         AppError {
@@ -287,6 +287,12 @@ struct DocView {
     /// The government a gazette is the gazette of (云南省人民政府 for
     /// 云南省人民政府公报), its publisher; empty when the name does not say.
     publisher: String,
+    /// A machine reading waiting beside a person's text: its version and
+    /// why it was kept.
+    pending: Option<(u32, String)>,
+    /// What became of a document its issue no longer lists (in words), and
+    /// the documents that hold its text: id and title.
+    gone: Option<(String, Vec<(String, String)>)>,
     /// Printed in vertical columns: most of its anchors are columns
     /// (boxes taller than wide by far), so the page says the text is shown
     /// horizontally, in reading order.
@@ -305,7 +311,13 @@ fn printed_vertically(v: &Version) -> bool {
     all > 0 && tall * 2 > all
 }
 
-fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) -> DocView {
+fn doc_view(
+    v: Version,
+    head: archive::Document,
+    titles: &std::collections::HashMap<DocId, String>,
+    site: String,
+    q: Option<&str>,
+) -> DocView {
     let terms = q.map(super::hits::terms).unwrap_or_default();
     let paragraphs = v
         .paragraphs
@@ -337,7 +349,11 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
         .map(|i| {
             (
                 i.version,
-                i.status.as_str(),
+                if i.candidate {
+                    "candidate"
+                } else {
+                    i.status.as_str()
+                },
                 i.reason.clone(),
                 i.time.clone(),
                 i.version == v.version,
@@ -378,6 +394,21 @@ fn doc_view(v: Version, head: archive::Document, site: String, q: Option<&str>) 
         })
         .collect();
     DocView {
+        pending: head.pending().map(|p| (p.version, p.reason.clone())),
+        gone: head.gone.as_ref().map(|g| {
+            let what = match g.kind {
+                archive::GoneKind::Merged => "已并入他件",
+                archive::GoneKind::Split => "已拆分为数件",
+                archive::GoneKind::Withdrawn => "已撤下（重新识别本期时未再找到）",
+            };
+            (
+                what.to_string(),
+                g.into
+                    .iter()
+                    .map(|d| (d.to_string(), titles.get(d).cloned().unwrap_or_default()))
+                    .collect(),
+            )
+        }),
         vertical: printed_vertically(&v),
         issuers: v.fields.issuer_list(),
         field_links,
@@ -478,7 +509,20 @@ async fn show_document(
     let r = if txt {
         text_response(&v, headers)
     } else {
-        page_html(doc_view(v, head, base_url(headers), q.as_deref()))?
+        // The documents a gone one went into, by title.
+        let into: Vec<DocId> = head.gone.iter().flat_map(|g| g.into.clone()).collect();
+        let a = s.archive.clone();
+        let titles = blocking(move || {
+            let mut t = std::collections::HashMap::new();
+            for d in into {
+                if let Some(cur) = a.current(&d)? {
+                    t.insert(d, cur.fields.title);
+                }
+            }
+            Ok(t)
+        })
+        .await?;
+        page_html(doc_view(v, head, &titles, base_url(headers), q.as_deref()))?
     };
     Ok(cached(r, &etag, txt && n.is_some()))
 }
