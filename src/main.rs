@@ -6,12 +6,14 @@ mod export;
 mod ingest;
 mod ocr;
 mod progress;
+mod proof;
 mod read;
 mod search;
 mod segment;
 mod serve;
 mod show;
 mod verify;
+mod xml;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -52,8 +54,14 @@ enum Command {
     Serve(serve::Args),
     /// Rebuild the search index from the store.
     Reindex(correct::ReindexArgs),
-    /// Store a corrected (or verified) version of a document's text.
+    /// Store a corrected (or verified) version of a document's text, or
+    /// take the machine reading that waits for a decision.
     Correct(correct::Args),
+    /// Proofreading round trip: export lines to check as PAGE XML or ALTO
+    /// with their page images (for eScriptorium, Transkribus), import the
+    /// corrected files as new versions.
+    #[command(subcommand)]
+    Proof(proof::Command),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +100,7 @@ fn main() -> ExitCode {
         Command::Reindex(args) => correct::reindex(args),
         Command::Serve(args) => serve::run(args),
         Command::Correct(args) => correct::run(args),
+        Command::Proof(cmd) => proof::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod cli;
 mod compose;
+mod corrections;
 mod formats;
 mod ocr_quality;
 mod pipeline;

@@ -3,6 +3,7 @@
 //! box in the page's pixels and its word confidence (0–1).
 
 use super::{blocking, ApiResult, AppError, AppState};
+use crate::xml::esc;
 use archive::{Page, PageId};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
@@ -11,24 +12,6 @@ use std::fmt::Write;
 
 /// The layout tag of lines set in vertical columns.
 const VERTICAL_TAG: &str = "vertical-rl";
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Renders a page as an ALTO 4.4 document.
 pub fn render(id: &PageId, p: &Page) -> String {

@@ -10,6 +10,7 @@ mod iiif;
 mod openapi;
 mod params;
 mod presentation;
+mod proofread;
 #[cfg(test)]
 mod tests;
 mod web;

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}", get(document))
         .route("/documents/{id}/v/{n}", get(document_version))
         .route("/issues/{id}", get(issue))
+        .route("/issues/{id}/proof", get(super::proofread::queue))
         .route("/years/{year}", get(year))
         .route("/pages/{id}", get(page))
         .route("/static/site.css", get(css))
