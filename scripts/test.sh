@@ -25,6 +25,15 @@ export OMP_THREAD_LIMIT=1
 # test to open our manifests.
 [ -f tests/mirador/node_modules/mirador/dist/mirador.min.js ] ||
   npm ci --prefix tests/mirador --no-audit --no-fund --loglevel=error
+# The BagIt validator (the Library of Congress's bagit-python) that checks
+# our issue packages, and the Kubernetes schemas deploy/kubernetes is
+# validated against: in a venv of their own, first on the PATH of the tests.
+venv=target/test-venv
+if ! "$venv/bin/python3" -c "import bagit" 2>/dev/null || [ ! -x "$venv/bin/kubernetes-validate" ]; then
+  python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q "bagit==1.9.0" "kubernetes-validate==1.37.0"
+fi
+export PATH="$PWD/$venv/bin:$PATH"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace

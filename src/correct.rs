@@ -55,7 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let archive = crate::export::open(&args.archive)?;
+    // The archive itself, or (while it is served) its server.
+    let mut archive = crate::owner::Writer::open(&args.archive, false)?;
     let by = recorder(args.by.as_deref());
     let edit = archive::Edit {
         text: text.as_deref(),

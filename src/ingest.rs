@@ -5,8 +5,8 @@
 use crate::read::{read_issues, HintArgs, ReadArgs};
 use anyhow::{Context, Result};
 use archive::{
-    Archive, GazetteCode, IssueId, NewDocument, NewImage, NewIssue, NewPage, Provenance,
-    SourceFile, Stored, TextOrigin, Verdict,
+    GazetteCode, IssueId, NewDocument, NewImage, NewIssue, NewPage, Provenance, SourceFile, Stored,
+    TextOrigin, Verdict,
 };
 use clap::Args as ClapArgs;
 use ingest::pipeline::Event;
@@ -86,7 +86,7 @@ fn report_changes(changes: &[archive::DocChange], review: &mut Vec<String>) {
 }
 
 /// A path as the archive records it: absolute where it can be.
-fn recorded(path: &Path) -> String {
+pub(crate) fn recorded(path: &Path) -> String {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
@@ -103,21 +103,55 @@ fn hash_file(path: &Path) -> std::io::Result<SourceFile> {
     })
 }
 
+/// An issue's source files, hashed. Its sidecar is one of them: adding or
+/// correcting it makes a new version of the issue (its identity
+/// completed), with nothing overwritten.
+pub(crate) fn sources_of(src: &IssueSource) -> std::result::Result<Vec<SourceFile>, ingest::Error> {
+    let sidecar = crate::read::Sidecar::path_for(&src.path);
+    src.files()
+        .iter()
+        .map(|f| f.as_path())
+        .chain(sidecar.is_file().then_some(sidecar.as_path()))
+        .map(hash_file)
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| ingest::Error::file(&src.path, e))
+}
+
 /// What every page of a run records of how it was read.
-struct ReadContext {
-    engine: String,
-    traineddata: String,
-    preprocess: String,
+pub(crate) struct ReadContext {
+    pub engine: String,
+    pub traineddata: String,
+    pub preprocess: String,
     time: String,
 }
 
+impl ReadContext {
+    pub fn new(reader: &crate::read::Reader) -> Self {
+        ReadContext {
+            engine: ingest::OcrEngine::describe(&reader.engine),
+            traineddata: reader.engine.traineddata(),
+            preprocess: serde_json::to_string(&reader.opts.preprocess).unwrap_or_default(),
+            time: archive::now(),
+        }
+    }
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
-    let archive = crate::open_archive(&args.archive, true)?;
-    // A crash between a store commit and its index commit is put right
-    // before anything else.
-    let fixed = archive.reconcile().context("reconciling index and store")?;
-    if fixed > 0 {
-        eprintln!("index: {fixed} entries brought in line with the store");
+    // The archive itself, or (while `gazette serve` owns it) its server,
+    // which stores what this process reads.
+    let mut archive = crate::owner::Writer::open(&args.archive, true)?;
+    if let Some(a) = archive.local() {
+        // A crash between a store commit and its index commit is put
+        // right before anything else (a server did so when it started).
+        let fixed = a.reconcile().context("reconciling index and store")?;
+        if fixed > 0 {
+            eprintln!("index: {fixed} entries brought in line with the store");
+        }
+    } else {
+        eprintln!(
+            "{} is served: its server stores each issue as it is read",
+            args.archive.display()
+        );
     }
     let code = args
         .code
@@ -127,12 +161,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .context("--code")?;
     let mut reader = args.read.reader()?;
     reader.opts.keep_images = true;
-    let ctx = ReadContext {
-        engine: ingest::OcrEngine::describe(&reader.engine),
-        traineddata: reader.engine.traineddata(),
-        preprocess: serde_json::to_string(&reader.opts.preprocess).unwrap_or_default(),
-        time: archive::now(),
-    };
+    let ctx = ReadContext::new(&reader);
 
     let (found, early) = ingest::source::discover(&args.read.paths);
     let mut failures: Vec<String> = Vec::new();
@@ -143,21 +172,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut tally = Tally::default();
     let mut todo: Vec<(IssueSource, Vec<SourceFile>)> = Vec::new();
     for src in found {
-        // An issue's sidecar is one of its sources: adding or correcting
-        // it makes a new version of the issue (its identity completed),
-        // with nothing overwritten.
-        let sidecar = crate::read::Sidecar::path_for(&src.path);
-        let hashed: std::io::Result<Vec<SourceFile>> = src
-            .files()
-            .iter()
-            .map(|f| f.as_path())
-            .chain(sidecar.is_file().then_some(sidecar.as_path()))
-            .map(hash_file)
-            .collect();
-        let sources = match hashed {
+        let sources = match sources_of(&src) {
             Ok(s) => s,
             Err(e) => {
-                let e = ingest::Error::file(&src.path, e);
                 archive.record_failure(&recorded(&src.path), &e.to_string())?;
                 failures.push(e.to_string());
                 continue;
@@ -176,6 +193,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // source, in input order: the n-th event is the n-th of `todo`.
     let mut next = 0usize;
     let mut fatal: Option<anyhow::Error> = None;
+    let archive = &mut archive;
     let summary = read_issues(&reader, &issues, true, failures, |ev| {
         let Some((src, sources)) = todo.get(next) else {
             return Ok(());
@@ -183,7 +201,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         next += 1;
         let step = match ev {
             Event::Issue(issue) => store(
-                &archive,
+                archive,
                 &args,
                 code.as_ref(),
                 &ctx,
@@ -195,7 +213,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 tally.failed += 1;
                 archive
                     .record_failure(&recorded(&src.path), &e.to_string())
-                    .map_err(anyhow::Error::from)
             }
             _ => Ok(()),
         };
@@ -226,7 +243,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
     eprintln!(
         "archive {}: {} issues, {} pages, {} documents",
-        archive.dir().display(),
+        args.archive.display(),
         stats.issues,
         stats.pages,
         stats.documents
@@ -247,7 +264,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// Segments a read issue and stores it, recording why when it cannot be.
 fn store(
-    archive: &Archive,
+    archive: &mut crate::owner::Writer,
     args: &Args,
     code: Option<&GazetteCode>,
     ctx: &ReadContext,
@@ -256,7 +273,7 @@ fn store(
     tally: &mut Tally,
 ) -> Result<()> {
     let path = issue.source.path.clone();
-    let new = match build_issue(args, code, ctx, issue, sources) {
+    let new = match build_issue(&args.hints, code, ctx, issue, sources) {
         Ok(n) => n,
         Err(why) => {
             eprintln!("{}: not stored: {why}", path.display());
@@ -300,8 +317,8 @@ fn store(
 /// Turns a read issue into the archive's form: identity, every page in its
 /// place (failed ones too) with image and provenance, documents. Fails
 /// (with a reason to record) when the issue cannot be identified.
-fn build_issue(
-    args: &Args,
+pub(crate) fn build_issue(
+    hints: &HintArgs,
     code: Option<&GazetteCode>,
     ctx: &ReadContext,
     issue: ingest::ReadIssue,
@@ -311,7 +328,7 @@ fn build_issue(
     if read.is_empty() {
         return Err("no page could be read".into());
     }
-    let hints = args.hints.for_issue(&issue.source.path)?;
+    let hints = hints.for_issue(&issue.source.path)?;
     let (identity, docs) = segment::segment(&read, &hints);
     if identity.year == 0 || identity.issue == 0 {
         return Err("cannot tell the issue's year and number from its running heads, sidecar (issue.toml) or name: give them in a sidecar or with --year and --issue".into());

@@ -5,6 +5,8 @@ mod correct;
 mod export;
 mod ingest;
 mod ocr;
+mod owner;
+mod pack;
 mod progress;
 mod proof;
 mod read;
@@ -52,6 +54,11 @@ enum Command {
     /// Serve an archive over HTTP, read-only: JSON API, IIIF page images,
     /// ALTO, and web pages for the public.
     Serve(serve::Args),
+    /// Read issues and write each as a BagIt package (one folder per
+    /// issue) for `import`: on many machines, each with `--shard K/N`.
+    Pack(pack::PackArgs),
+    /// Verify and store issue packages (made by `pack`) in an archive.
+    Import(pack::ImportArgs),
     /// Rebuild the search index from the store.
     Reindex(correct::ReindexArgs),
     /// Store a corrected (or verified) version of a document's text, or
@@ -98,6 +105,8 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Reindex(args) => correct::reindex(args),
+        Command::Pack(args) => pack::pack(args),
+        Command::Import(args) => pack::import(args),
         Command::Serve(args) => serve::run(args),
         Command::Correct(args) => correct::run(args),
         Command::Proof(cmd) => proof::run(cmd),

@@ -13,10 +13,21 @@ pub struct Args {
     /// Also re-hash the source files at the paths they were ingested from.
     #[arg(long)]
     sources: bool,
+    /// Print only the digest of the current documents (to compare
+    /// replicas that imported the same packages).
+    #[arg(long)]
+    digest: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let archive = crate::export::open(&args.archive)?;
+    let digest = archive
+        .digest()
+        .context("digesting the current documents")?;
+    if args.digest {
+        println!("{digest}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let problems = archive.verify(args.sources).context("verifying")?;
     let stats = archive.stats()?;
     for p in &problems {
@@ -62,7 +73,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         eprintln!("not ingested: {path}: {error}");
     }
     eprintln!(
-        "checked {} issues, {} pages, {} document versions: {} problems",
+        "checked {} issues, {} pages, {} document versions: {} problems; digest of the current documents {digest}",
         stats.issues,
         stats.pages,
         stats.versions,

@@ -49,6 +49,8 @@ pub enum Error {
     Moved { id: String, base: u32, current: u32 },
     #[error("issue {0}: more documents than an id can number (999)")]
     TooManyDocuments(String),
+    #[error("issue package {path}: {why}")]
+    Bag { path: PathBuf, why: String },
     #[error("a correction needs a reason")]
     NoReason,
     #[error("invalid query: {0}")]

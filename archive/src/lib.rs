@@ -8,6 +8,7 @@
 //! `index/` (tantivy: derived from the store, rebuildable) and
 //! `journal.jsonl` (every correction, fsynced).
 
+pub mod bag;
 pub mod error;
 pub mod fold;
 pub mod id;
@@ -64,7 +65,7 @@ impl Problem {
 }
 
 /// What the archive holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub issues: u64,
     pub pages: u64,
@@ -376,6 +377,24 @@ impl Archive {
             self.index.replace(&add, &remove)?;
         }
         Ok(changed)
+    }
+
+    /// A digest of the current documents: SHA-256 over each one's id,
+    /// status and fields (text, its hash, citation and every other field),
+    /// in id order. Two replicas that hold the same documents print the
+    /// same digest, whatever order they stored the issues in.
+    pub fn digest(&self) -> Result<String> {
+        let mut lines: Vec<String> = self
+            .current_versions()?
+            .iter()
+            .map(|v| {
+                // Plain fields: serialising cannot fail.
+                let fields = serde_json::to_vec(&v.fields).unwrap_or_default();
+                format!("{}\t{}\t{}\n", v.id, v.status.as_str(), sha256_hex(&fields))
+            })
+            .collect();
+        lines.sort();
+        Ok(sha256_hex(lines.concat().as_bytes()))
     }
 
     /// Rebuilds the index from the store.

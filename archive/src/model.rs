@@ -305,13 +305,15 @@ impl Document {
     }
 }
 
-/// A page image as the ingest side hands it over.
-#[derive(Clone, Debug)]
+/// A page image as the ingest side hands it over. In a bag's record the
+/// bytes are a file of their own (see `bag`), so they are not serialised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewImage {
     /// `png` or `jpeg`.
     pub format: String,
     pub width: u32,
     pub height: u32,
+    #[serde(skip)]
     pub bytes: Vec<u8>,
     /// The page's part of the image (see [`ImageRef::region`]).
     pub region: Option<[u32; 4]>,
@@ -319,7 +321,7 @@ pub struct NewImage {
 
 /// A page as the ingest side hands it over: record and image bytes. Pages
 /// are handed over in the issue's order, failed pages in their place.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewPage {
     pub printed: u32,
     pub width: u32,
@@ -335,14 +337,14 @@ pub struct NewPage {
 }
 
 /// A document as the ingest side hands it over.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewDocument {
     pub fields: Fields,
     pub paragraphs: Vec<Paragraph>,
 }
 
 /// A whole read issue, to be stored in one step.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewIssue {
     pub id: IssueId,
     pub gazette: String,
@@ -352,7 +354,7 @@ pub struct NewIssue {
 }
 
 /// What storing an issue did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stored {
     /// The issue was new: version 1.
     New { id: IssueId, documents: usize },
@@ -371,7 +373,7 @@ pub enum Stored {
 
 /// What a new reading of an issue did to one of its documents, where a
 /// person should know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DocChange {
     /// A person's text stays current and the new reading is kept as a
     /// candidate: the document waits for a decision.

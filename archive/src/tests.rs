@@ -710,3 +710,80 @@ fn a_persons_text_on_a_withdrawn_document_waits_for_a_person() {
     // Its id resolves to the person's text.
     assert_eq!(a.current(&id).unwrap().unwrap().status, Status::Corrected);
 }
+
+/// An issue written as a bag reads back whole; stored from the bag it
+/// gives what storing it directly gives; a bag changed after packing, or
+/// with a file more or less, is refused by name.
+#[test]
+fn bags_round_trip_and_refuse_any_change() {
+    let d = tempfile::tempdir().unwrap();
+    let issue = new_issue(2017, 5, &[A, B], "");
+    let bag = d.path().join("bags/yn-2017-05");
+    let alto = vec![("alto/p001.xml".to_string(), b"<alto/>".to_vec())];
+    bag::write_bag(&bag, &issue, &alto, &[("Engine".into(), "test".into())]).unwrap();
+    let back = bag::read_bag(&bag).unwrap();
+    assert_eq!(back.id, issue.id);
+    assert_eq!(back.sources, issue.sources);
+    assert_eq!(back.pages.len(), issue.pages.len());
+    for (a, b) in back.pages.iter().zip(&issue.pages) {
+        assert_eq!(
+            a.image.as_ref().unwrap().bytes,
+            b.image.as_ref().unwrap().bytes
+        );
+        assert_eq!(a.lines, b.lines);
+        assert_eq!(a.provenance, b.provenance);
+    }
+    let direct = Archive::open(&d.path().join("direct"), true).unwrap();
+    let packed = Archive::open(&d.path().join("packed"), true).unwrap();
+    direct.store_issue(&issue).unwrap();
+    packed.store_issue(&back).unwrap();
+    let docs = |a: &Archive| -> Vec<(String, String, String)> {
+        a.current_versions()
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.id.to_string(), v.fields.title, v.fields.sha256))
+            .collect()
+    };
+    assert_eq!(docs(&direct), docs(&packed));
+    assert_eq!(direct.digest().unwrap(), packed.digest().unwrap());
+
+    let copy = |name: &str| {
+        let to = d.path().join(name);
+        std::process::Command::new("cp")
+            .arg("-r")
+            .arg(&bag)
+            .arg(&to)
+            .status()
+            .unwrap();
+        to
+    };
+    let flipped = copy("flipped");
+    let doc = flipped.join("data/issue.json");
+    let mut bytes = std::fs::read(&doc).unwrap();
+    let at = bytes.iter().position(|&b| b == b'"').unwrap();
+    bytes[at + 1] ^= 1;
+    std::fs::write(&doc, bytes).unwrap();
+    let e = bag::read_bag(&flipped).unwrap_err().to_string();
+    assert!(
+        e.contains("flipped") && e.contains("data/issue.json"),
+        "{e}"
+    );
+    let more = copy("more");
+    std::fs::write(more.join("data/note.txt"), "x").unwrap();
+    assert!(bag::read_bag(&more)
+        .unwrap_err()
+        .to_string()
+        .contains("data/note.txt"));
+    let less = copy("less");
+    std::fs::remove_file(less.join("data/alto/p001.xml")).unwrap();
+    assert!(bag::read_bag(&less)
+        .unwrap_err()
+        .to_string()
+        .contains("missing"));
+    let tag = copy("tag");
+    std::fs::write(tag.join("bag-info.txt"), "Payload-Oxum: 1.1\n").unwrap();
+    assert!(bag::read_bag(&tag)
+        .unwrap_err()
+        .to_string()
+        .contains("tagmanifest"));
+}

@@ -10,6 +10,7 @@
 pub mod formats;
 pub mod lines;
 
+use crate::owner::Writer;
 use anyhow::{Context, Result};
 use archive::{Archive, BBox, DocId, Edit, Page, PageId, Paragraph, Version};
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
@@ -272,7 +273,7 @@ const MIN_OVERLAP: f64 = 0.5;
 /// version that is the document's current (or pending) one, and the box
 /// is still that line's. Returns the line and the text it holds now.
 fn check(
-    archive: &Archive,
+    archive: &mut Writer,
     line: &ReadLine,
     versions: &mut HashMap<DocId, Version>,
 ) -> Result<(LineRef, String), String> {
@@ -284,9 +285,9 @@ fn check(
             line.id
         ));
     }
-    let head = archive
-        .document(&r.doc)
-        .map_err(|e| e.to_string())?
+    let (head, version) = archive
+        .document(&r.doc, Some(r.version))
+        .map_err(|e| format!("{e:#}"))?
         .ok_or_else(|| format!("line {}: no document {}", line.id, r.doc))?;
     let live =
         head.current() == r.version || head.pending().is_some_and(|p| p.version == r.version);
@@ -300,13 +301,17 @@ fn check(
         ));
     }
     if !versions.contains_key(&r.doc) {
-        let v = archive
-            .version(&r.doc, r.version)
-            .map_err(|e| e.to_string())?
+        let v = version
             .ok_or_else(|| format!("line {}: {} has no version {}", line.id, r.doc, r.version))?;
         versions.insert(r.doc.clone(), v);
     }
     let v = &versions[&r.doc];
+    if v.version != r.version {
+        return Err(format!(
+            "line {}: lines of versions {} and {} of {}: one import corrects one version",
+            line.id, v.version, r.version, r.doc
+        ));
+    }
     let p = v
         .paragraphs
         .get(r.para - 1)
@@ -393,7 +398,8 @@ fn corrected(v: &Version, edits: &BTreeMap<(usize, Option<usize>), String>) -> V
 
 fn import(args: ImportArgs) -> Result<ExitCode> {
     anyhow::ensure!(!args.reason.trim().is_empty(), "--reason: say why");
-    let archive = crate::export::open(&args.archive)?;
+    // The archive itself, or (while it is served) its server.
+    let mut archive = Writer::open(&args.archive, false)?;
     let files = xml_files(&args.files)?;
     anyhow::ensure!(!files.is_empty(), "no XML files among the paths given");
     // Every line of every file is checked before anything is stored.
@@ -412,7 +418,7 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         };
         for l in &lines {
             lines_read += 1;
-            match check(&archive, l, &mut versions) {
+            match check(&mut archive, l, &mut versions) {
                 Ok((r, now)) => {
                     let text = l.text.trim().to_string();
                     // Unchanged lines are kept out of the edit.

@@ -262,17 +262,20 @@ async fn document_bytes(
             return Ok((etag, body));
         }
     }
+    let gen = s.generation();
     let (v, head) = load_version(s, id, n).await?;
-    let etag = format!("{}-{}", v.version, v.fields.sha256);
+    // The body holds the history (and what waits): it may change with
+    // the archive, so its tag carries the generation.
+    let etag = format!("{}-{}-g{gen}", v.version, v.fields.sha256);
     let body = serde_json::to_vec(&document_json(&v, &head)).unwrap_or_default();
     // Stored as ETag, newline, body.
     let mut entry = etag.clone().into_bytes();
     entry.push(b'\n');
     entry.extend_from_slice(&body);
-    s.documents
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .put(key, bytes::Bytes::from(entry));
+    let mut cache = s.documents.lock().unwrap_or_else(|p| p.into_inner());
+    if s.generation() == gen {
+        cache.put(key, bytes::Bytes::from(entry));
+    }
     Ok((etag, bytes::Bytes::from(body)))
 }
 
@@ -318,8 +321,9 @@ async fn document_version(
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }
-    // A version's text never changes (only the history list in it grows).
-    Ok(cached(json_bytes(body), &etag, true))
+    // A version's text never changes, but the record also holds the
+    // document's history and what waits for a person, which do.
+    Ok(cached(json_bytes(body), &etag, false))
 }
 
 async fn lookup(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {

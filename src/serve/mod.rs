@@ -2,9 +2,10 @@
 //! axum): the JSON API under /api, page images over IIIF Image API 3.0,
 //! ALTO for each page's OCR, and server-rendered pages for the public.
 
-mod alto;
+pub(crate) mod alto;
 mod api;
 mod content_search;
+mod control;
 mod hits;
 mod iiif;
 mod openapi;
@@ -27,7 +28,8 @@ use axum::{Json, Router};
 use clap::Args as ClapArgs;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,17 +44,24 @@ pub struct Args {
     addr: String,
 }
 
-/// What every handler shares: the archive (read-only) and the caches.
+/// Held for reading by every request's work on the archive, for writing
+/// by a write handed over the control socket: a reader sees an issue
+/// stored whole or not at all. One archive is served per process.
+pub static GATE: RwLock<()> = RwLock::new(());
+
+/// What every handler shares: the archive and the caches. Handlers only
+/// read; writes come over the control socket (`control.rs`).
 #[derive(Clone)]
 pub struct AppState {
     pub archive: Arc<Archive>,
+    /// Moves on at every write: caches hold only what was read in the
+    /// current generation, and the ETags of what may change carry it.
+    pub generation: Arc<AtomicU64>,
     /// Rendered IIIF responses by request path (bytes, content type).
     pub tiles: Arc<Mutex<lru::LruCache<String, (bytes::Bytes, &'static str)>>>,
     /// Decoded page images by content hash.
     pub decoded: Arc<Mutex<lru::LruCache<String, Arc<image::DynamicImage>>>>,
-    /// Search results by query. The archive cannot change while it is
-    /// served (the store is locked to this process), so nothing cached
-    /// goes stale.
+    /// Search results by query (cleared at every write).
     pub searches: Arc<Mutex<lru::LruCache<String, Arc<archive::Results>>>>,
     /// Rendered document JSON by id and version.
     pub documents: Arc<Mutex<lru::LruCache<String, bytes::Bytes>>>,
@@ -99,6 +108,7 @@ impl AppState {
         let many = NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN);
         AppState {
             archive: Arc::new(archive),
+            generation: Arc::new(AtomicU64::new(0)),
             tiles: Arc::new(Mutex::new(lru::LruCache::new(tiles))),
             decoded: Arc::new(Mutex::new(lru::LruCache::new(decoded))),
             searches: Arc::new(Mutex::new(lru::LruCache::new(many))),
@@ -106,6 +116,27 @@ impl AppState {
             search_flights: Arc::new(Flights::new()),
             tile_flights: Arc::new(Flights::new()),
         }
+    }
+
+    /// The archive's generation: how many writes this server has made.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// After a write: the caches of what the archive says (searches,
+    /// documents) are emptied and the generation moves on. Tiles and
+    /// decoded images are keyed by their image's hash, which names one
+    /// image forever: they stay.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.searches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.documents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// Runs a search, or answers it from the cache.
@@ -122,13 +153,17 @@ impl AppState {
         let a = self.archive.clone();
         let cache = self.searches.clone();
         let k = key.clone();
+        // A search begun before a write is neither joined by one begun
+        // after it nor cached once the write is done.
+        let gen = self.generation();
+        let now = self.generation.clone();
         self.search_flights
-            .run(&key, || async move {
+            .run(&format!("{gen}:{key}"), || async move {
                 let r = Arc::new(blocking(move || Ok(a.search(&q)?)).await?);
-                cache
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .put(k, r.clone());
+                let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+                if now.load(Ordering::SeqCst) == gen {
+                    c.put(k, r.clone());
+                }
                 Ok(r)
             })
             .await
@@ -193,7 +228,13 @@ pub type ApiResult<T> = Result<T, AppError>;
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+    // Readers share the gate; a write over the control socket waits for
+    // them and holds them off while it stores.
+    let read = move || {
+        let _gate = GATE.read().unwrap_or_else(|p| p.into_inner());
+        f()
+    };
+    tokio::task::spawn_blocking(read).await.unwrap_or_else(|e| {
         tracing::error!("worker failed: {e}");
         Err(AppError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -378,6 +419,12 @@ pub fn not_modified(req_headers: &axum::http::HeaderMap, etag: &str) -> Option<R
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let archive = crate::export::open(&args.archive)?;
+    // A crash between a store commit and its index commit is put right
+    // before anyone reads.
+    let fixed = archive.reconcile().context("reconciling index and store")?;
+    if fixed > 0 {
+        eprintln!("index: {fixed} entries brought in line with the store");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -386,12 +433,16 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("listening on {}", args.addr))?;
+        let state = AppState::new(archive);
+        let (control, sock) = control::bind(&args.archive)?;
+        tokio::spawn(control::run(control, state.clone()));
         eprintln!(
-            "serving {} on http://{}",
+            "serving {} on http://{} (writes: {})",
             args.archive.display(),
-            listener.local_addr()?
+            listener.local_addr()?,
+            sock.display()
         );
-        axum::serve(listener, app(AppState::new(archive)))
+        axum::serve(listener, app(state))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -494,10 +494,15 @@ async fn show_document(
         .text("q", archive::search::MAX_QUERY_CHARS)?
         .map(str::to_string);
     let (v, head) = load_version(s, parse_doc_id(id)?, n).await?;
-    // The marks make the page depend on the query.
+    // The marks make the page depend on the query; the page shows the
+    // history and what waits, which change with the archive.
     let etag = format!(
         "{}{}-{}{}",
-        if txt { "t" } else { "h" },
+        if txt {
+            "t".to_string()
+        } else {
+            format!("h{}-", s.generation())
+        },
         v.version,
         v.fields.sha256,
         q.as_deref()
