@@ -211,8 +211,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             ),
             Event::Unreadable(e) => {
                 tally.failed += 1;
-                archive
-                    .record_failure(&recorded(&src.path), &e.to_string())
+                archive.record_failure(&recorded(&src.path), &e.to_string())
             }
             _ => Ok(()),
         };

@@ -8,6 +8,7 @@
 //! the archive keeps these records on disk (see its format version).
 
 mod document;
+pub mod legal;
 mod page;
 pub mod script;
 

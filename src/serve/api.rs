@@ -16,6 +16,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/search", get(search))
         .route("/api/documents/{id}", get(document))
         .route("/api/documents/{id}/versions/{n}", get(document_version))
+        .route(
+            "/api/documents/{id}/articles/{n}",
+            get(super::articles::api_article),
+        )
         .route("/api/lookup", get(lookup))
         .route("/api/issues", get(issues))
         .route("/api/issues/{id}", get(issue))
@@ -173,6 +177,8 @@ pub fn document_json(v: &Version, head: &archive::Document) -> Value {
         })
         .collect();
     rec["paragraphs"] = Value::Array(paragraphs);
+    // Its articles (条), or a notice's sections, each at its own address.
+    rec["articles"] = super::articles::summaries(v);
     // No citation is made from a missing identity: both are null and the
     // status says 出处未定 (the source is not established).
     let known = !v.fields.citation.is_empty();

@@ -41,6 +41,32 @@ pub fn bind(dir: &Path) -> anyhow::Result<(UnixListener, PathBuf)> {
     Ok((listener, path))
 }
 
+/// Empties the archive's inbox: packages a command left there for a
+/// server that stopped before storing them (the command saw the failure;
+/// run again, it reads the issue again). Called at start, before the
+/// socket takes any request.
+pub fn clear_inbox(dir: &Path) {
+    let inbox = dir.join(crate::owner::INBOX);
+    let Ok(entries) = std::fs::read_dir(&inbox) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let gone = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        match gone {
+            Ok(()) => tracing::warn!(
+                "removed an unstored package left in the inbox: {}",
+                p.display()
+            ),
+            Err(err) => tracing::warn!("cannot remove {}: {err}", p.display()),
+        }
+    }
+}
+
 /// Serves the control socket until the process ends.
 pub async fn run(listener: UnixListener, state: AppState) {
     loop {

@@ -4,6 +4,9 @@
 
 pub(crate) mod alto;
 mod api;
+#[cfg(test)]
+mod article_tests;
+mod articles;
 mod content_search;
 mod control;
 mod hits;
@@ -434,6 +437,7 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
             .await
             .with_context(|| format!("listening on {}", args.addr))?;
         let state = AppState::new(archive);
+        control::clear_inbox(&args.archive);
         let (control, sock) = control::bind(&args.archive)?;
         tokio::spawn(control::run(control, state.clone()));
         eprintln!(

@@ -215,6 +215,9 @@ pub fn spec() -> Value {
             "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links)", vec![doc_id()], doc_responses),
             "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(),
                 json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}})], version_responses),
+            "/api/documents/{id}/articles/{n}": get("An article (条) of a document's current version, or a section (一、) of a notice without articles: label, headings (编/章/节), text, paragraphs (款) with page anchors, items (项), pages, citations (court: 《全称》（文号）第六条)", vec![doc_id(),
+                json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 9999}})],
+                json_ok("the article", object(&["document", "number", "label", "kind", "text", "paragraphs", "pages", "citations"]), true)),
             "/api/lookup": get("Documents by 文号, in any bracket or width form", vec![
                 json!({"name": "doc_number", "in": "query", "required": true, "description": "e.g. 云政办发〔2017〕22号; blank finds nothing",
                        "schema": {"type": "string", "minLength": 1, "maxLength": 64}})],

@@ -19,6 +19,10 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search))
         .route("/documents/{id}", get(document))
         .route("/documents/{id}/v/{n}", get(document_version))
+        .route(
+            "/documents/{id}/articles/{n}",
+            get(super::articles::web_article),
+        )
         .route("/issues/{id}", get(issue))
         .route("/issues/{id}/proof", get(super::proofread::queue))
         .route("/years/{year}", get(year))
@@ -256,6 +260,9 @@ struct ParaView {
     parts: Vec<(String, bool)>,
     page_link: Option<String>,
     printed: String,
+    /// The article this paragraph begins, if any: its number and label
+    /// (the paragraph is its anchor, `#article-N`, and links its page).
+    article: Option<(u32, String)>,
 }
 
 #[derive(Template)]
@@ -320,11 +327,16 @@ fn doc_view(
     q: Option<&str>,
 ) -> DocView {
     let terms = q.map(super::hits::terms).unwrap_or_default();
+    let starts = gazette_model::legal::articles(&v.paragraphs);
     let paragraphs = v
         .paragraphs
         .iter()
         .enumerate()
         .map(|(i, p)| ParaView {
+            article: starts
+                .iter()
+                .find(|a| a.paragraphs.first() == Some(&i))
+                .map(|a| (a.number, a.label.clone())),
             parts: marked(&p.text, &terms),
             page_link: p.anchors.first().map(|a| {
                 format!(
