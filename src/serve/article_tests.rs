@@ -157,3 +157,23 @@ async fn article_pages_and_anchors_in_the_document_page() {
         assert!(page.contains(&format!("/documents/yn-2017-06-01/articles/{n}")));
     }
 }
+
+#[tokio::test]
+async fn each_article_is_a_range_of_its_documents_range() {
+    let (_d, s) = state();
+    let m = json(&s, "/iiif/presentation/issues/yn-2017-05/manifest").await;
+    let doc = &m["structures"][0];
+    let nested: Vec<&serde_json::Value> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "Range")
+        .collect();
+    assert_eq!(nested.len(), 1, "{doc}");
+    assert_eq!(nested[0]["label"]["zh"][0], "一、");
+    assert_eq!(nested[0]["items"][0]["type"], "Canvas");
+    assert_eq!(
+        nested[0]["homepage"][0]["id"],
+        "http://localhost/documents/yn-2017-05-01/articles/1"
+    );
+}

@@ -297,6 +297,35 @@ fn range(u: &Urls, v: &Version, pages: &[Page]) -> Option<Value> {
     } else {
         v.fields.title.clone()
     };
+    // A range per article (or a notice's section) inside the document's:
+    // the canvases it is printed on, so a viewer's contents list them.
+    let mut items = items;
+    for a in gazette_model::legal::articles(&v.paragraphs) {
+        let on: Vec<u32> = a
+            .paragraphs
+            .iter()
+            .filter_map(|&i| v.paragraphs.get(i))
+            .flat_map(|p| p.anchors.iter().map(|an| an.page))
+            .collect();
+        let canvases: Vec<Value> = pages
+            .iter()
+            .filter(|p| on.contains(&(p.id.page as u32)))
+            .map(|p| json!({"id": u.canvas(&p.id), "type": "Canvas"}))
+            .collect();
+        if canvases.is_empty() {
+            continue;
+        }
+        items.push(json!({
+            "id": format!("{}/iiif/presentation/documents/{}/articles/{}/range", u.base, v.id, a.number),
+            "type": "Range",
+            "label": zh(&a.label),
+            "items": canvases,
+            "homepage": [{
+                "id": format!("{}/documents/{}/articles/{}", u.base, v.id, a.number),
+                "type": "Text", "format": "text/html", "label": zh(&a.label)
+            }]
+        }));
+    }
     Some(json!({
         "id": format!("{}/iiif/presentation/documents/{}/range", u.base, v.id),
         "type": "Range",
