@@ -117,6 +117,19 @@ pub(crate) fn sources_of(src: &IssueSource) -> std::result::Result<Vec<SourceFil
         .map_err(|e| ingest::Error::file(&src.path, e))
 }
 
+/// What reading issues for an archive needs: the gazette's code as given,
+/// a reader that keeps page images, and what each page records of it.
+pub(crate) fn prepare(
+    code: Option<&str>,
+    read: &ReadArgs,
+) -> Result<(Option<GazetteCode>, crate::read::Reader, ReadContext)> {
+    let code = code.map(GazetteCode::new).transpose().context("--code")?;
+    let mut reader = read.reader()?;
+    reader.opts.keep_images = true;
+    let ctx = ReadContext::new(&reader);
+    Ok((code, reader, ctx))
+}
+
 /// What every page of a run records of how it was read.
 pub(crate) struct ReadContext {
     pub engine: String,
@@ -153,15 +166,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             args.archive.display()
         );
     }
-    let code = args
-        .code
-        .as_deref()
-        .map(GazetteCode::new)
-        .transpose()
-        .context("--code")?;
-    let mut reader = args.read.reader()?;
-    reader.opts.keep_images = true;
-    let ctx = ReadContext::new(&reader);
+    let (code, reader, ctx) = prepare(args.code.as_deref(), &args.read)?;
 
     let (found, early) = ingest::source::discover(&args.read.paths);
     let mut failures: Vec<String> = Vec::new();

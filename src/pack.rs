@@ -5,10 +5,10 @@
 //! the documents, ids and hashes ingesting its sources there gives: it
 //! holds exactly what `ingest` hands the archive.
 
-use crate::ingest::{build_issue, recorded, sources_of, ReadContext};
+use crate::ingest::{build_issue, prepare, recorded, sources_of};
 use crate::read::{read_issues, HintArgs, ReadArgs};
-use anyhow::{Context, Result};
-use archive::{GazetteCode, NewIssue, Page, PageId, Stored};
+use anyhow::Result;
+use archive::{NewIssue, PageId, Stored};
 use clap::Args as ClapArgs;
 use ingest::pipeline::Event;
 use ingest::IssueSource;
@@ -95,21 +95,7 @@ fn extras(issue: &NewIssue) -> Vec<(String, Vec<u8>)> {
             issue: issue.id.clone(),
             page: i as u16 + 1,
         };
-        let page = Page {
-            id: id.clone(),
-            issue_version: 0,
-            printed: p.printed,
-            width: p.width,
-            height: p.height,
-            dpi: p.dpi,
-            origin: p.origin,
-            verdict: p.verdict.clone(),
-            image: None,
-            lines: p.lines.clone(),
-            layout: p.layout.clone(),
-            error: p.error.clone(),
-            provenance: p.provenance.clone(),
-        };
+        let page = p.to_page(id.clone(), 0, None);
         out.push((
             format!("alto/{id}.xml"),
             crate::serve::alto::render(&id, &page).into_bytes(),
@@ -126,15 +112,7 @@ fn extras(issue: &NewIssue) -> Vec<(String, Vec<u8>)> {
 }
 
 pub fn pack(args: PackArgs) -> Result<ExitCode> {
-    let code = args
-        .code
-        .as_deref()
-        .map(GazetteCode::new)
-        .transpose()
-        .context("--code")?;
-    let mut reader = args.read.reader()?;
-    reader.opts.keep_images = true;
-    let ctx = ReadContext::new(&reader);
+    let (code, reader, ctx) = prepare(args.code.as_deref(), &args.read)?;
     let (found, early) = ingest::source::discover(&args.read.paths);
     let found = match args.shard {
         Some(s) => s.share(found),

@@ -14,16 +14,7 @@ fn run(args: &[&str]) -> Output {
     gazette().args(args).output().unwrap()
 }
 
-fn ok(args: &[&str]) -> (String, String) {
-    let out = run(args);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "gazette {args:?}: {err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::util::{arg as s, gazette_ok as ok};
 
 fn show(arc: &Path, id: &str) -> Value {
     serde_json::from_str(&ok(&["show", "--archive", s(arc), id, "--json"]).0).unwrap()
@@ -78,6 +69,15 @@ fn gap_issue(dir: &Path) -> PathBuf {
     issue
 }
 
+/// The gap issue ingested into a new archive: (directory, issue, archive).
+fn gap_ingested() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let issue = gap_issue(tmp.path());
+    let arc = tmp.path().join("a");
+    ok(&["ingest", "--archive", s(&arc), s(&issue)]);
+    (tmp, issue, arc)
+}
+
 /// The issue's tale: ingest, correct a document, add the identity sidecar
 /// and ingest again, then read again with other options (each time the
 /// sidecar touched so the sources change). The corrected text stays
@@ -85,10 +85,7 @@ fn gap_issue(dir: &Path) -> PathBuf {
 /// and the API; every id keeps its title; verify stays clean.
 #[test]
 fn a_persons_text_survives_every_reingest() {
-    let tmp = tempfile::tempdir().unwrap();
-    let issue = gap_issue(tmp.path());
-    let arc = tmp.path().join("a");
-    ok(&["ingest", "--archive", s(&arc), s(&issue)]);
+    let (tmp, issue, arc) = gap_ingested();
     let first = titles(&arc, "yn-2018-09");
     assert_eq!(first.len(), 4, "{first:?}");
     let id = "yn-2018-09-02";
@@ -238,10 +235,7 @@ fn a_persons_text_survives_every_reingest() {
 /// back its id.
 #[test]
 fn a_document_lost_by_a_reading_keeps_its_id_and_comes_back() {
-    let tmp = tempfile::tempdir().unwrap();
-    let issue = gap_issue(tmp.path());
-    let arc = tmp.path().join("a");
-    ok(&["ingest", "--archive", s(&arc), s(&issue)]);
+    let (tmp, issue, arc) = gap_ingested();
     let first = titles(&arc, "yn-2018-09");
     // The last two pages lost (a partial rescan): the last document's
     // title page is page 4, so it stays; its end is gone.
@@ -514,10 +508,7 @@ fn proofreading_round_trips_through_page_xml_and_alto() {
 /// the issue's lines least sure first, each with its crop of the page.
 #[test]
 fn lines_to_check_by_confidence_and_the_web_queue() {
-    let tmp = tempfile::tempdir().unwrap();
-    let issue = gap_issue(tmp.path());
-    let arc = tmp.path().join("a");
-    ok(&["ingest", "--archive", s(&arc), s(&issue)]);
+    let (tmp, _issue, arc) = gap_ingested();
     let out = tmp.path().join("proof");
     ok(&[
         "proof",

@@ -13,16 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn ok(args: &[&str]) -> (String, String) {
-    let out = gazette().args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "gazette {args:?}: {err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
-}
+use crate::util::{arg as s, gazette_ok as ok};
 
 /// A GET's status and body (no panic on an error status: the readers
 /// count every answer).

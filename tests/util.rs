@@ -329,3 +329,16 @@ pub fn get_bytes(url: &str) -> Vec<u8> {
         .read_to_vec()
         .unwrap()
 }
+
+/// Runs `gazette ARGS`, expecting success: its standard output and error.
+pub fn gazette_ok(args: &[&str]) -> (String, String) {
+    let out = gazette().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "gazette {args:?}: {err}");
+    (String::from_utf8(out.stdout).unwrap(), err)
+}
+
+/// A path as an argument.
+pub fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}

@@ -223,6 +223,17 @@ mod tests {
         format!("yn-2017-05-{n:02}").parse().unwrap()
     }
 
+    /// Stored documents numbered from 1.
+    fn known(old: &[Fields]) -> Vec<Known<'_>> {
+        old.iter()
+            .enumerate()
+            .map(|(i, f)| Known {
+                id: id(i as u16 + 1),
+                fields: f,
+            })
+            .collect()
+    }
+
     const RULES: &str = "第一条　为了加强政务公开工作，根据有关规定，制定本办法。第二条　本办法适用于全省各级行政机关。第三条　政务公开应当坚持公正、公平、便民的原则。";
     const NOTICE: &str = "各州、市人民政府，省直各委、办、厅、局：经省人民政府同意，现将2017年春节放假安排通知如下。";
     const ORDER: &str = "省人民政府决定，对在抗洪救灾工作中表现突出的集体和个人予以表彰。希望受表彰的单位和个人再接再厉。";
@@ -233,14 +244,7 @@ mod tests {
             f("办法", "云政发〔2017〕1号", RULES, (1, 3)),
             f("通知", "云政办发〔2017〕2号", NOTICE, (4, 4)),
         ];
-        let known: Vec<Known> = old
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Known {
-                id: id(i as u16 + 1),
-                fields: f,
-            })
-            .collect();
+        let known = known(&old);
         let listed = vec![id(1), id(2)];
         // A re-segmentation finds a document more, in front of the others,
         // and reads the notice with a character wrong.
@@ -263,14 +267,7 @@ mod tests {
             f("通知", "", NOTICE, (4, 4)),
             f("决定", "", ORDER, (5, 5)),
         ];
-        let known: Vec<Known> = old
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Known {
-                id: id(i as u16 + 1),
-                fields: f,
-            })
-            .collect();
+        let known = known(&old);
         let listed = vec![id(1), id(2), id(3)];
         // The notice is read as part of the rules; the decision is lost.
         let merged = format!("{RULES}{NOTICE}");
@@ -298,14 +295,7 @@ mod tests {
             f("关于人事任免的通知", "云政任〔2017〕1号", a, (1, 1)),
             f("关于人事任免的通知", "云政任〔2017〕2号", b, (2, 2)),
         ];
-        let known: Vec<Known> = old
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Known {
-                id: id(i as u16 + 1),
-                fields: f,
-            })
-            .collect();
+        let known = known(&old);
         let new = [
             f("关于人事任免的通知", "云政任〔2017〕2号", b, (1, 1)),
             f("关于人事任免的通知", "云政任〔2017〕1号", a, (2, 2)),
@@ -323,10 +313,7 @@ mod tests {
             &format!("{RULES}{ORDER}"),
             (1, 4),
         )];
-        let known = [Known {
-            id: id(1),
-            fields: &old[0],
-        }];
+        let known = known(&old);
         let new = [
             f("办法", "云政发〔2017〕1号", RULES, (1, 3)),
             f("决定", "", ORDER, (4, 4)),

@@ -336,6 +336,28 @@ pub struct NewPage {
     pub provenance: Provenance,
 }
 
+impl NewPage {
+    /// The page's record as the archive keeps it: page `id` of issue
+    /// version `issue_version`, its image as stored (`None`: not kept).
+    pub fn to_page(&self, id: PageId, issue_version: u32, image: Option<ImageRef>) -> Page {
+        Page {
+            id,
+            issue_version,
+            printed: self.printed,
+            width: self.width,
+            height: self.height,
+            dpi: self.dpi,
+            origin: self.origin,
+            verdict: self.verdict.clone(),
+            image,
+            lines: self.lines.clone(),
+            layout: self.layout.clone(),
+            error: self.error.clone(),
+            provenance: self.provenance.clone(),
+        }
+    }
+}
+
 /// A document as the ingest side hands it over.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewDocument {

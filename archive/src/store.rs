@@ -261,24 +261,11 @@ pub(crate) fn plan_issue<'a>(
                 region: img.region,
             }
         });
-        let rec = Page {
-            id: PageId {
-                issue: new.id.clone(),
-                page: n as u16,
-            },
-            issue_version: version,
-            printed: p.printed,
-            width: p.width,
-            height: p.height,
-            dpi: p.dpi,
-            origin: p.origin,
-            verdict: p.verdict.clone(),
-            image,
-            lines: p.lines.clone(),
-            layout: p.layout.clone(),
-            error: p.error.clone(),
-            provenance: p.provenance.clone(),
+        let id = PageId {
+            issue: new.id.clone(),
+            page: n as u16,
         };
+        let rec = p.to_page(id, version, image);
         pages.push((page_key(&new.id, version, n), json(&rec)));
     }
     let reason = if version == 1 {
