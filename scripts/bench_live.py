@@ -11,7 +11,7 @@
     cargo build --release && python3 scripts/bench_live.py | tee target/bench-live.txt
     python3 scripts/measured.py bench-live < target/bench-live.txt
 
-Needs the renderer's Python packages (make eval-deps) and fonts-arphic-gbsn00lp."""
+Needs the renderer's Python packages and fonts (make eval-deps)."""
 import json, os, random, socket, statistics, subprocess, sys, tempfile, threading, time
 import urllib.parse, urllib.request
 from pathlib import Path
@@ -35,7 +35,8 @@ def render(out: Path, corpus: list, n: int):
         docs = rnd.sample(corpus, 3)
         d = out / f"yn-2019-{i:02}"
         run(sys.executable, SHARED / "tools/render_gazette.py", "--out", d, "--year", 2019,
-            "--issue", i, "--format", "pdf-text", "--font", "gbsn", "--seed", i, *docs)
+            "--issue", i, "--format", "pdf-text", "--font", "uming", "--title-font", "uming",
+            "--seed", i, *docs)
 
 
 def free_port():

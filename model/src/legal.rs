@@ -304,6 +304,403 @@ pub fn court_citation(title: &str, doc_number: &str, label: &str) -> Option<Stri
     Some(format!("《{title}》{number}{label}"))
 }
 
+/// A calendar date, as the standard text prints one and ISO 8601 writes
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn leap(y: u16) -> bool {
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
+}
+
+fn month_days(y: u16, m: u8) -> u8 {
+    match m {
+        2 if leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl Date {
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        (year <= 9999 && (1..=12).contains(&month) && day >= 1 && day <= month_days(year, month))
+            .then_some(Date { year, month, day })
+    }
+
+    /// `yyyy-mm-dd`.
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let mut it = s.trim().splitn(3, '-');
+        let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// The date `days` days after 1970-01-01 (days from civil, after
+    /// Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
+    /// The day before.
+    pub fn pred(self) -> Date {
+        if self.day > 1 {
+            Date {
+                day: self.day - 1,
+                ..self
+            }
+        } else if self.month > 1 {
+            let m = self.month - 1;
+            Date {
+                month: m,
+                day: month_days(self.year, m),
+                ..self
+            }
+        } else {
+            Date {
+                year: self.year - 1,
+                month: 12,
+                day: 31,
+            }
+        }
+    }
+
+    /// The same day `n` years on (29 February on to the 28th).
+    pub fn plus_years(self, n: u16) -> Date {
+        let year = self.year + n;
+        Date {
+            year,
+            day: self.day.min(month_days(year, self.month)),
+            ..self
+        }
+    }
+}
+
+/// A date as printed in a sentence: 2018年1月1日, 二〇一八年一月一日,
+/// 二○一八年十二月三十一日. Returns it and the bytes it took.
+pub fn printed_date(s: &str) -> Option<(Date, usize)> {
+    let year_end = s.find('年')?;
+    let year: String = s[..year_end]
+        .chars()
+        .map(|c| match c {
+            '〇' | '○' | 'O' | '零' => Some('0'),
+            '一' => Some('1'),
+            '二' => Some('2'),
+            '三' => Some('3'),
+            '四' => Some('4'),
+            '五' => Some('5'),
+            '六' => Some('6'),
+            '七' => Some('7'),
+            '八' => Some('8'),
+            '九' => Some('9'),
+            c if c.is_ascii_digit() => Some(c),
+            c if ('０'..='９').contains(&c) => {
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32)
+            }
+            _ => None,
+        })
+        .collect::<Option<String>>()?;
+    if year.len() != 4 {
+        return None;
+    }
+    let rest = &s[year_end + '年'.len_utf8()..];
+    let month_end = rest.find('月')?;
+    let month = cn_number(&rest[..month_end])?;
+    let rest2 = &rest[month_end + '月'.len_utf8()..];
+    let day_end = rest2.find('日')?;
+    let day = cn_number(&rest2[..day_end])?;
+    let date = Date::new(
+        year.parse().ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )?;
+    let used = year_end + '年'.len_utf8() + month_end + '月'.len_utf8() + day_end + '日'.len_utf8();
+    Some((date, used))
+}
+
+/// Where a date of a document's effect was read: the sentence, and the
+/// paragraph (of the document's paragraphs) it stands in.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    pub sentence: String,
+    pub paragraph: usize,
+}
+
+/// A document's effect in time as its own text states it. Nothing is
+/// inferred where no sentence says it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Effect {
+    /// The first day in force: 自2018年1月1日起施行; 自印发之日起施行 and
+    /// the like take the document's own date, when it has one.
+    pub effective_from: Option<(Date, Evidence)>,
+    /// The last day in force: 有效期至2020年12月31日, or 有效期5年 counted
+    /// from the first day.
+    pub expires: Option<(Date, Evidence)>,
+    /// 暂行 or 试行 in its title: in force for a trial, whatever its term.
+    pub provisional: bool,
+}
+
+/// The sentences of a paragraph, each with its closing mark.
+fn sentences(p: &str) -> impl Iterator<Item = &str> {
+    p.split_inclusive(['。', '；', '！'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Phrases that put a text in force on its own date.
+const ON_ITS_OWN_DATE: [&str; 6] = [
+    "自印发之日起",
+    "自发布之日起",
+    "自公布之日起",
+    "自下发之日起",
+    "自印发之日施行",
+    "自发布之日施行",
+];
+
+/// Reads a document's effect in time from its paragraphs; `own_date` is
+/// the document's date (成文日期), used only where a sentence says the text
+/// takes effect on it.
+pub fn effect(paragraphs: &[Paragraph], title: &str, own_date: Option<Date>) -> Effect {
+    let mut e = Effect {
+        provisional: title.contains("暂行") || title.contains("试行"),
+        ..Effect::default()
+    };
+    let mut term_years: Option<(u16, Evidence)> = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        for sent in sentences(&p.text) {
+            let ev = || Evidence {
+                sentence: sent.to_string(),
+                paragraph: i,
+            };
+            let in_force = sent.contains("施行") || sent.contains("实施") || sent.contains("执行");
+            if e.effective_from.is_none() && in_force {
+                if ON_ITS_OWN_DATE.iter().any(|k| sent.contains(k)) {
+                    if let Some(d) = own_date {
+                        e.effective_from = Some((d, ev()));
+                    }
+                } else if let Some(at) = sent.find('自') {
+                    if let Some((d, used)) = printed_date(&sent[at + '自'.len_utf8()..]) {
+                        let after = &sent[at + '自'.len_utf8() + used..];
+                        if after.starts_with("起") {
+                            e.effective_from = Some((d, ev()));
+                        }
+                    }
+                }
+            }
+            if let Some(at) = sent.find("有效期") {
+                let rest = &sent[at + "有效期".len()..];
+                let rest = rest.trim_start_matches(['为', '：', ':']);
+                if let Some(until) = rest.strip_prefix("至") {
+                    if let Some((d, _)) = printed_date(until) {
+                        e.expires.get_or_insert((d, ev()));
+                    }
+                } else if let Some(end) = rest.find('年') {
+                    if let Some(n) = cn_number(&rest[..end]).and_then(|n| u16::try_from(n).ok()) {
+                        term_years.get_or_insert((n, ev()));
+                    }
+                }
+            }
+        }
+    }
+    if e.expires.is_none() {
+        if let (Some((n, ev)), Some((from, _))) = (term_years, &e.effective_from) {
+            e.expires = Some((from.plus_years(n).pred(), ev));
+        }
+    }
+    e
+}
+
+/// What a later document does to an earlier one it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// 废止, 停止执行: no longer in force.
+    Repeals,
+    /// 修改为, 作如下修改: in force as amended.
+    Amends,
+}
+
+/// A document a text repeals or amends, as it names it: by 文号, by full
+/// title, or both.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reference {
+    pub action: Action,
+    pub doc_number: Option<String>,
+    pub title: Option<String>,
+    pub evidence: Evidence,
+}
+
+/// The action a sentence (or a list's lead-in) states, if any.
+fn action(sentence: &str) -> Option<Action> {
+    if sentence.contains("废止") || sentence.contains("停止执行") {
+        Some(Action::Repeals)
+    } else if sentence.contains("修改为")
+        || sentence.contains("作如下修改")
+        || sentence.contains("修改如下")
+    {
+        Some(Action::Amends)
+    } else {
+        None
+    }
+}
+
+/// The 文号s printed in a sentence (an issuer's code, a bracketed year, a
+/// number and 号), with where each ends.
+fn doc_numbers(s: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        if !matches!(c, '〔' | '[' | '［' | '（' | '(') {
+            continue;
+        }
+        // The year, its closing bracket, the number, 号.
+        let tail: String = chars[k + 1..].iter().map(|(_, c)| *c).take(14).collect();
+        let year_digits = tail.chars().take_while(|c| c.is_ascii_digit()).count();
+        if year_digits != 4 {
+            continue;
+        }
+        let after_year: String = tail.chars().skip(4).collect();
+        let Some(close) = after_year
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '〕' | ']' | '］' | '）' | ')'))
+        else {
+            continue;
+        };
+        let digits: String = after_year
+            .chars()
+            .skip(1)
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if digits.is_empty() || after_year.chars().nth(1 + digits.len()) != Some('号') {
+            continue;
+        }
+        // The issuer's code before the bracket: CJK characters back to
+        // the previous punctuation or space.
+        let code: String = chars[..k]
+            .iter()
+            .rev()
+            .map(|(_, c)| *c)
+            .take_while(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if code.is_empty() {
+            continue;
+        }
+        let start = at - code.len();
+        let text = format!("{code}{c}{}{close}{digits}号", &tail[..4]);
+        let end = at + text.len() - code.len();
+        out.push((text, start, end));
+    }
+    out
+}
+
+/// The titles in 书名号 in a sentence (a gazette's own name left out), with
+/// where each ends.
+fn titles(s: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = s[from..].find('《') {
+        let open = from + open;
+        let Some(close) = s[open..].find('》') else {
+            break;
+        };
+        let close = open + close;
+        let t = &s[open + '《'.len_utf8()..close];
+        if !t.is_empty() && !t.ends_with("公报") {
+            out.push((t.to_string(), open, close + '》'.len_utf8()));
+        }
+        from = close + '》'.len_utf8();
+    }
+    out
+}
+
+/// The documents a text repeals or amends. A sentence stating the action
+/// names them; a lead-in ending in a colon (废止下列文件：) names them in
+/// the numbered paragraphs after it. A 文号 printed right after a title
+/// (in brackets) is that title's.
+pub fn references(paragraphs: &[Paragraph]) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let mut list: Option<Action> = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        let text = p.text.trim();
+        if list.is_some() && item(text).is_none() {
+            list = None;
+        }
+        for sent in sentences(text) {
+            let act = match list {
+                Some(a) => Some(a),
+                None => action(sent),
+            };
+            let Some(act) = act else {
+                continue;
+            };
+            let ts = titles(sent);
+            let ns = doc_numbers(sent);
+            let mut used = vec![false; ns.len()];
+            for (t, _, t_end) in &ts {
+                // Its 文号 follows it in brackets, within a few characters.
+                let own = ns
+                    .iter()
+                    .position(|(_, n_start, _)| *n_start >= *t_end && *n_start <= t_end + 6);
+                if let Some(k) = own {
+                    used[k] = true;
+                }
+                out.push(Reference {
+                    action: act,
+                    doc_number: own.map(|k| ns[k].0.clone()),
+                    title: Some(t.clone()),
+                    evidence: Evidence {
+                        sentence: sent.to_string(),
+                        paragraph: i,
+                    },
+                });
+            }
+            for (k, (n, _, _)) in ns.iter().enumerate() {
+                if !used[k] {
+                    out.push(Reference {
+                        action: act,
+                        doc_number: Some(n.clone()),
+                        title: None,
+                        evidence: Evidence {
+                            sentence: sent.to_string(),
+                            paragraph: i,
+                        },
+                    });
+                }
+            }
+        }
+        if list.is_none() && (text.ends_with('：') || text.ends_with(':')) {
+            list = action(text);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,5 +827,101 @@ mod tests {
             Some("《关于做好工作的通知》第二部分")
         );
         assert_eq!(court_citation("  ", "x", "第一条"), None);
+    }
+
+    #[test]
+    fn dates_as_printed_and_counted() {
+        assert_eq!(
+            printed_date("2018年1月1日起施行").map(|(d, _)| d.to_string()),
+            Some("2018-01-01".into())
+        );
+        assert_eq!(
+            printed_date("二〇一八年十二月三十一日").map(|(d, _)| d.to_string()),
+            Some("2018-12-31".into())
+        );
+        assert_eq!(printed_date("2018年2月30日"), None);
+        let d = Date::new(2020, 2, 29).unwrap();
+        assert_eq!(d.plus_years(1).to_string(), "2021-02-28");
+        assert_eq!(
+            Date::new(2021, 1, 1).unwrap().pred().to_string(),
+            "2020-12-31"
+        );
+        assert_eq!(
+            Date::new(2021, 3, 1).unwrap().pred().to_string(),
+            "2021-02-28"
+        );
+        assert_eq!(Date::parse_iso("2018-01-09"), Date::new(2018, 1, 9));
+        assert_eq!(Date::parse_iso("2018-1-9"), None);
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(20_794).to_string(), "2026-12-07");
+        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn effect_in_time_is_read_from_the_text_and_never_guessed() {
+        let own = Date::new(2017, 12, 10);
+        let e = effect(&paras(RULES), "云南省政务公开办法", own);
+        let (from, ev) = e.effective_from.unwrap();
+        assert_eq!(from.to_string(), "2018-01-01");
+        assert_eq!(ev.sentence, "第五条　本办法自2018年1月1日起施行。");
+        assert_eq!(ev.paragraph, 14);
+        assert!(e.expires.is_none() && !e.provisional);
+
+        let notice = "现将有关事项通知如下。\n本通知自印发之日起施行，有效期5年。";
+        let e = effect(&paras(notice), "关于做好工作的暂行通知", own);
+        assert_eq!(
+            e.effective_from.as_ref().unwrap().0.to_string(),
+            "2017-12-10"
+        );
+        assert_eq!(e.expires.as_ref().unwrap().0.to_string(), "2022-12-09");
+        assert!(e.provisional);
+        // No date of its own: in force "from its issue" says nothing.
+        assert!(effect(&paras(notice), "通知", None)
+            .effective_from
+            .is_none());
+
+        let until = effect(&paras("本办法有效期至2020年12月31日。"), "办法", own);
+        assert_eq!(until.expires.unwrap().0.to_string(), "2020-12-31");
+        // Nothing said: nothing known.
+        assert_eq!(
+            effect(&paras("现将有关事项通知如下。"), "通知", own),
+            Effect::default()
+        );
+    }
+
+    #[test]
+    fn repeals_and_amendments_name_their_targets() {
+        let text = "省人民政府决定：
+一、废止下列文件：
+1.《云南省政务公开办法》（云政发〔2010〕5号）；
+2.云政办发〔2012〕7号文件。
+二、对《云南省档案管理办法》作如下修改：
+将第三条修改为：“……”
+本决定自2021年3月1日起施行，《云南省旧规定》同时废止。
+此外，《云南省人民政府公报》另行刊登。";
+        let refs = references(&paras(text));
+        let got: Vec<(Action, Option<&str>, Option<&str>)> = refs
+            .iter()
+            .map(|r| (r.action, r.doc_number.as_deref(), r.title.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Action::Repeals,
+                    Some("云政发〔2010〕5号"),
+                    Some("云南省政务公开办法")
+                ),
+                (Action::Repeals, Some("云政办发〔2012〕7号"), None),
+                (Action::Amends, None, Some("云南省档案管理办法")),
+                (Action::Repeals, None, Some("云南省旧规定")),
+            ]
+        );
+        assert_eq!(refs[0].evidence.paragraph, 2);
+        // A text that only mentions a 文号 repeals nothing.
+        assert!(references(&paras(
+            "根据《云南省政务公开办法》（云政发〔2010〕5号），现通知如下。"
+        ))
+        .is_empty());
     }
 }

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use gazette_model::legal::Date;
 use serde_json::{json, Value};
 
 pub fn routes() -> Router<AppState> {
@@ -250,14 +251,18 @@ pub async fn load_version(
     .await
 }
 
-/// A version's JSON and ETag, rendered once per server run (the archive
-/// does not change while it is served).
+/// A version's JSON and ETag, with its validity on `as_of`, rendered once
+/// per generation of the archive and day asked about.
 async fn document_bytes(
     s: &AppState,
     id: DocId,
     n: Option<u32>,
+    as_of: Date,
 ) -> ApiResult<(String, bytes::Bytes)> {
-    let key = format!("{id}/{}", n.map_or("latest".to_string(), |n| n.to_string()));
+    let key = format!(
+        "{id}/{}/{as_of}",
+        n.map_or("latest".to_string(), |n| n.to_string())
+    );
     if let Some(b) = s
         .documents
         .lock()
@@ -272,8 +277,11 @@ async fn document_bytes(
     let (v, head) = load_version(s, id, n).await?;
     // The body holds the history (and what waits): it may change with
     // the archive, so its tag carries the generation.
-    let etag = format!("{}-{}-g{gen}", v.version, v.fields.sha256);
-    let body = serde_json::to_vec(&document_json(&v, &head)).unwrap_or_default();
+    let etag = format!("{}-{}-g{gen}-{as_of}", v.version, v.fields.sha256);
+    let mut rec = document_json(&v, &head);
+    let a = s.archive.clone();
+    rec["validity"] = blocking(move || Ok(super::validity::validity(&a, &v, as_of)?)).await?;
+    let body = serde_json::to_vec(&rec).unwrap_or_default();
     // Stored as ETag, newline, body.
     let mut entry = etag.clone().into_bytes();
     entry.push(b'\n');
@@ -301,12 +309,25 @@ fn json_bytes(body: bytes::Bytes) -> Response {
         .into_response()
 }
 
+/// The day a document's validity is asked about: `as_of` (yyyy-mm-dd),
+/// else today.
+fn as_of(raw: Option<&str>) -> Result<Date, AppError> {
+    let p = Params::parse(raw, &["as_of"])?;
+    match p.text("as_of", 10)? {
+        Some(d) if !d.is_empty() => Date::parse_iso(d)
+            .ok_or_else(|| AppError::bad(format!("as_of: {d:?} is not a date (yyyy-mm-dd)"))),
+        _ => Ok(super::validity::today()),
+    }
+}
+
 async fn document(
     State(s): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let (etag, body) = document_bytes(&s, parse_doc_id(&id)?, None).await?;
+    let when = as_of(raw.as_deref())?;
+    let (etag, body) = document_bytes(&s, parse_doc_id(&id)?, None, when).await?;
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }
@@ -317,13 +338,15 @@ async fn document_version(
     State(s): State<AppState>,
     Path((id, n)): Path<(String, String)>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let n: u32 = n
         .parse()
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| AppError::bad(format!("n: {n:?} is not a version number")))?;
-    let (etag, body) = document_bytes(&s, parse_doc_id(&id)?, Some(n)).await?;
+    let (etag, body) =
+        document_bytes(&s, parse_doc_id(&id)?, Some(n), as_of(raw.as_deref())?).await?;
     if let Some(r) = not_modified(&headers, &etag) {
         return Ok(r);
     }

@@ -17,6 +17,9 @@ mod presentation;
 mod proofread;
 #[cfg(test)]
 mod tests;
+mod validity;
+#[cfg(test)]
+mod validity_tests;
 mod web;
 
 use anyhow::Context;

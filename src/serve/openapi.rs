@@ -65,6 +65,13 @@ fn object(required: &[&str]) -> Value {
     json!({"type": "object", "required": required})
 }
 
+/// The day a document's validity is asked about.
+fn as_of() -> Value {
+    json!({"name": "as_of", "in": "query", "required": false,
+           "description": "the day the validity is given on (yyyy-mm-dd); default today (UTC)",
+           "schema": {"type": "string", "format": "date"}})
+}
+
 fn get(summary: &str, parameters: Vec<Value>, responses: Value) -> Value {
     json!({"get": {"summary": summary, "parameters": parameters, "responses": responses}})
 }
@@ -212,8 +219,8 @@ pub fn spec() -> Value {
             "/api/search": get("Full-text search (every word, 文号 or quoted phrase must occur)", search_params,
                 json_ok("total, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>), facets by year, issuer, type",
                         object(&["total", "page", "size", "hits", "facets"]), false)),
-            "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links)", vec![doc_id()], doc_responses),
-            "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(),
+            "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links); `articles`; `validity` on `as_of` (status 有效, 已修改, 已废止, 失效, 尚未生效 or 未知; effective_from, expires, repealed_by, amended_by, acts_on, unresolved, each date with the sentence and page it was read from)", vec![doc_id(), as_of()], doc_responses),
+            "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(), as_of(),
                 json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}})], version_responses),
             "/api/documents/{id}/articles/{n}": get("An article (条) of a document's current version, or a section (一、) of a notice without articles: label, headings (编/章/节), text, paragraphs (款) with page anchors, items (项), pages, citations (court: 《全称》（文号）第六条)", vec![doc_id(),
                 json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 9999}})],
