@@ -51,6 +51,21 @@ fn acts_from(v: &Version) -> (Option<Date>, &'static str) {
     }
 }
 
+/// The issue a document is printed in, as cited (《公报》2021年第8期);
+/// empty where the gazette's identity is not known.
+fn issue_name(v: &Version) -> String {
+    let f = &v.fields;
+    if f.citation.is_empty() || f.gazette.is_empty() || f.year == 0 || f.issue == 0 {
+        return String::new();
+    }
+    format!(
+        "《{}》{}年第{}期",
+        f.gazette.trim_matches(|c| c == '《' || c == '》'),
+        f.year,
+        f.issue
+    )
+}
+
 fn name(v: &Version) -> String {
     let number = if v.fields.doc_number.is_empty() {
         String::new()
@@ -109,6 +124,7 @@ fn acted_on_by(a: &Archive, v: &Version) -> archive::Result<Vec<(Action, Option<
                         "url": format!("/api/documents/{}", later.id),
                         "name": name(&later),
                         "citation": later.fields.citation,
+                        "issue": issue_name(&later),
                         "from": from.map(|d| d.to_string()),
                         "from_basis": basis,
                         "evidence": evidence(&later, &r.evidence, from),

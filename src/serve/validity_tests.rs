@@ -143,6 +143,7 @@ async fn status_on_any_day_with_its_evidence_whichever_issue_came_first() {
             .as_str()
             .unwrap()
             .contains("同时废止"));
+        assert_eq!(by["issue"], "《云南省人民政府公报》2021年第2期");
         // The later decision names what it acts on: the rule, found; the
         // archives rule it amends, not in the archive, listed unresolved.
         let d = validity(&s, decision, "2021-03-01").await;
@@ -176,6 +177,15 @@ async fn terms_of_years_and_texts_that_say_nothing() {
         super::validity::today().to_string()
     );
     assert_eq!(today["validity"]["status"], "已废止");
+    // The page says it: repealed, by which document, seen where.
+    let (_, _, body) = get(&s, "/documents/yn-2017-12-01").await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("时效性：已废止"), "{html}");
+    assert!(html.contains(
+        "本件已被《云南省人民政府关于废止和修改部分规章的决定》（云政发〔2021〕9号）废止（自2021-03-01起），见《云南省人民政府公报》2021年第2期第1页"
+    ));
+    let (_, _, body) = get(&s, "/documents/yn-2017-12-03").await;
+    assert!(String::from_utf8(body).unwrap().contains("时效性：未知"));
     for bad in ["2021-02-30", "yesterday", "2021-3-1"] {
         let (st, _, _) = get(&s, &format!("/api/documents/yn-2017-12-01?as_of={bad}")).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");

@@ -295,6 +295,9 @@ struct DocView {
     /// The government a gazette is the gazette of (云南省人民政府 for
     /// 云南省人民政府公报), its publisher; empty when the name does not say.
     publisher: String,
+    /// Whether it is in force today: the status, then lines saying why,
+    /// each with a link to the document or page that says it.
+    validity: (String, Vec<(String, String)>),
     /// A machine reading waiting beside a person's text: its version and
     /// why it was kept.
     pending: Option<(u32, String)>,
@@ -407,6 +410,7 @@ fn doc_view(
         })
         .collect();
     DocView {
+        validity: (String::new(), Vec::new()),
         pending: head.pending().map(|p| (p.version, p.reason.clone())),
         gone: head.gone.as_ref().map(|g| {
             let what = match g.kind {
@@ -444,6 +448,52 @@ fn doc_view(
         issue_id: v.id.issue.to_string(),
         v,
     }
+}
+
+/// The document page's words for its validity (from the API's record):
+/// the status, and a line for each fact with its link.
+fn validity_view(v: &serde_json::Value) -> (String, Vec<(String, String)>) {
+    let text = |x: &serde_json::Value| x.as_str().unwrap_or_default().to_string();
+    let mut lines = Vec::new();
+    for (key, verb) in [("repealed_by", "废止"), ("amended_by", "修改")] {
+        for by in v[key].as_array().into_iter().flatten() {
+            let page = by["evidence"]["printed_page"]
+                .as_u64()
+                .map(|p| format!("第{p}页"))
+                .unwrap_or_default();
+            let source = text(&by["issue"]);
+            let seen = if source.is_empty() {
+                String::new()
+            } else {
+                format!("，见{source}{page}")
+            };
+            lines.push((
+                format!(
+                    "本件已被{}{verb}（自{}起）{seen}：“{}”",
+                    text(&by["name"]),
+                    text(&by["from"]),
+                    text(&by["evidence"]["sentence"])
+                ),
+                text(&by["evidence"]["url"]),
+            ));
+        }
+    }
+    for e in v["evidence"].as_array().into_iter().flatten() {
+        let what = if e["field"] == "expires" {
+            "有效期至"
+        } else {
+            "施行日期"
+        };
+        lines.push((
+            format!(
+                "{what}：{}（“{}”）",
+                text(&e["value"]),
+                text(&e["source"]["sentence"])
+            ),
+            text(&e["source"]["url"]),
+        ));
+    }
+    (text(&v["status"]), lines)
 }
 
 /// 《全称》（文号），载《公报》YYYY年第N期第X页: what a judgment writes
@@ -540,7 +590,19 @@ async fn show_document(
             Ok(t)
         })
         .await?;
-        page_html(doc_view(v, head, &titles, base_url(headers), q.as_deref()))?
+        // Whether it is in force today, with what says so.
+        let (a, cur) = (s.archive.clone(), v.clone());
+        let validity = blocking(move || {
+            Ok(super::validity::validity(
+                &a,
+                &cur,
+                super::validity::today(),
+            )?)
+        })
+        .await?;
+        let mut view = doc_view(v, head, &titles, base_url(headers), q.as_deref());
+        view.validity = validity_view(&validity);
+        page_html(view)?
     };
     Ok(cached(r, &etag, txt && n.is_some()))
 }
