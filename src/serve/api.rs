@@ -2,8 +2,9 @@
 //! lookup, issues, and the OpenAPI description of it all.
 
 use super::params::Params;
+use super::request::{load_version, parse_doc_id, parse_issue_id, MAX_FIELD_CHARS, MAX_PAGE};
 use super::{blocking, cached, not_modified, ApiResult, AppError, AppState};
-use archive::{DocId, IssueId, Query, Sort, Version};
+use archive::{DocId, Query, Sort, Version};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -39,13 +40,6 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "page",
     "size",
 ];
-
-/// The deepest results page: with the largest page size it stays within
-/// the index's deepest offset, so every page number allowed can be served.
-pub const MAX_PAGE: usize = archive::search::MAX_OFFSET / archive::search::MAX_LIMIT;
-
-/// Longest value of a field filter (issuer, type, attribute).
-pub const MAX_FIELD_CHARS: usize = 256;
 
 /// A search request from its parameters (shared with the web pages).
 pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
@@ -118,19 +112,6 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         axum::http::HeaderValue::from_static("public, max-age=60"),
     );
     Ok(resp)
-}
-
-pub fn parse_issue_id(id: &str) -> Result<IssueId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::bad(format!("id: {id:?} is not an issue id such as yn-2017-05")))
-}
-
-pub fn parse_doc_id(id: &str) -> Result<DocId, AppError> {
-    id.parse().map_err(|_| {
-        AppError::bad(format!(
-            "id: {id:?} is not a document id such as yn-2017-05-03"
-        ))
-    })
 }
 
 /// The plain citation style, for bibliographies outside China; empty when
@@ -229,26 +210,6 @@ pub fn document_json(v: &Version, head: &archive::Document) -> Value {
         })
         .collect();
     rec
-}
-
-/// A document's version (`None`: the latest) with its history.
-pub async fn load_version(
-    s: &AppState,
-    id: DocId,
-    n: Option<u32>,
-) -> ApiResult<(Version, archive::Document)> {
-    let a = s.archive.clone();
-    blocking(move || {
-        let head = a
-            .document(&id)?
-            .ok_or_else(|| AppError::not_found(format!("no document {id}")))?;
-        let n = n.unwrap_or(head.current());
-        let v = a
-            .version(&id, n)?
-            .ok_or_else(|| AppError::not_found(format!("document {id} has no version {n}")))?;
-        Ok((v, head))
-    })
-    .await
 }
 
 /// A version's JSON and ETag, with its validity on `as_of`, rendered once

@@ -5,7 +5,7 @@
 //! (linked to the page image) and its citation as courts write it
 //! (《全称》（文号）第六条). Structure is read by `gazette_model::legal`.
 
-use super::api::{load_version, parse_doc_id};
+use super::request::{load_version, parse_doc_id};
 use super::{cached, not_modified, ApiResult, AppError, AppState};
 use archive::Version;
 use askama::Template;
@@ -204,7 +204,7 @@ pub async fn web_article(
             )
         })
         .collect();
-    super::web::page_html(ArticleView {
+    super::page_html(ArticleView {
         court: text("court"),
         chinese: text("chinese"),
         pages,

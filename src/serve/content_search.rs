@@ -9,10 +9,10 @@
 //! lines. A document's search looks only at the lines inside its own
 //! paragraphs' boxes, not at a neighbour sharing its page.
 
-use super::api::parse_issue_id;
 use super::hits::{self, Hit};
+use super::linked::{ld, Scope, Urls};
 use super::params::Params;
-use super::presentation::{ld, Scope, Urls};
+use super::request::{parse_issue_id, MAX_IGNORED_CHARS};
 use super::{blocking, ApiResult, AppState};
 use archive::Page;
 use axum::extract::{Path, RawQuery, State};
@@ -26,9 +26,6 @@ const MAX_HITS: usize = 1000;
 /// are accepted and ignored, as both versions ask of a service that does
 /// not support them.
 const PARAMS: &[&str] = &["q", "motivation", "date", "user"];
-
-/// Longest value of an ignored parameter.
-pub const MAX_IGNORED_CHARS: usize = 256;
 
 const SEARCH2_CONTEXT: &str = "http://iiif.io/api/search/2/context.json";
 
@@ -238,7 +235,7 @@ async fn run(
             (blocking(move || Scope::load_issue(&a, &id)).await?, path)
         }
         Target::Document(id) => {
-            let id = super::api::parse_doc_id(&id)?;
+            let id = super::request::parse_doc_id(&id)?;
             let path = format!("/iiif/presentation/documents/{id}");
             (blocking(move || Scope::load_document(&a, &id)).await?, path)
         }

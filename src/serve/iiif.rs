@@ -96,7 +96,7 @@ async fn info(
         "extraQualities": ["gray"],
         "extraFeatures": ["sizeByConfinedWh", "sizeByPct", "sizeUpscaling"],
     });
-    let mut r = super::presentation::ld(&headers, "http://iiif.io/api/image/3/context.json", &body);
+    let mut r = super::linked::ld(&headers, "http://iiif.io/api/image/3/context.json", &body);
     r.headers_mut().insert(
         header::LINK,
         HeaderValue::from_static("<http://iiif.io/api/image/3/level1.json>;rel=\"profile\""),

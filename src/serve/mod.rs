@@ -11,10 +11,12 @@ mod content_search;
 mod control;
 mod hits;
 mod iiif;
+mod linked;
 mod openapi;
 mod params;
 mod presentation;
 mod proofread;
+mod request;
 #[cfg(test)]
 mod tests;
 mod validity;
@@ -174,6 +176,19 @@ impl AppState {
             })
             .await
     }
+}
+
+/// A page rendered from its template; a template that fails is a 500,
+/// logged.
+pub fn page_html(t: impl askama::Template) -> ApiResult<Response> {
+    let body = t.render().map_err(|e| {
+        tracing::error!("template: {e}");
+        AppError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "cannot render the page".into(),
+        }
+    })?;
+    Ok(axum::response::Html(body).into_response())
 }
 
 /// An error answer: a status and a message (naming the parameter at

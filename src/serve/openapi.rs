@@ -105,9 +105,9 @@ fn content_search(scope: &str, id: Value, v1: bool) -> Value {
         &summary,
         vec![
             str_query("q", archive::search::MAX_QUERY_CHARS, "words, 文号 or \"quoted phrases\"; folded like the index (widths, brackets, case); empty: no hits"),
-            str_query("motivation", super::content_search::MAX_IGNORED_CHARS, "accepted and ignored"),
-            str_query("date", super::content_search::MAX_IGNORED_CHARS, "accepted and ignored"),
-            str_query("user", super::content_search::MAX_IGNORED_CHARS, "accepted and ignored"),
+            str_query("motivation", super::request::MAX_IGNORED_CHARS, "accepted and ignored"),
+            str_query("date", super::request::MAX_IGNORED_CHARS, "accepted and ignored"),
+            str_query("user", super::request::MAX_IGNORED_CHARS, "accepted and ignored"),
         ]
         .into_iter()
         .chain(std::iter::once(id))
@@ -182,22 +182,22 @@ pub fn spec() -> Value {
         ),
         str_query(
             "issuer",
-            super::api::MAX_FIELD_CHARS,
+            super::request::MAX_FIELD_CHARS,
             "exact issuer (empty: any)",
         ),
         str_query(
             "type",
-            super::api::MAX_FIELD_CHARS,
+            super::request::MAX_FIELD_CHARS,
             "document type, e.g. 通知 (empty: any)",
         ),
         str_query(
             "attribute",
-            super::api::MAX_FIELD_CHARS,
+            super::request::MAX_FIELD_CHARS,
             "e.g. 此件公开发布 (empty: any)",
         ),
         json!({"name": "sort", "in": "query", "required": false, "description": "empty is relevance",
                "schema": {"type": "string", "enum": ["", "relevance", "date", "date_asc"]}}),
-        int_query("page", 1, super::api::MAX_PAGE as u64, "1-based"),
+        int_query("page", 1, super::request::MAX_PAGE as u64, "1-based"),
         int_query(
             "size",
             1,

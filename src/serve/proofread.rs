@@ -40,7 +40,7 @@ struct QueueView {
 }
 
 pub async fn queue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let id = super::api::parse_issue_id(&id)?;
+    let id = super::request::parse_issue_id(&id)?;
     let a = s.archive.clone();
     let view = blocking(move || {
         let issue = a
@@ -132,5 +132,5 @@ pub async fn queue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResu
         })
     })
     .await?;
-    super::web::page_html(view)
+    super::page_html(view)
 }

@@ -2,14 +2,16 @@
 //! without JavaScript and on a phone: home, results, document, issue and
 //! page views, and the plain-text standard text.
 
-use super::api::{load_version, parse_doc_id, plain_citation, search_query, SEARCH_PARAMS};
+use super::api::{plain_citation, search_query, SEARCH_PARAMS};
+use super::page_html;
 use super::params::Params;
+use super::request::{load_version, parse_doc_id};
 use super::{base_url, blocking, cached, not_modified, ApiResult, AppError, AppState};
 use archive::{DocId, PageId, Version};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
@@ -30,17 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/static/site.css", get(css))
         .route("/static/copy.js", get(js))
         .route("/static/iiif.svg", get(iiif_logo))
-}
-
-pub fn page_html(t: impl Template) -> ApiResult<Response> {
-    let body = t.render().map_err(|e| {
-        tracing::error!("template: {e}");
-        AppError {
-            status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            message: "cannot render the page".into(),
-        }
-    })?;
-    Ok(Html(body).into_response())
 }
 
 /// A file of `static/`, built into the binary, cached for an hour.
@@ -669,7 +660,7 @@ async fn issue(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let site = base_url(&headers);
-    let id = super::api::parse_issue_id(&id)?;
+    let id = super::request::parse_issue_id(&id)?;
     let a = s.archive.clone();
     let view = blocking(move || {
         let issue = a
