@@ -9,7 +9,7 @@ Presentation 3.0 specification it lets through are checked here too
 (`strict`): ids are HTTP(S) URIs and unique, labels and values are language
 maps, canvases have whole positive sizes, rights is a Creative Commons or
 RightsStatements.org URI, every annotation has a motivation and a target.
-Also: ranges and annotations point at canvases of their manifest, and the
+Also: ranges (nested ones too) and annotations point at canvases of their manifest, and the
 search services (2.0 and 1.0) answer with hits on those canvases.
 
 Usage: iiif_presentation_check.py BASE_URL [QUERY]
@@ -108,9 +108,17 @@ def check_manifest(url, query, counts):
                 svc = a["body"]["service"][0]["id"] + "/info.json"
                 info = get(svc)
                 assert (info["width"], info["height"]) == (a["body"]["width"], a["body"]["height"]), svc
-    for r in m.get("structures", []):
+    def check_range(r):
+        # A range holds canvases and ranges (a document's holds one per
+        # article); every canvas, however deep, is one of the manifest's.
         for it in r["items"]:
-            assert it["id"] in canvases, f"{url}: range {r['id']} names a canvas not in the manifest"
+            if it.get("type") == "Range":
+                check_range(it)
+            else:
+                assert it["id"] in canvases, f"{url}: range {r['id']} names a canvas not in the manifest"
+
+    for r in m.get("structures", []):
+        check_range(r)
     counts["manifests"] += 1
     if query:
         services = {s.get("type") or s.get("@type"): s.get("id") or s.get("@id") for s in m["service"]}

@@ -468,14 +468,17 @@ fn sentences(p: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// Phrases that put a text in force on its own date.
-const ON_ITS_OWN_DATE: [&str; 6] = [
+/// Phrases that put a text in force on its own date (颁布 as older texts
+/// print it: 本条例自颁布之日起施行).
+const ON_ITS_OWN_DATE: [&str; 8] = [
     "自印发之日起",
     "自发布之日起",
     "自公布之日起",
     "自下发之日起",
+    "自颁布之日起",
     "自印发之日施行",
     "自发布之日施行",
+    "自颁布之日施行",
 ];
 
 /// Reads a document's effect in time from its paragraphs; `own_date` is
@@ -504,6 +507,12 @@ pub fn effect(paragraphs: &[Paragraph], title: &str, own_date: Option<Date>) -> 
                         let after = &sent[at + '自'.len_utf8() + used..];
                         if after.starts_with("起") {
                             e.effective_from = Some((d, ev()));
+                        } else if let Some(until) = after.strip_prefix('至') {
+                            // A term: 自2012年2月1日至2017年1月31日施行.
+                            if let Some((end, _)) = printed_date(until) {
+                                e.effective_from = Some((d, ev()));
+                                e.expires.get_or_insert((end, ev()));
+                            }
                         }
                     }
                 }
@@ -882,6 +891,17 @@ mod tests {
 
         let until = effect(&paras("本办法有效期至2020年12月31日。"), "办法", own);
         assert_eq!(until.expires.unwrap().0.to_string(), "2020-12-31");
+        // Older forms, found on the corpus texts (so these are tuning
+        // cases now): 颁布, and a term in the 施行 sentence.
+        let old = effect(&paras("第二十条　本条例自颁布之日起施行。"), "条例", own);
+        assert_eq!(old.effective_from.unwrap().0.to_string(), "2017-12-10");
+        let term = effect(
+            &paras("第二十九条　本办法自2012年2月1日至2017年1月31日施行。"),
+            "办法",
+            own,
+        );
+        assert_eq!(term.effective_from.unwrap().0.to_string(), "2012-02-01");
+        assert_eq!(term.expires.unwrap().0.to_string(), "2017-01-31");
         // Nothing said: nothing known.
         assert_eq!(
             effect(&paras("现将有关事项通知如下。"), "通知", own),
