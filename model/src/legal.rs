@@ -498,7 +498,16 @@ pub fn effect(paragraphs: &[Paragraph], title: &str, own_date: Option<Date>) -> 
             };
             let in_force = sent.contains("施行") || sent.contains("实施") || sent.contains("执行");
             if e.effective_from.is_none() && in_force {
-                if ON_ITS_OWN_DATE.iter().any(|k| sent.contains(k)) {
+                // A 题注 under the title: 1958年7月1日 施行, or 发布之日施行.
+                let note = printed_date(sent).filter(|(_, used)| {
+                    let rest = sent[*used..].trim_start_matches([' ', '\u{3000}']);
+                    rest.starts_with("施行") && sent[*used..].len() - rest.len() <= 3
+                });
+                if let (Some((d, _)), true) = (note, sent.chars().count() <= 16) {
+                    e.effective_from = Some((d, ev()));
+                } else if ON_ITS_OWN_DATE.iter().any(|k| sent.contains(k))
+                    || sent.trim() == "发布之日施行"
+                {
                     if let Some(d) = own_date {
                         e.effective_from = Some((d, ev()));
                     }
@@ -902,6 +911,8 @@ mod tests {
         );
         assert_eq!(term.effective_from.unwrap().0.to_string(), "2012-02-01");
         assert_eq!(term.expires.unwrap().0.to_string(), "2017-01-31");
+        let note = effect(&paras("1958年7月1日 施行\n第一条　为了……"), "规则", own);
+        assert_eq!(note.effective_from.unwrap().0.to_string(), "1958-07-01");
         // Nothing said: nothing known.
         assert_eq!(
             effect(&paras("现将有关事项通知如下。"), "通知", own),

@@ -274,10 +274,11 @@ fn json_bytes(body: bytes::Bytes) -> Response {
 /// else today.
 fn as_of(raw: Option<&str>) -> Result<Date, AppError> {
     let p = Params::parse(raw, &["as_of"])?;
-    match p.text("as_of", 10)? {
-        Some(d) if !d.is_empty() => Date::parse_iso(d)
+    // Absent means today; present, it must be a date (an empty one is not).
+    match p.raw("as_of") {
+        Some(d) => Date::parse_iso(d)
             .ok_or_else(|| AppError::bad(format!("as_of: {d:?} is not a date (yyyy-mm-dd)"))),
-        _ => Ok(super::validity::today()),
+        None => Ok(super::validity::today()),
     }
 }
 

@@ -186,7 +186,7 @@ async fn terms_of_years_and_texts_that_say_nothing() {
     ));
     let (_, _, body) = get(&s, "/documents/yn-2017-12-03").await;
     assert!(String::from_utf8(body).unwrap().contains("时效性：未知"));
-    for bad in ["2021-02-30", "yesterday", "2021-3-1"] {
+    for bad in ["2021-02-30", "yesterday", "2021-3-1", ""] {
         let (st, _, _) = get(&s, &format!("/api/documents/yn-2017-12-01?as_of={bad}")).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
     }
