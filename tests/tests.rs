@@ -9,6 +9,7 @@ mod cli;
 mod compose;
 mod corrections;
 mod formats;
+mod legal;
 mod living;
 mod ocr_quality;
 mod pipeline;
