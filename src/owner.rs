@@ -105,10 +105,8 @@ pub fn handle(a: &Archive, req: Request, package: Option<NewIssue>) -> Reply {
             Request::Known { sources } => Reply::Known(a.known_sources(&sources).map_err(err)?),
             Request::Import { bag, remove } => {
                 let issue = package.ok_or("the package was not read")?;
+                // Storing clears each source's recorded failure.
                 let stored = a.store_issue(&issue).map_err(err)?;
-                for s in &issue.sources {
-                    a.clear_failure(&s.path).map_err(err)?;
-                }
                 // Only the inbox's own packages are removed: a bag an
                 // archivist imports stays where it is.
                 let inbox = std::fs::canonicalize(a.dir().join(INBOX)).unwrap_or_default();
@@ -279,12 +277,8 @@ impl Writer {
     pub fn import(&mut self, bag: &Path) -> Result<Stored> {
         match self {
             Writer::Local(a) => {
-                let issue = archive::bag::read_bag(bag)?;
-                let stored = a.store_issue(&issue)?;
-                for s in &issue.sources {
-                    a.clear_failure(&s.path)?;
-                }
-                Ok(stored)
+                // Storing clears each source's recorded failure.
+                Ok(a.store_issue(&archive::bag::read_bag(bag)?)?)
             }
             Writer::Remote(r) => {
                 let bag =

@@ -69,10 +69,7 @@ impl GazetteCode {
         ];
         // A name printed in traditional characters (雲南省人民政府公報) is
         // the same gazette's.
-        let folded: String = name
-            .chars()
-            .map(gazette_model::script::simplified)
-            .collect();
+        let folded = gazette_model::script::simplify(name);
         let name = folded.trim_start_matches(['《', '〈']);
         let name = name.strip_prefix("中华人民共和国").unwrap_or(name);
         if !name.ends_with("公报") {

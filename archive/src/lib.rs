@@ -158,12 +158,15 @@ pub(crate) fn reparagraph(text: &str, old: &[Paragraph]) -> Vec<Paragraph> {
     new.iter()
         .enumerate()
         .map(|(i, t)| {
-            let same = old.iter().find(|p| p.text == *t);
-            let anchors = match (same, new.len() == old.len()) {
-                (_, true) if old[i].text == *t => old[i].anchors.clone(),
-                (_, true) => without_spans(&old[i].anchors),
-                (Some(p), false) => p.anchors.clone(),
-                (None, false) => Vec::new(),
+            let anchors = if new.len() != old.len() {
+                old.iter()
+                    .find(|p| p.text == *t)
+                    .map(|p| p.anchors.clone())
+                    .unwrap_or_default()
+            } else if old[i].text == *t {
+                old[i].anchors.clone()
+            } else {
+                without_spans(&old[i].anchors)
             };
             Paragraph {
                 text: t.to_string(),
@@ -500,7 +503,7 @@ impl Archive {
         let mut v = basis.clone();
         // After every version, a candidate included: the decision is the
         // newest word on the document.
-        v.version = head.versions.last().map_or(0, |i| i.version) + 1;
+        v.version = head.next_version();
         v.status = c.status;
         v.candidate = false;
         v.paragraphs = match &c.paragraphs {
@@ -584,14 +587,7 @@ impl Archive {
         let mut out = Vec::new();
         for issue in self.store.issues()? {
             let listed = &issue.current().documents;
-            let mut ever: Vec<&DocId> = issue
-                .versions
-                .iter()
-                .flat_map(|v| v.documents.iter())
-                .collect();
-            ever.sort();
-            ever.dedup();
-            for id in ever {
+            for id in issue.ever_listed() {
                 let Some(head) = self.store.document(id)? else {
                     continue;
                 };

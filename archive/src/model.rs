@@ -52,6 +52,19 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// Every document any version of the issue listed, each once, in id
+    /// order: the ones a new reading is matched against.
+    pub fn ever_listed(&self) -> Vec<&DocId> {
+        let mut ids: Vec<&DocId> = self
+            .versions
+            .iter()
+            .flat_map(|v| v.documents.iter())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// The current version. An issue is only ever stored with at least one
     /// version, so the fallback is never taken.
     pub fn current(&self) -> &IssueVersion {
@@ -283,6 +296,12 @@ impl Document {
     /// The current version's summary.
     pub fn current_info(&self) -> Option<&VersionInfo> {
         self.versions.iter().rev().find(|v| !v.candidate)
+    }
+
+    /// The number the next version takes: after every version, a
+    /// candidate included.
+    pub fn next_version(&self) -> u32 {
+        self.versions.last().map_or(0, |v| v.version) + 1
     }
 
     /// A machine reading waiting for a person's decision: the last version,

@@ -190,7 +190,7 @@ fn next_version(
     let Some((head, cur)) = head else {
         return (machine(1), None);
     };
-    let number = head.versions.last().map_or(0, |v| v.version) + 1;
+    let number = head.next_version();
     if cur.status == Status::Machine {
         return (machine(number), None);
     }
@@ -290,8 +290,7 @@ pub(crate) fn plan_issue<'a>(
     // given to a second document.
     let mut next = old
         .iter()
-        .flat_map(|i| i.versions.iter().flat_map(|v| v.documents.iter()))
-        .chain(docs.iter().map(|(h, _)| &h.id))
+        .flat_map(|i| i.ever_listed())
         .map(|d| d.number)
         .max()
         .unwrap_or(0);
@@ -504,8 +503,7 @@ impl Store {
             .is_some_and(|g| g.name.is_empty() && !new.gazette.is_empty());
         // A name read in the other script (雲南省人民政府公報 off a page
         // read with the traditional model) is the same gazette's.
-        let folded =
-            |s: &str| -> String { s.chars().map(gazette_model::script::simplified).collect() };
+        let folded = gazette_model::script::simplify;
         if let Some(g) = gazette.as_ref().filter(|_| !named_now) {
             if folded(&g.name) != folded(&new.gazette) && !new.gazette.is_empty() {
                 return Err(Error::GazetteConflict {
@@ -517,14 +515,7 @@ impl Store {
         }
         let old: Option<Issue> = get(&self.issues, &new.id.to_string())?;
         let mut docs = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for id in old
-            .iter()
-            .flat_map(|i| i.versions.iter().flat_map(|v| v.documents.iter()))
-        {
-            if !seen.insert(id.clone()) {
-                continue;
-            }
+        for id in old.iter().flat_map(|i| i.ever_listed()) {
             let Some(head) = get::<Document>(&self.docs, &id.to_string())? else {
                 continue;
             };

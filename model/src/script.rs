@@ -58,6 +58,11 @@ pub fn simplified(c: char) -> char {
     tables().simplified.get(&c).copied().unwrap_or(c)
 }
 
+/// A string with every character folded to its simplified form.
+pub fn simplify(s: &str) -> String {
+    s.chars().map(simplified).collect()
+}
+
 /// Whether `c` is a traditional (or old variant) form with a different
 /// simplified form: 華, 國, 旣.
 pub fn is_traditional_form(c: char) -> bool {

@@ -75,6 +75,15 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// Where a paragraph kept as one line stands: its first page, its anchors
+/// there and their union; `None` for a paragraph with no anchor.
+pub fn first_page(p: &archive::Paragraph) -> Option<(u32, Vec<&archive::Anchor>, BBox)> {
+    let first = p.anchors.first()?;
+    let on: Vec<&archive::Anchor> = p.anchors.iter().filter(|a| a.page == first.page).collect();
+    let bbox = on.iter().fold(first.bbox, |b, a| b.union(&a.bbox));
+    Some((first.page, on, bbox))
+}
+
 /// How sure the reader was of the page's line at `bbox` (the calibrated
 /// figure where there is one); `None` when no line of the page has it.
 pub fn confidence_at(page: Option<&Page>, bbox: &BBox) -> Option<f32> {
@@ -114,13 +123,10 @@ pub fn lines_of(v: &Version, pages: &mut Pages) -> Result<Vec<(u32, LineRef, Pro
             }
             None => {
                 // The whole paragraph as one line, on its first page.
-                let Some(first) = p.anchors.first() else {
+                let Some((on, on_page, bbox)) = first_page(p) else {
                     continue;
                 };
-                let on_page: Vec<&archive::Anchor> =
-                    p.anchors.iter().filter(|a| a.page == first.page).collect();
-                let bbox = on_page.iter().fold(first.bbox, |b, a| b.union(&a.bbox));
-                let page = pages.get(&page_of(first.page), v.issue_version)?;
+                let page = pages.get(&page_of(on), v.issue_version)?;
                 let confidence = on_page
                     .iter()
                     .map(|a| confidence_at(page, &a.bbox))
@@ -132,7 +138,7 @@ pub fn lines_of(v: &Version, pages: &mut Pages) -> Result<Vec<(u32, LineRef, Pro
                     anchor: None,
                 };
                 out.push((
-                    first.page,
+                    on,
                     r.clone(),
                     ProofLine {
                         id: r.id(),

@@ -337,17 +337,12 @@ fn check(
                     line.id, r.para
                 ));
             }
-            let first = p.anchors.first().ok_or_else(|| {
+            let (_, _, b) = lines::first_page(p).ok_or_else(|| {
                 format!(
                     "line {}: paragraph {} has no place on a page",
                     line.id, r.para
                 )
             })?;
-            let b = p
-                .anchors
-                .iter()
-                .filter(|a| a.page == first.page)
-                .fold(first.bbox, |b, a| b.union(&a.bbox));
             (b, p.text.clone())
         }
     };

@@ -371,9 +371,7 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<J
     let id = parse_issue_id(&id)?;
     let a = s.archive.clone();
     blocking(move || {
-        let issue = a
-            .issue(&id)?
-            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let issue = super::request::issue(&a, &id)?;
         let cur = issue.current();
         let mut docs = Vec::new();
         for d in &cur.documents {

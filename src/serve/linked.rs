@@ -98,9 +98,7 @@ pub struct Scope {
 
 impl Scope {
     pub fn load_issue(a: &Archive, id: &IssueId) -> ApiResult<Scope> {
-        let issue = a
-            .issue(id)?
-            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let issue = super::request::issue(a, id)?;
         let pages = a.current_pages(&issue)?;
         let mut documents = Vec::new();
         for d in &issue.current().documents {

@@ -43,9 +43,7 @@ pub async fn queue(State(s): State<AppState>, Path(id): Path<String>) -> ApiResu
     let id = super::request::parse_issue_id(&id)?;
     let a = s.archive.clone();
     let view = blocking(move || {
-        let issue = a
-            .issue(&id)?
-            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let issue = super::request::issue(&a, &id)?;
         let cur = issue.current();
         let mut pages = Pages::new(&a);
         let mut all = Vec::new();

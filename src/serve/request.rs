@@ -4,7 +4,7 @@
 //! Below every handler module, so none of them imports another for these.
 
 use super::{blocking, ApiResult, AppError, AppState};
-use archive::{DocId, IssueId, Version};
+use archive::{Archive, DocId, Issue, IssueId, Version};
 
 /// The deepest results page: with the largest page size it stays within
 /// the index's deepest offset, so every page number allowed can be served.
@@ -47,4 +47,10 @@ pub async fn load_version(
         Ok((v, head))
     })
     .await
+}
+
+/// An issue, or a 404 naming it.
+pub fn issue(a: &Archive, id: &IssueId) -> ApiResult<Issue> {
+    a.issue(id)?
+        .ok_or_else(|| AppError::not_found(format!("no issue {id}")))
 }

@@ -37,7 +37,7 @@ pub struct DocNumber {
 /// `s` in simplified characters, one for one (辦公廳 → 办公厅), for matching
 /// the keywords a name or line is told by; values keep the printed form.
 pub(crate) fn simplified(s: &str) -> String {
-    s.chars().map(gazette_model::script::simplified).collect()
+    gazette_model::script::simplify(s)
 }
 
 /// Parses a 文号 such as 云政办发〔2017〕22号 (any bracket or width variant),
