@@ -554,7 +554,8 @@ async fn show_document(
         if txt {
             "t".to_string()
         } else {
-            format!("h{}-", s.generation())
+            // The page says whether the text is in force today.
+            format!("h{}-{}-", s.generation(), super::validity::today())
         },
         v.version,
         v.fields.sha256,
@@ -663,9 +664,7 @@ async fn issue(
     let id = super::request::parse_issue_id(&id)?;
     let a = s.archive.clone();
     let view = blocking(move || {
-        let issue = a
-            .issue(&id)?
-            .ok_or_else(|| AppError::not_found(format!("no issue {id}")))?;
+        let issue = super::request::issue(&a, &id)?;
         let cur = issue.current();
         let mut docs = Vec::new();
         for d in &cur.documents {
