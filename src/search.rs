@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use archive::{Query, Sort};
 use clap::{Args as ClapArgs, ValueEnum};
+use gazette_model::legal::Date;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,13 @@ pub struct Args {
     attribute: Option<String>,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     sort: SortArg,
+    /// Only documents with this status: 有效, 已修改, 已废止, 失效,
+    /// 尚未生效 or 未知.
+    #[arg(long)]
+    status: Option<String>,
+    /// The day the status is taken on (yyyy-mm-dd; today by default).
+    #[arg(long)]
+    as_of: Option<String>,
     /// Words, 文号 or "quoted phrases"; every one must occur.
     query: Vec<String>,
 }
@@ -53,6 +61,19 @@ pub fn facet_json(f: &[(String, u64)]) -> serde_json::Value {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    let status = match args.status.as_deref() {
+        None => None,
+        Some(s) => Some(archive::legal::Status::parse(s).with_context(|| {
+            format!("--status {s:?}: expected 有效, 已修改, 已废止, 失效, 尚未生效 or 未知")
+        })?),
+    };
+    let as_of = match args.as_of.as_deref() {
+        None => None,
+        Some(s) => Some(
+            Date::parse_iso(s).with_context(|| format!("--as-of {s:?}: expected yyyy-mm-dd"))?,
+        ),
+    };
+    let day = as_of.unwrap_or_else(archive::legal::today);
     let archive = crate::export::open(&args.archive)?;
     let q = Query {
         text: args.query.join(" "),
@@ -74,6 +95,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         },
         offset: args.offset,
         limit: args.limit,
+        status,
+        as_of,
     };
     let r = archive.search(&q).context("searching")?;
     if args.json {
@@ -85,6 +108,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     "id": h.id, "title": h.title, "doc_number": h.doc_number,
                     "issuer": h.issuer, "date": h.date, "citation": h.citation,
                     "snippet": h.snippet.to_html(), "score": h.score,
+                    "status": h.standing.status(day).as_str(),
                 })
             })
             .collect();
@@ -109,10 +133,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for (i, h) in r.hits.iter().enumerate() {
         println!();
         println!("{}. {}  {}", q.offset + i + 1, h.id, h.title);
-        let meta: Vec<&str> = [h.doc_number.as_str(), h.issuer.as_str(), h.date.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
+        let status = h.standing.status(day).as_str();
+        let meta: Vec<&str> = [
+            h.doc_number.as_str(),
+            h.issuer.as_str(),
+            h.date.as_str(),
+            status,
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
         if !meta.is_empty() {
             println!("   {}", meta.join(" · "));
         }

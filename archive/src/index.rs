@@ -6,9 +6,11 @@
 
 use crate::error::Error;
 use crate::fold;
+use crate::legal::{Standing, Status};
 use crate::model::Version;
 use crate::search::{Facets, Query, Sort};
 use crate::tokenizer::{self, Bigram};
+use gazette_model::legal::Date;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
@@ -48,6 +50,15 @@ struct Fields {
     year: Field,
     date: Field,
     facets: Field,
+    // A document's standing in law (crate::legal::Standing), as days after
+    // 1970-01-01: what a status filter ranges over. An unknown first day is
+    // i64::MIN (never still to come); an unknown end, repeal or amendment
+    // is i64::MAX (never reached).
+    legal_from: Field,
+    legal_until: Field,
+    repealed_from: Field,
+    amended_from: Field,
+    acted_by: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -71,6 +82,11 @@ fn schema() -> (Schema, Fields) {
         year: b.add_u64_field("year", INDEXED | FAST),
         date: b.add_i64_field("date", INDEXED | FAST),
         facets: b.add_facet_field("facets", FacetOptions::default()),
+        legal_from: b.add_i64_field("legal_from", INDEXED | FAST | STORED),
+        legal_until: b.add_i64_field("legal_until", INDEXED | FAST | STORED),
+        repealed_from: b.add_i64_field("repealed_from", INDEXED | FAST | STORED),
+        amended_from: b.add_i64_field("amended_from", INDEXED | FAST | STORED),
+        acted_by: b.add_text_field("acted_by", STRING | STORED),
     };
     (b.build(), f)
 }
@@ -78,8 +94,26 @@ fn schema() -> (Schema, Fields) {
 /// A search's matching documents before they are dressed from the store.
 pub(crate) struct Found {
     pub total: usize,
-    pub hits: Vec<(String, u64, f32)>,
+    pub hits: Vec<FoundHit>,
     pub facets: Facets,
+}
+
+pub(crate) struct FoundHit {
+    pub id: String,
+    pub version: u64,
+    pub score: f32,
+    pub standing: Standing,
+}
+
+/// A day as the index stores it; `none` where there is no day.
+fn day(d: Option<Date>, none: i64) -> i64 {
+    d.map_or(none, Date::days)
+}
+
+/// A stored day back; `None` for the sentinel.
+fn undays(n: Option<i64>) -> Option<Date> {
+    n.filter(|n| *n != i64::MIN && *n != i64::MAX)
+        .map(Date::from_days)
 }
 
 pub(crate) struct SearchIndex {
@@ -191,7 +225,7 @@ impl SearchIndex {
         }
     }
 
-    fn document(&self, v: &Version) -> TantivyDocument {
+    fn document(&self, v: &Version, standing: &Standing) -> TantivyDocument {
         let f = &self.f;
         let x = &v.fields;
         let mut d = TantivyDocument::default();
@@ -223,19 +257,87 @@ impl SearchIndex {
         if !x.doc_type.is_empty() {
             d.add_facet(f.facets, Facet::from_path(["type", x.doc_type.as_str()]));
         }
+        d.add_i64(f.legal_from, day(standing.effective_from, i64::MIN));
+        d.add_i64(f.legal_until, day(standing.expires, i64::MAX));
+        d.add_i64(f.repealed_from, day(standing.repealed_from, i64::MAX));
+        d.add_i64(f.amended_from, day(standing.amended_from, i64::MAX));
+        for id in &standing.acted_by {
+            d.add_text(f.acted_by, id);
+        }
         d
+    }
+
+    /// The standing kept with an indexed document.
+    fn standing(&self, d: &TantivyDocument) -> Standing {
+        let f = &self.f;
+        let i = |field: Field| d.get_first(field).and_then(|v| v.as_i64());
+        Standing {
+            effective_from: undays(i(f.legal_from)),
+            expires: undays(i(f.legal_until)),
+            repealed_from: undays(i(f.repealed_from)),
+            amended_from: undays(i(f.amended_from)),
+            acted_by: d
+                .get_all(f.acted_by)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        }
+    }
+
+    /// The standing the index holds for a document, if it is indexed.
+    pub fn standing_of(&self, id: &str) -> Result<Option<Standing>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.f.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.standing(&searcher.doc(*addr)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// The indexed documents that any of `ids` repeals or amends.
+    pub fn acted_on_by_any(&self, ids: &[String]) -> Result<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let any: Vec<(Occur, Box<dyn TQuery>)> = ids
+            .iter()
+            .map(|id| -> (Occur, Box<dyn TQuery>) {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.f.acted_by, id),
+                        IndexRecordOption::Basic,
+                    )),
+                )
+            })
+            .collect();
+        let q = BooleanQuery::new(any);
+        let n = searcher.search(&q, &Count)?;
+        let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score())?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = d.get_first(self.f.id).and_then(|v| v.as_str()) {
+                out.push(id.to_string());
+            }
+        }
+        Ok(out)
     }
 
     /// Puts these versions in the index in place of any earlier version of
     /// the same documents, and removes `remove`, in one commit.
-    pub fn replace(&self, versions: &[Version], remove: &[String]) -> Result<()> {
+    pub fn replace(&self, versions: &[(&Version, Standing)], remove: &[String]) -> Result<()> {
         self.with_writer(|w| {
             for id in remove {
                 w.delete_term(Term::from_field_text(self.f.id, id));
             }
-            for v in versions {
+            for (v, standing) in versions {
                 w.delete_term(Term::from_field_text(self.f.id, &v.id.to_string()));
-                w.add_document(self.document(v))?;
+                w.add_document(self.document(v, standing))?;
             }
             w.commit()?;
             Ok(())
@@ -409,6 +511,10 @@ impl SearchIndex {
             });
             must.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
         }
+        if let Some(status) = q.status {
+            let as_of = q.as_of.unwrap_or_else(crate::legal::today);
+            must.push((Occur::Must, self.status_query(status, as_of)));
+        }
         let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();
         let mut facets = FacetCollector::for_field("facets");
@@ -444,7 +550,12 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_string();
             let version = d.get_first(f.version).and_then(|v| v.as_u64()).unwrap_or(0);
-            out.push((id, version, score));
+            out.push(FoundHit {
+                id,
+                version,
+                score,
+                standing: self.standing(&d),
+            });
         }
         let counts = |root: &str| -> Vec<(String, u64)> {
             let mut v: Vec<(String, u64)> = fc
@@ -470,6 +581,38 @@ impl SearchIndex {
                 doc_type: counts("/type"),
             },
         })
+    }
+}
+
+impl SearchIndex {
+    /// The documents whose status on `as_of` is `status`: the rules of
+    /// [`Standing::status`] as ranges over the stored days.
+    fn status_query(&self, status: Status, as_of: Date) -> Box<dyn TQuery> {
+        let f = &self.f;
+        let d = as_of.days();
+        let range = |field: Field, lo: Bound<i64>, hi: Bound<i64>| -> Box<dyn TQuery> {
+            let t = |n: i64| Term::from_field_i64(field, n);
+            Box::new(RangeQuery::new(lo.map(t), hi.map(t)))
+        };
+        use Bound::{Excluded, Included, Unbounded};
+        // Each condition as the status rules read it on day `d`.
+        let repealed = || range(f.repealed_from, Unbounded, Included(d));
+        let not_yet = || range(f.legal_from, Excluded(d), Unbounded);
+        let expired = || range(f.legal_until, Unbounded, Excluded(d));
+        let amended = || range(f.amended_from, Unbounded, Included(d));
+        let from_known = || range(f.legal_from, Excluded(i64::MIN), Included(d));
+        let from_unknown = || range(f.legal_from, Unbounded, Included(i64::MIN));
+        let (yes, no): (Box<dyn TQuery>, Vec<Box<dyn TQuery>>) = match status {
+            Status::Repealed => (repealed(), vec![]),
+            Status::NotYet => (not_yet(), vec![repealed()]),
+            Status::Expired => (expired(), vec![repealed(), not_yet()]),
+            Status::Amended => (amended(), vec![repealed(), not_yet(), expired()]),
+            Status::InForce => (from_known(), vec![repealed(), expired(), amended()]),
+            Status::Unknown => (from_unknown(), vec![repealed(), expired(), amended()]),
+        };
+        let mut clauses = vec![(Occur::Must, yes)];
+        clauses.extend(no.into_iter().map(|q| (Occur::MustNot, q)));
+        Box::new(BooleanQuery::new(clauses))
     }
 }
 

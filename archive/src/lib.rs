@@ -15,6 +15,7 @@ pub mod id;
 mod identity;
 mod index;
 pub mod journal;
+pub mod legal;
 pub mod model;
 pub mod search;
 mod store;
@@ -282,10 +283,76 @@ impl Archive {
         self.index.clear()?;
         progress(0, current.len());
         for (i, chunk) in current.chunks(BATCH).enumerate() {
-            self.index.replace(chunk, &[])?;
+            let own: Vec<_> = chunk.iter().map(|v| (v, legal::Standing::own(v))).collect();
+            self.index.replace(&own, &[])?;
             progress((i * BATCH + chunk.len()).min(current.len()), current.len());
         }
+        // With every document indexed, those that others act on learn it.
+        let mut affected = Vec::new();
+        for v in &current {
+            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
+                for (_, ids) in legal::targets(self, v)? {
+                    affected.extend(ids);
+                }
+            }
+        }
+        self.restand(affected)?;
         Ok(current.len())
+    }
+
+    /// Writes versions to the index and removes ids from it, then brings
+    /// the standing in law up to date wherever the write can have changed
+    /// it: the written documents themselves, the documents they (or the
+    /// removed ones) acted on before, and those they act on now.
+    fn index_write(&self, versions: &[Version], remove: &[String]) -> Result<()> {
+        let written: Vec<String> = versions
+            .iter()
+            .map(|v| v.id.to_string())
+            .chain(remove.iter().cloned())
+            .collect();
+        // Acted on before this write, as the index still records it.
+        let before = self.index.acted_on_by_any(&written)?;
+        let own: Vec<_> = versions
+            .iter()
+            .map(|v| (v, legal::Standing::own(v)))
+            .collect();
+        self.index.replace(&own, remove)?;
+        let mut affected: Vec<DocId> = versions.iter().map(|v| v.id.clone()).collect();
+        affected.extend(before.iter().filter_map(|id| id.parse().ok()));
+        for v in versions {
+            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
+                for (_, ids) in legal::targets(self, v)? {
+                    affected.extend(ids);
+                }
+            }
+        }
+        self.restand(affected)
+    }
+
+    /// Recomputes the standing of these documents against the index as it
+    /// is, and re-indexes those whose standing changed, in one commit.
+    fn restand(&self, mut ids: Vec<DocId>) -> Result<()> {
+        ids.sort();
+        ids.dedup();
+        let mut changed = Vec::new();
+        for id in ids {
+            let key = id.to_string();
+            let Some(held) = self.index.standing_of(&key)? else {
+                continue;
+            };
+            let Some(v) = self.current(&id)? else {
+                continue;
+            };
+            let now = legal::standing(self, &v)?;
+            if now != held {
+                changed.push((v, now));
+            }
+        }
+        if !changed.is_empty() {
+            let refs: Vec<_> = changed.iter().map(|(v, s)| (v, s.clone())).collect();
+            self.index.replace(&refs, &[])?;
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -305,7 +372,7 @@ impl Archive {
         if !current.is_empty() || !unlisted.is_empty() {
             // Documents no longer listed leave the index (their versions
             // stay in the store, their ids resolve).
-            self.index.replace(&current, &unlisted)?;
+            self.index_write(&current, &unlisted)?;
         }
         Ok(stored)
     }
@@ -377,7 +444,7 @@ impl Archive {
             .collect();
         let changed = add.len() + remove.len();
         if changed > 0 {
-            self.index.replace(&add, &remove)?;
+            self.index_write(&add, &remove)?;
         }
         Ok(changed)
     }
@@ -522,7 +589,7 @@ impl Archive {
             .issue(&v.id.issue)?
             .is_some_and(|i| i.current().documents.contains(&v.id));
         if listed {
-            self.index.replace(std::slice::from_ref(&v), &[])?;
+            self.index_write(std::slice::from_ref(&v), &[])?;
         }
         Ok(v)
     }
@@ -635,13 +702,14 @@ impl Archive {
         q.check()?;
         let found = self.index.search(q)?;
         let mut hits = Vec::with_capacity(found.hits.len());
-        for (id, version, score) in found.hits {
-            let Ok(doc) = id.parse::<DocId>() else {
+        for h in found.hits {
+            let Ok(doc) = h.id.parse::<DocId>() else {
                 continue;
             };
-            let Some(v) = self.store.version(&doc, version as u32)? else {
+            let Some(v) = self.store.version(&doc, h.version as u32)? else {
                 continue;
             };
+            let (id, score, standing) = (h.id, h.score, h.standing);
             let f = v.fields;
             hits.push(Hit {
                 id,
@@ -653,6 +721,7 @@ impl Archive {
                 date: f.date,
                 citation: f.citation,
                 score,
+                standing,
             });
         }
         Ok(Results {

@@ -37,6 +37,9 @@ pub struct Query {
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
+    /// Only documents with this status on `as_of` (today when `None`).
+    pub status: Option<crate::legal::Status>,
+    pub as_of: Option<gazette_model::legal::Date>,
 }
 
 impl Query {
@@ -125,6 +128,9 @@ pub struct Hit {
     pub citation: String,
     pub snippet: Snippet,
     pub score: f32,
+    /// Its standing in law, as indexed: its status on any day.
+    #[serde(skip)]
+    pub standing: crate::legal::Standing,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

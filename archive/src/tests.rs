@@ -787,3 +787,92 @@ fn bags_round_trip_and_refuse_any_change() {
         .to_string()
         .contains("tagmanifest"));
 }
+
+/// A rule in force from 2017-04-01 and a decision of 2019 repealing it by
+/// 文号 from 2019-06-01, and one amending a notice by title.
+const RULE: (&str, &str, &str, &str) = (
+    "云南省林木种子管理办法",
+    "云政发〔2017〕9号",
+    "云南省人民政府",
+    "第一条 为了加强林木种子管理，制定本办法。\n第二条 本办法自2017年4月1日起施行。",
+);
+const REPEAL: (&str, &str, &str, &str) = (
+    "云南省人民政府关于废止部分规章的决定",
+    "云政发〔2019〕3号",
+    "云南省人民政府",
+    "省人民政府决定废止《云南省林木种子管理办法》（云政发〔2017〕9号）。\n本决定自2019年6月1日起施行。",
+);
+
+fn statuses(a: &Archive, day: &str) -> Vec<(String, String)> {
+    let as_of = gazette_model::legal::Date::parse_iso(day);
+    let mut out = Vec::new();
+    for status in legal::Status::ALL {
+        let mut q = Query::new("");
+        q.limit = 100;
+        q.status = Some(status);
+        q.as_of = as_of;
+        for h in a.search(&q).unwrap().hits {
+            // The filter and the hit's own standing agree.
+            assert_eq!(h.standing.status(as_of.unwrap()), status, "{}", h.id);
+            out.push((h.title, status.as_str().to_string()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn search_filters_by_status_on_a_day_whatever_order_issues_come_in() {
+    let rule_then_repeal = [
+        new_issue(2017, 3, &[RULE, A], ""),
+        new_issue(2019, 5, &[REPEAL], ""),
+    ];
+    let repeal_first = [rule_then_repeal[1].clone(), rule_then_repeal[0].clone()];
+    for order in [rule_then_repeal.as_slice(), repeal_first.as_slice()] {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Archive::open(dir.path(), true).unwrap();
+        for i in order {
+            a.store_issue(i).unwrap();
+        }
+        let s = |t: &str, st: &str| (t.to_string(), st.to_string());
+        assert_eq!(
+            statuses(&a, "2017-03-15"),
+            vec![
+                s(REPEAL.0, "尚未生效"),
+                s(A.0, "未知"),
+                s(RULE.0, "尚未生效")
+            ]
+        );
+        assert_eq!(
+            statuses(&a, "2019-05-31"),
+            vec![s(REPEAL.0, "尚未生效"), s(A.0, "未知"), s(RULE.0, "有效")]
+        );
+        assert_eq!(
+            statuses(&a, "2019-06-01"),
+            vec![s(REPEAL.0, "有效"), s(A.0, "未知"), s(RULE.0, "已废止")]
+        );
+        // A rebuilt index holds the same.
+        a.reindex().unwrap();
+        assert_eq!(statuses(&a, "2019-06-01")[2], s(RULE.0, "已废止"));
+        // The repealing text corrected to name another rule (title and
+        // 文号): this one is in force again, from the same write.
+        let repeal = doc_in(&a, REPEAL.0);
+        let other = REPEAL
+            .3
+            .replace("〔2017〕9号", "〔2017〕8号")
+            .replace("林木种子", "草种");
+        a.correct(&repeal, Some(&other), "文号", false).unwrap();
+        assert_eq!(statuses(&a, "2020-01-01")[2], s(RULE.0, "有效"));
+    }
+}
+
+fn doc_in(a: &Archive, title: &str) -> DocId {
+    let hit = a
+        .search(&Query::new(&format!("\"{title}\"")))
+        .unwrap()
+        .hits
+        .into_iter()
+        .find(|h| h.title == title)
+        .unwrap();
+    hit.id.parse().unwrap()
+}

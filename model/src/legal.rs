@@ -363,6 +363,18 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days after 1970-01-01 (days to civil's inverse, after Howard
+    /// Hinnant): what the index stores, so ranges of days compare.
+    pub fn days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The day before.
     pub fn pred(self) -> Date {
         if self.day > 1 {
@@ -873,6 +885,11 @@ mod tests {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_794).to_string(), "2026-12-07");
         assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+        // days() is from_days' inverse over every day from 1900 to 2100.
+        for n in -25_567..47_482 {
+            assert_eq!(Date::from_days(n).days(), n);
+        }
+        assert_eq!(Date::new(1949, 10, 1).unwrap().days(), -7397);
     }
 
     #[test]

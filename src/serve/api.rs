@@ -39,6 +39,8 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "sort",
     "page",
     "size",
+    "status",
+    "as_of",
 ];
 
 /// A search request from its parameters (shared with the web pages).
@@ -63,7 +65,17 @@ pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
             )))
         }
     };
+    let status = match p.str("status") {
+        None => None,
+        Some(s) => Some(archive::legal::Status::parse(s).ok_or_else(|| {
+            AppError::bad(format!(
+                "parameter \"status\": expected 有效, 已修改, 已废止, 失效, 尚未生效 or 未知, got {s:?}"
+            ))
+        })?),
+    };
     let q = Query {
+        status,
+        as_of: as_of_param(p)?,
         text: p.str("q").unwrap_or("").to_string(),
         year_from: p.num::<u16>("year_from", 1..=9999)?,
         year_to: p.num::<u16>("year_to", 1..=9999)?,
@@ -89,6 +101,7 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
     let p = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
     let (q, page) = search_query(&p)?;
     let size = q.limit;
+    let day = q.as_of.unwrap_or_else(super::validity::today);
     let r = s.search(q).await?;
     let hits: Vec<Value> = r
         .hits
@@ -98,12 +111,13 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
                 "id": h.id, "version": h.version, "title": h.title, "doc_number": h.doc_number,
                 "issuer": h.issuer, "date": h.date, "citation": h.citation,
                 "snippet": h.snippet.to_html(), "score": h.score,
+                "status": h.standing.status(day).as_str(),
                 "url": format!("/api/documents/{}", h.id),
             })
         })
         .collect();
     let body = json!({
-        "total": r.total, "page": page, "size": size, "hits": hits,
+        "total": r.total, "page": page, "size": size, "as_of": day.to_string(), "hits": hits,
         "facets": {"year": facets(&r.facets.year), "issuer": facets(&r.facets.issuer), "type": facets(&r.facets.doc_type)},
     });
     let mut resp = Json(body).into_response();
@@ -274,11 +288,17 @@ fn json_bytes(body: bytes::Bytes) -> Response {
 /// else today.
 fn as_of(raw: Option<&str>) -> Result<Date, AppError> {
     let p = Params::parse(raw, &["as_of"])?;
-    // Absent means today; present, it must be a date (an empty one is not).
+    Ok(as_of_param(&p)?.unwrap_or_else(super::validity::today))
+}
+
+/// The `as_of` parameter: absent is `None`; present, it must be a date
+/// (an empty one is not).
+pub fn as_of_param(p: &Params) -> Result<Option<Date>, AppError> {
     match p.raw("as_of") {
         Some(d) => Date::parse_iso(d)
+            .map(Some)
             .ok_or_else(|| AppError::bad(format!("as_of: {d:?} is not a date (yyyy-mm-dd)"))),
-        None => Ok(super::validity::today()),
+        None => Ok(None),
     }
 }
 

@@ -204,6 +204,12 @@ pub fn spec() -> Value {
             archive::search::MAX_LIMIT as u64,
             "hits per page",
         ),
+        json!({"name": "status", "in": "query", "required": false,
+               "description": "only documents with this 时效性 on as_of (empty: any); every hit carries its status on that day",
+               "schema": {"type": "string", "enum": ["", "有效", "已修改", "已废止", "失效", "尚未生效", "未知"]}}),
+        json!({"name": "as_of", "in": "query", "required": false,
+               "description": "the day statuses are taken on (yyyy-mm-dd); default today (UTC)",
+               "schema": {"type": "string", "format": "date"}}),
     ];
     let text = json!({
         "200": {"description": "text", "content": {"text/plain": {"schema": {"type": "string"}}}},
@@ -217,7 +223,7 @@ pub fn spec() -> Value {
                  "description": "Read-only access to a government gazette archive: standard texts with citations, search, page images (IIIF Image 3.0), issues and documents as IIIF Presentation 3.0 manifests with Content Search, and OCR (ALTO). Every error is JSON {\"error\": message naming the parameter}; every other method than GET and HEAD is 405."},
         "paths": {
             "/api/search": get("Full-text search (every word, 文号 or quoted phrase must occur)", search_params,
-                json_ok("total, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>), facets by year, issuer, type",
+                json_ok("total, as_of, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>, status on as_of), facets by year, issuer, type",
                         object(&["total", "page", "size", "hits", "facets"]), false)),
             "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links); `articles`; `validity` on `as_of` (status 有效, 已修改, 已废止, 失效, 尚未生效 or 未知; effective_from, expires, repealed_by, amended_by, acts_on, unresolved, each date with the sentence and page it was read from)", vec![doc_id(), as_of()], doc_responses),
             "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(), as_of(),

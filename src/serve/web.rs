@@ -125,6 +125,8 @@ struct HitView {
     meta: String,
     citation: String,
     snippet: String,
+    /// 时效性 on the day searched for (today unless `as_of`).
+    status: &'static str,
 }
 
 /// A facet's name and its entries: value, count, link.
@@ -142,6 +144,12 @@ struct Results {
     next: Option<String>,
     page: usize,
     pages: usize,
+    /// The status filter's choices: label, link, whether chosen.
+    statuses: Vec<(&'static str, String, bool)>,
+    /// The day statuses are taken on, and the other parameters to keep
+    /// when it changes.
+    as_of: String,
+    keep: Vec<(String, String)>,
 }
 
 /// The query string for `p` with `key` set to `value` (or removed).
@@ -174,6 +182,8 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         .collect();
     let size = q.limit;
     let text = q.text.clone();
+    let day = q.as_of.unwrap_or_else(super::validity::today);
+    let chosen = q.status;
     let r = s.search(q).await?;
     let hits = r
         .hits
@@ -192,6 +202,7 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
                 .join(" · "),
             citation: h.citation.clone(),
             snippet: h.snippet.to_html(),
+            status: h.standing.status(day).as_str(),
         })
         .collect();
     let facet = |name: &str, key: &str, list: &[(String, u64)]| {
@@ -235,6 +246,23 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         next: (page < pages).then(|| at(page + 1)),
         page,
         pages,
+        statuses: archive::legal::Status::ALL
+            .iter()
+            .map(|st| {
+                let url = link(
+                    &link_params(&given, "page", None),
+                    "status",
+                    Some(st.as_str()),
+                );
+                (st.as_str(), url, chosen == Some(*st))
+            })
+            .collect(),
+        as_of: day.to_string(),
+        keep: given
+            .iter()
+            .filter(|(k, _)| k != "as_of" && k != "page")
+            .cloned()
+            .collect(),
     })
 }
 
