@@ -97,6 +97,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         limit: args.limit,
         status,
         as_of,
+        acting: false,
     };
     let r = archive.search(&q).context("searching")?;
     if args.json {

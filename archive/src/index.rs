@@ -59,6 +59,9 @@ struct Fields {
     repealed_from: Field,
     amended_from: Field,
     acted_by: Field,
+    /// 1 where the document repeals or amends others: the few a search
+    /// for what acts on a document needs to read.
+    acts: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -87,6 +90,7 @@ fn schema() -> (Schema, Fields) {
         repealed_from: b.add_i64_field("repealed_from", INDEXED | FAST | STORED),
         amended_from: b.add_i64_field("amended_from", INDEXED | FAST | STORED),
         acted_by: b.add_text_field("acted_by", STRING | STORED),
+        acts: b.add_u64_field("acts", INDEXED),
     };
     (b.build(), f)
 }
@@ -263,6 +267,9 @@ impl SearchIndex {
         d.add_i64(f.amended_from, day(standing.amended_from, i64::MAX));
         for id in &standing.acted_by {
             d.add_text(f.acted_by, id);
+        }
+        if !gazette_model::legal::references(&v.paragraphs).is_empty() {
+            d.add_u64(f.acts, 1);
         }
         d
     }
@@ -510,6 +517,15 @@ impl SearchIndex {
                 Bound::Included(Term::from_field_u64(f.year, y as u64))
             });
             must.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        if q.acting {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.acts, 1),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(status) = q.status {
             let as_of = q.as_of.unwrap_or_else(crate::legal::today);

@@ -67,6 +67,7 @@ pub fn acted_on_by(a: &Archive, v: &Version) -> Result<Vec<Act>> {
     for q in queries {
         let mut query = Query::new(&q);
         query.limit = CANDIDATES;
+        query.acting = true;
         for hit in a.search(&query)?.hits {
             let Ok(id) = hit.id.parse::<DocId>() else {
                 continue;

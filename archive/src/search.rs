@@ -40,6 +40,8 @@ pub struct Query {
     /// Only documents with this status on `as_of` (today when `None`).
     pub status: Option<crate::legal::Status>,
     pub as_of: Option<gazette_model::legal::Date>,
+    /// Only documents that repeal or amend others.
+    pub acting: bool,
 }
 
 impl Query {

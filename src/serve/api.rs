@@ -76,6 +76,7 @@ pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
     let q = Query {
         status,
         as_of: as_of_param(p)?,
+        acting: false,
         text: p.str("q").unwrap_or("").to_string(),
         year_from: p.num::<u16>("year_from", 1..=9999)?,
         year_to: p.num::<u16>("year_to", 1..=9999)?,
