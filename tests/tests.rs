@@ -12,6 +12,7 @@ mod formats;
 mod legal;
 mod living;
 mod ocr_quality;
+mod open_data;
 mod pipeline;
 mod print;
 mod recogniser;

@@ -9,6 +9,7 @@
 //! `journal.jsonl` (every correction, fsynced).
 
 pub mod bag;
+pub mod coverage;
 pub mod error;
 pub mod fold;
 pub mod id;

@@ -9,6 +9,7 @@ mod article_tests;
 mod articles;
 mod content_search;
 mod control;
+mod coverage;
 mod hits;
 mod iiif;
 mod linked;
@@ -365,6 +366,7 @@ pub fn app(state: AppState) -> Router {
         .merge(iiif::routes())
         .merge(presentation::routes())
         .merge(web::routes())
+        .merge(coverage::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(json_errors))

@@ -236,6 +236,8 @@ pub fn spec() -> Value {
                        "schema": {"type": "string", "minLength": 1, "maxLength": 64}})],
                 json_ok("documents", object(&["documents"]), false)),
             "/api/issues": get("Issues, by year", vec![int_query("year", 1, 9999, "only this year's")], json_ok("issues", object(&["issues"]), false)),
+            "/api/coverage": get("What the archive holds and lacks: per gazette and year, the issue numbers held, those missing below the highest held, the page count and the pages whose verdict is not ok (id, printed number, verdict, reason); and the source files that could not be read at all (path, error)", vec![],
+                json_ok("the coverage", object(&["gazettes", "unread_sources"]), false)),
             "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; its layout: direction, script and why they were found, null for a text layer; and its region, [x, y, width, height] of the stored image it is part of when that image held two pages, a book spread, else null)", vec![issue_id()],
                 json_ok("the issue", object(&["id", "documents", "pages"]), true)),
             "/api/pages/{id}/alto": get("A page's OCR as ALTO 4.4 XML", vec![page_id()], json!({
