@@ -11,6 +11,7 @@
 pub mod bag;
 pub mod coverage;
 pub mod error;
+pub mod feed;
 pub mod fold;
 pub mod id;
 mod identity;
@@ -266,6 +267,13 @@ impl Archive {
             index,
             journal: Journal::new(dir.join("journal.jsonl")),
         };
+        let backfilled = archive.store.backfill_feed()?;
+        if backfilled > 0 {
+            tracing::info!(
+                "{}: the change feed rebuilt from the records' history: {backfilled} entries",
+                dir.display()
+            );
+        }
         if stale {
             tracing::warn!(
                 "{}: the index was made by another analysis version; rebuilding it from the store",
@@ -730,6 +738,17 @@ impl Archive {
             hits,
             facets: found.facets,
         })
+    }
+
+    /// Up to `limit` entries of the change feed numbered above `after`
+    /// (0: from the start), in the order written.
+    pub fn changes(&self, after: u64, limit: usize) -> Result<Vec<feed::Change>> {
+        self.store.changes_after(after, limit)
+    }
+
+    /// The last `limit` entries of the change feed, newest first.
+    pub fn latest_changes(&self, limit: usize) -> Result<Vec<feed::Change>> {
+        self.store.latest_changes(limit)
     }
 
     pub fn issue(&self, id: &IssueId) -> Result<Option<Issue>> {

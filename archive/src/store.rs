@@ -3,6 +3,7 @@
 //! kept behind this module; nothing else in the workspace names it.
 
 use crate::error::Error;
+use crate::feed::{Change, Kind};
 use crate::id::{DocId, IssueId, PageId};
 use crate::identity;
 use crate::model::*;
@@ -50,6 +51,36 @@ pub(crate) struct Store {
     /// file; value: the page id it became. Scan file names are identifiers
     /// archivists and IIIF clients already use.
     names: Tree,
+    /// The change feed: key the entry's number (8 bytes, big-endian),
+    /// value a `feed::Change`; and under `next`, the next number.
+    changes: Tree,
+}
+
+/// The key of the feed's counter (shorter than any entry's key).
+const FEED_NEXT: &[u8] = b"next";
+
+/// Numbers entries from the feed's counter and writes them, inside a
+/// transaction: the counter moves with the entries, so numbers never repeat
+/// or go back whatever crashes.
+fn write_feed(
+    ch: &sled::transaction::TransactionalTree,
+    entries: &[Change],
+) -> std::result::Result<(), ConflictableTransactionError<()>> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut next = ch
+        .get(FEED_NEXT)?
+        .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+        .map_or(1, u64::from_be_bytes);
+    for e in entries {
+        let mut e = e.clone();
+        e.seq = next;
+        ch.insert(&next.to_be_bytes(), json(&e))?;
+        next += 1;
+    }
+    ch.insert(FEED_NEXT, &next.to_be_bytes())?;
+    Ok(())
 }
 
 fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
@@ -154,6 +185,8 @@ pub(crate) struct IssuePlan<'a> {
     pub names: Vec<(String, String)>,
     /// Source paths whose recorded failures the issue clears.
     pub cleared_failures: Vec<String>,
+    /// The feed's entries for this write, in order (numbered at commit).
+    pub feed: Vec<Change>,
 }
 
 /// What the archive holds of an issue before a new reading is stored: the
@@ -299,6 +332,14 @@ pub(crate) fn plan_issue<'a>(
     let mut current = Vec::new();
     let mut version_rows = Vec::new();
     let mut changes = Vec::new();
+    let mut feed = vec![Change {
+        seq: 0,
+        kind: Kind::Issue,
+        id: new.id.to_string(),
+        version,
+        sha256: sourceset_key(&new.sources),
+        time: time.to_string(),
+    }];
     for (d, matched) in new.documents.iter().zip(matching.ids.iter()) {
         let id = match matched {
             Some(id) => id.clone(),
@@ -325,6 +366,7 @@ pub(crate) fn plan_issue<'a>(
         head.versions.push(v.info());
         head_rows.push((id.to_string(), json(&head)));
         version_rows.push((version_key(&id, v.version), json(&v)));
+        feed.push(Change::of_version(&v));
         match prior_doc.filter(|_| v.candidate) {
             Some((_, cur)) => current.push(cur.clone()),
             None => current.push(v),
@@ -345,6 +387,14 @@ pub(crate) fn plan_issue<'a>(
         let mut head = head.clone();
         head.gone = Some(gone.clone());
         head_rows.push((id.to_string(), json(&head)));
+        feed.push(Change {
+            seq: 0,
+            kind: Kind::Gone,
+            id: id.to_string(),
+            version: cur.version,
+            sha256: cur.fields.sha256.clone(),
+            time: time.to_string(),
+        });
         changes.push(DocChange::Gone {
             id,
             gone,
@@ -410,6 +460,7 @@ pub(crate) fn plan_issue<'a>(
         heads: head_rows,
         names: scan_names(new),
         cleared_failures: new.sources.iter().map(|s| s.path.clone()).collect(),
+        feed,
     })
 }
 
@@ -467,8 +518,69 @@ impl Store {
             versions: db.open_tree("versions")?,
             failures: db.open_tree("failures")?,
             names: db.open_tree("names")?,
+            changes: db.open_tree("changes")?,
             db,
         })
+    }
+
+    /// Rebuilds the feed from the records' history when the archive was
+    /// written before the feed was kept (no entry, but issues). Returns
+    /// how many entries it wrote.
+    pub fn backfill_feed(&self) -> Result<usize> {
+        if !self.changes.is_empty() || self.issues.is_empty() {
+            return Ok(0);
+        }
+        let issues: Vec<Issue> = all(&self.issues)?;
+        let docs: Vec<Document> = all(&self.docs)?;
+        let entries = crate::feed::from_history(&issues, &docs);
+        self.changes
+            .transaction(|ch| write_feed(ch, &entries))
+            .map_err(tx_error)?;
+        self.flush()?;
+        Ok(entries.len())
+    }
+
+    /// The last `limit` feed entries, newest first.
+    pub fn latest_changes(&self, limit: usize) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        for kv in self.changes.iter().rev() {
+            let (k, v) = kv?;
+            if k.len() != 8 {
+                continue;
+            }
+            if out.len() == limit {
+                break;
+            }
+            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: "changes".into(),
+                source,
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` feed entries numbered above `after`, in order.
+    pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        let from = after.saturating_add(1).to_be_bytes();
+        for kv in self.changes.range(from..) {
+            let (k, v) = kv?;
+            if k.len() != 8 {
+                continue;
+            }
+            if out.len() == limit {
+                break;
+            }
+            let c: Change = serde_json::from_slice(&v).map_err(|source| Error::Record {
+                key: format!(
+                    "changes/{}",
+                    u64::from_be_bytes(k.as_ref().try_into().unwrap_or_default())
+                ),
+                source,
+            })?;
+            out.push(c);
+        }
+        Ok(out)
     }
 
     pub fn flush(&self) -> Result<()> {
@@ -541,9 +653,11 @@ impl Store {
             &self.versions,
             &self.failures,
             &self.names,
+            &self.changes,
         );
         trees
-            .transaction(|(g, is, ss, pg, im, dc, vs, fl, nm)| {
+            .transaction(|(g, is, ss, pg, im, dc, vs, fl, nm, ch)| {
+                write_feed(ch, &plan.feed)?;
                 for (k, v) in &plan.names {
                     nm.insert(k.as_bytes(), v.as_bytes())?;
                 }
@@ -584,8 +698,10 @@ impl Store {
         let head = json(&head);
         let row = json(v);
         let key = version_key(&v.id, v.version);
-        (&self.docs, &self.versions)
-            .transaction(|(dc, vs)| {
+        let entry = [Change::of_version(v)];
+        (&self.docs, &self.versions, &self.changes)
+            .transaction(|(dc, vs, ch)| {
+                write_feed(ch, &entry)?;
                 vs.insert(key.as_bytes(), row.as_slice())?;
                 dc.insert(id.as_bytes(), head.as_slice())?;
                 Ok::<_, ConflictableTransactionError<()>>(())

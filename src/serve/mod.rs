@@ -10,6 +10,7 @@ mod articles;
 mod content_search;
 mod control;
 mod coverage;
+mod feed;
 mod hits;
 mod iiif;
 mod linked;
@@ -367,6 +368,7 @@ pub fn app(state: AppState) -> Router {
         .merge(presentation::routes())
         .merge(web::routes())
         .merge(coverage::routes())
+        .merge(feed::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(json_errors))

@@ -236,6 +236,13 @@ pub fn spec() -> Value {
                        "schema": {"type": "string", "minLength": 1, "maxLength": 64}})],
                 json_ok("documents", object(&["documents"]), false)),
             "/api/issues": get("Issues, by year", vec![int_query("year", 1, 9999, "only this year's")], json_ok("issues", object(&["issues"]), false)),
+            "/api/changes": get("The change feed: every write in the order written (kind issue, added, revised, corrected, verified — each making its version current —, candidate — waiting, not current —, or gone — no longer listed by its issue), each with id, version, sha256, time and the url of what it records. A client following it from the start (no since) holds the current documents exactly. `next` is the cursor of the following page when more follow now, else null; `cursor` is where to resume later", vec![
+                json!({"name": "since", "in": "query", "required": false, "description": "a cursor from an earlier answer (empty: from the start)",
+                       "schema": {"type": "string", "pattern": "^[0-9]{0,19}$"}}),
+                int_query("limit", 1, 1000, "entries per answer (default 1000)")],
+                json_ok("entries", object(&["changes", "next", "cursor"]), false)),
+            "/feed.atom": get("The latest 100 entries of the change feed as Atom (RFC 4287), newest first", vec![], json!({
+                "200": {"description": "Atom", "content": {"application/atom+xml": {"schema": {"type": "string"}}}}})),
             "/api/coverage": get("What the archive holds and lacks: per gazette and year, the issue numbers held, those missing below the highest held, the page count and the pages whose verdict is not ok (id, printed number, verdict, reason); and the source files that could not be read at all (path, error)", vec![],
                 json_ok("the coverage", object(&["gazettes", "unread_sources"]), false)),
             "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; its layout: direction, script and why they were found, null for a text layer; and its region, [x, y, width, height] of the stored image it is part of when that image held two pages, a book spread, else null)", vec![issue_id()],
