@@ -538,7 +538,7 @@ pub fn effect(paragraphs: &[Paragraph], title: &str, own_date: Option<Date>) -> 
                     }
                 }
             }
-            if let Some(at) = sent.find("有效期") {
+            if let Some(at) = sent.find("有效期").filter(|&at| own_term(&sent[..at])) {
                 let rest = &sent[at + "有效期".len()..];
                 let rest = rest.trim_start_matches(['为', '：', ':']);
                 if let Some(until) = rest.strip_prefix("至") {
@@ -559,6 +559,20 @@ pub fn effect(paragraphs: &[Paragraph], title: &str, own_date: Option<Date>) -> 
         }
     }
     e
+}
+
+/// Whether the 有效期 that follows `before` (its sentence up to there) is
+/// the text's own: its clause names nothing else (…施行，有效期5年) or
+/// names the text (本办法有效期至…). A licence's or a permit's term
+/// (许可证有效期2年) is not the text's.
+fn own_term(before: &str) -> bool {
+    let clause = before
+        .rsplit(['，', ',', '；', '：'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let clause = clause.strip_suffix('的').unwrap_or(clause);
+    clause.is_empty() || (clause.starts_with('本') && clause.chars().count() <= 5)
 }
 
 /// What a later document does to an earlier one it names.
@@ -915,6 +929,13 @@ mod tests {
             .effective_from
             .is_none());
 
+        // A licence's term is not the text's.
+        let licence = effect(
+            &paras("本条例自公布之日起施行。\n生鲜乳收购许可证有效期2年；不再办理登记。"),
+            "条例",
+            own,
+        );
+        assert_eq!(licence.expires, None);
         let until = effect(&paras("本办法有效期至2020年12月31日。"), "办法", own);
         assert_eq!(until.expires.unwrap().0.to_string(), "2020-12-31");
         // Older forms, found on the corpus texts (so these are tuning
