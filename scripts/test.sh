@@ -29,9 +29,11 @@ export OMP_THREAD_LIMIT=1
 # our issue packages, and the Kubernetes schemas deploy/kubernetes is
 # validated against: in a venv of their own, first on the PATH of the tests.
 venv=target/test-venv
-if ! "$venv/bin/python3" -c "import bagit" 2>/dev/null || [ ! -x "$venv/bin/kubernetes-validate" ]; then
+# Sickle (an OAI-PMH client library) harvests /oai and feedparser reads
+# /feed.atom, as other libraries' software would.
+if ! "$venv/bin/python3" -c "import bagit, sickle, feedparser" 2>/dev/null || [ ! -x "$venv/bin/kubernetes-validate" ]; then
   python3 -m venv --system-site-packages "$venv"
-  "$venv/bin/pip" install -q "bagit==1.9.0" "kubernetes-validate==1.37.0"
+  "$venv/bin/pip" install -q "bagit==1.9.0" "kubernetes-validate==1.37.0" "sickle==0.7.0" "feedparser==6.0.11"
 fi
 export PATH="$PWD/$venv/bin:$PATH"
 cargo fmt --all -- --check

@@ -1,8 +1,11 @@
 //! The archive as open data, through the binary: the coverage report of an
 //! archive with gaps in its sequence and a damaged page; the change feed,
-//! followed from the start, rebuilding the export; the Atom feed.
+//! followed from the start, rebuilding the export; the Atom feed; a
+//! harvest over OAI-PMH by a client library; the sitemaps.
 
-use crate::util::{arg as s, data, gazette, gazette_ok as ok, get_json, get_text, serve};
+use crate::util::{
+    arg as s, data, gazette, gazette_ok as ok, get_json, get_text, serve, serve_with,
+};
 
 #[test]
 fn coverage_names_missing_issues_and_damaged_pages() {
@@ -159,6 +162,25 @@ fn following_the_change_feed_from_the_start_rebuilds_the_export() {
         .collect();
     assert!(!entries.is_empty());
     assert!(atom.contains("人工校正"), "{atom}");
+    // And as a feed reader's library reads it: well-formed, every entry.
+    let mut py = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import feedparser, sys; d = feedparser.parse(sys.stdin.read()); \
+             assert not d.bozo, d.bozo_exception; print(len(d.entries))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with feedparser (scripts/test.sh installs it)");
+    use std::io::Write;
+    py.stdin.take().unwrap().write_all(atom.as_bytes()).unwrap();
+    let out = py.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        entries.len().to_string()
+    );
 }
 
 /// The status of a GET, whatever it is.
@@ -168,4 +190,122 @@ fn status_of(url: &str) -> u16 {
         Err(ureq::Error::StatusCode(c)) => c,
         Err(e) => panic!("{url}: {e}"),
     }
+}
+
+/// Sickle (the OAI-PMH client library on PyPI, installed by
+/// scripts/test.sh) harvesting `base`: every record's identifier and
+/// whether it is deleted, by ListRecords; the identifiers of one set by
+/// ListIdentifiers; one record's title by GetRecord.
+const HARVEST: &str = r#"
+import json, sys
+from sickle import Sickle
+s = Sickle(sys.argv[1] + "/oai", max_retries=1)
+assert s.Identify().protocolVersion == "2.0"
+records = [(r.header.identifier, r.header.deleted) for r in s.ListRecords(metadataPrefix="oai_dc", ignore_deleted=False)]
+in_set = [h.identifier for h in s.ListIdentifiers(metadataPrefix="oai_dc", set=sys.argv[2])]
+one = s.GetRecord(identifier=records[0][0], metadataPrefix="oai_dc")
+sets = [x.setSpec for x in s.ListSets()]
+print(json.dumps({"records": records, "in_set": in_set, "sets": sets,
+                  "title": one.metadata.get("title", [""])[0]}))
+"#;
+
+#[test]
+fn a_harvest_with_an_oai_pmh_client_library_gets_every_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("a");
+    for f in ["yn-2016-03", "yn-2018-11", "yn-2019-02", "yn-2020-07"] {
+        ok(&[
+            "ingest",
+            "--archive",
+            s(&arc),
+            s(&data(&format!("issues/{f}.pdf"))),
+        ]);
+    }
+    let (export, _) = ok(&["export", "--archive", s(&arc)]);
+    let mut want: Vec<String> = export
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!("oai:gazette:{}", v["id"].as_str().unwrap())
+        })
+        .collect();
+    want.sort();
+    assert!(want.len() > 4, "enough records for several pages: {want:?}");
+    // Two records an answer: every list is split by resumption tokens.
+    let (_server, base) = serve_with(&arc, &["--oai-page", "2"]);
+    let out = std::process::Command::new("python3")
+        .args(["-c", HARVEST, &base, "yn:2018"])
+        .output()
+        .expect("python3 with sickle (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<String> = h["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r[1], false, "{r}");
+            r[0].as_str().unwrap().to_string()
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    let in_set = h["in_set"].as_array().unwrap();
+    assert!(!in_set.is_empty());
+    assert!(in_set
+        .iter()
+        .all(|i| i.as_str().unwrap().starts_with("oai:gazette:yn-2018-11-")));
+    assert_eq!(
+        in_set.len(),
+        want.iter().filter(|w| w.contains("yn-2018-11-")).count()
+    );
+    assert!(!h["title"].as_str().unwrap().is_empty());
+    assert!(h["sets"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("yn:2019")));
+    // The sitemap index and its year sitemaps list every current document
+    // and every page, each with its last change.
+    let index = get_text(&format!("{base}/sitemap.xml"));
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    let doc = roxmltree::Document::parse(&index).unwrap();
+    let maps: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "loc")))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    assert_eq!(maps.len(), 4, "{index}");
+    let mut docs = Vec::new();
+    let mut pages = 0;
+    for m in maps {
+        let body = get_text(&m);
+        let d = roxmltree::Document::parse(&body).unwrap();
+        for u in d.descendants().filter(|n| n.has_tag_name((ns, "url"))) {
+            let loc = u
+                .children()
+                .find(|c| c.has_tag_name((ns, "loc")))
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string();
+            assert!(u.children().any(|c| c.has_tag_name((ns, "lastmod"))));
+            if let Some(id) = loc.split("/documents/").nth(1) {
+                docs.push(format!("oai:gazette:{id}"));
+            } else if loc.contains("/pages/") {
+                pages += 1;
+            }
+        }
+    }
+    docs.sort();
+    assert_eq!(docs, want);
+    assert!(pages >= 4);
+    // Protocol errors are OAI-PMH answers, not HTTP errors.
+    let bad = get_text(&format!("{base}/oai?verb=ListRecords"));
+    assert!(bad.contains(r#"<error code="badArgument">"#), "{bad}");
+    let bad = get_text(&format!("{base}/oai?verb=Nope"));
+    assert!(bad.contains(r#"<error code="badVerb">"#), "{bad}");
 }

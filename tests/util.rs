@@ -246,12 +246,18 @@ pub fn wait_for(url: &str) {
 /// `gazette serve` on a free loopback port over `archive`: the server (shut
 /// down when dropped) and its base URL.
 pub fn serve(archive: &Path) -> (Running, String) {
+    serve_with(archive, &[])
+}
+
+/// As [`serve`], with more arguments to `gazette serve`.
+pub fn serve_with(archive: &Path, extra: &[&str]) -> (Running, String) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let child = gazette()
         .args(["serve", "--archive"])
         .arg(archive)
         .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();

@@ -14,11 +14,13 @@ mod feed;
 mod hits;
 mod iiif;
 mod linked;
+mod oai;
 mod openapi;
 mod params;
 mod presentation;
 mod proofread;
 mod request;
+mod sitemap;
 #[cfg(test)]
 mod tests;
 mod validity;
@@ -52,6 +54,10 @@ pub struct Args {
     archive: PathBuf,
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
+    /// Records per OAI-PMH list answer (ListRecords, ListIdentifiers)
+    /// before a resumption token.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    oai_page: u16,
 }
 
 /// Held for reading by every request's work on the archive, for writing
@@ -369,6 +375,8 @@ pub fn app(state: AppState) -> Router {
         .merge(web::routes())
         .merge(coverage::routes())
         .merge(feed::routes())
+        .merge(oai::routes())
+        .merge(sitemap::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(json_errors))
@@ -444,6 +452,7 @@ pub fn not_modified(req_headers: &axum::http::HeaderMap, etag: &str) -> Option<R
 
 pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     let archive = crate::export::open(&args.archive)?;
+    oai::set_page(args.oai_page.into());
     // A crash between a store commit and its index commit is put right
     // before anyone reads.
     let fixed = archive.reconcile().context("reconciling index and store")?;

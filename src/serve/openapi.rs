@@ -243,6 +243,20 @@ pub fn spec() -> Value {
                 json_ok("entries", object(&["changes", "next", "cursor"]), false)),
             "/feed.atom": get("The latest 100 entries of the change feed as Atom (RFC 4287), newest first", vec![], json!({
                 "200": {"description": "Atom", "content": {"application/atom+xml": {"schema": {"type": "string"}}}}})),
+            "/oai": get("OAI-PMH 2.0 (Identify, ListMetadataFormats, ListSets, ListIdentifiers, ListRecords, GetRecord; oai_dc; sets yn and yn:2017; resumption tokens). Protocol errors are OAI-PMH error elements in a 200 answer, as the protocol says", vec![
+                json!({"name": "verb", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "metadataPrefix", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "identifier", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "set", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "from", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "until", "in": "query", "required": false, "schema": {"type": "string"}}),
+                json!({"name": "resumptionToken", "in": "query", "required": false, "schema": {"type": "string"}})],
+                json!({"200": {"description": "OAI-PMH", "content": {"text/xml": {"schema": {"type": "string"}}}}})),
+            "/sitemap.xml": get("Sitemap index (sitemaps.org 0.9): one sitemap per gazette and year", vec![], json!({
+                "200": {"description": "sitemap index", "content": {"application/xml": {"schema": {"type": "string"}}}}})),
+            "/sitemaps/{name}": get("A year's sitemap: every current document and page with its last change", vec![
+                path_param("name", &format!("^{CODE}-{N9999}\\.xml$"), "yn-2017.xml", "gazette code and year")],
+                json!({"200": {"description": "sitemap", "content": {"application/xml": {"schema": {"type": "string"}}}}, "404": err("NotFound")})),
             "/api/coverage": get("What the archive holds and lacks: per gazette and year, the issue numbers held, those missing below the highest held, the page count and the pages whose verdict is not ok (id, printed number, verdict, reason); and the source files that could not be read at all (path, error)", vec![],
                 json_ok("the coverage", object(&["gazettes", "unread_sources"]), false)),
             "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; its layout: direction, script and why they were found, null for a text layer; and its region, [x, y, width, height] of the stored image it is part of when that image held two pages, a book spread, else null)", vec![issue_id()],

@@ -857,12 +857,14 @@ async fn openapi_matches_the_routes() {
         );
         assert_eq!(st, StatusCode::OK, "{uri}: the example should be served");
         // Where parameters are read, an unknown one is refused (400, as
-        // documented).
-        let reads_query = op["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["in"] == "query");
+        // documented) — except by OAI-PMH, whose protocol answers every
+        // request 200, a bad argument with its own error element.
+        let reads_query = path != "/oai"
+            && op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["in"] == "query");
         if reads_query {
             assert!(documented.contains_key("400"), "{path}: 400 not documented");
             let sep = if uri.contains('?') { '&' } else { '?' };
