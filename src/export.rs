@@ -15,6 +15,11 @@ pub struct Args {
     archive: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
+    /// Write the bulk files instead (per gazette and year, documents and
+    /// page texts as gzipped JSON lines, with manifest.json): the files
+    /// `/bulk/` serves.
+    #[arg(long, value_name = "DIR")]
+    bulk: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -40,6 +45,17 @@ pub fn record(v: &Version) -> serde_json::Value {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let archive = open(&args.archive)?;
+    if let Some(dir) = &args.bulk {
+        let m = crate::bulk::write_all(&archive, dir)?;
+        let bytes: u64 = m.files.iter().map(|f| f.bytes).sum();
+        eprintln!(
+            "{} bulk files ({bytes} bytes) in {}, as of change {}",
+            m.files.len(),
+            dir.display(),
+            m.as_of_change
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write = |out: &mut dyn Write| -> std::io::Result<()> {

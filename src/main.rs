@@ -1,6 +1,7 @@
 //! The `gazette` command: the only place that joins the ingest and archive
 //! libraries, and the only one that talks to the terminal.
 
+mod bulk;
 mod correct;
 mod export;
 mod ingest;

@@ -309,3 +309,53 @@ fn a_harvest_with_an_oai_pmh_client_library_gets_every_record() {
     let bad = get_text(&format!("{base}/oai?verb=Nope"));
     assert!(bad.contains(r#"<error code="badVerb">"#), "{bad}");
 }
+
+#[test]
+fn bulk_files_match_their_hashes_and_the_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("a");
+    for f in ["yn-2016-03", "yn-2018-11", "yn-2019-02"] {
+        ok(&[
+            "ingest",
+            "--archive",
+            s(&arc),
+            s(&data(&format!("issues/{f}.pdf"))),
+        ]);
+    }
+    let (export, _) = ok(&["export", "--archive", s(&arc)]);
+    let out = tmp.path().join("bulk");
+    ok(&["export", "--archive", s(&arc), "--bulk", s(&out)]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let (_server, base) = serve(&arc);
+    let listed = get_json(&format!("{base}/bulk/"));
+    assert_eq!(listed["as_of_change"], manifest["as_of_change"]);
+    let files = listed["files"].as_array().unwrap();
+    assert_eq!(files.len(), 6, "documents and pages for three years");
+    let mut lines_seen = Vec::new();
+    for (f, m) in files.iter().zip(manifest["files"].as_array().unwrap()) {
+        // The same files whoever made them.
+        assert_eq!(f["sha256"], m["sha256"], "{f}");
+        let bytes = crate::util::get_bytes(&format!("{base}{}", f["url"].as_str().unwrap()));
+        assert_eq!(bytes.len() as u64, f["bytes"].as_u64().unwrap());
+        let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        assert_eq!(sha, f["sha256"].as_str().unwrap());
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+            .unwrap();
+        let year = f["year"].as_u64().unwrap();
+        assert_eq!(text.lines().count() as u64, f["records"].as_u64().unwrap());
+        for l in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if f["kind"] == "documents" {
+                assert_eq!(v["year"], year);
+                lines_seen.push(l.to_string());
+            } else {
+                assert!(v["id"].as_str().unwrap().contains(&format!("-{year}-")));
+                assert!(v["lines"].is_array());
+            }
+        }
+    }
+    // The documents files, put together, are the export.
+    assert_eq!(lines_seen, export.lines().collect::<Vec<_>>());
+}

@@ -7,6 +7,7 @@ mod api;
 #[cfg(test)]
 mod article_tests;
 mod articles;
+mod bulk;
 mod content_search;
 mod control;
 mod coverage;
@@ -377,6 +378,7 @@ pub fn app(state: AppState) -> Router {
         .merge(feed::routes())
         .merge(oai::routes())
         .merge(sitemap::routes())
+        .merge(bulk::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(json_errors))

@@ -257,6 +257,12 @@ pub fn spec() -> Value {
             "/sitemaps/{name}": get("A year's sitemap: every current document and page with its last change", vec![
                 path_param("name", &format!("^{CODE}-{N9999}\\.xml$"), "yn-2017.xml", "gazette code and year")],
                 json!({"200": {"description": "sitemap", "content": {"application/xml": {"schema": {"type": "string"}}}}, "404": err("NotFound")})),
+            "/bulk/": get("Bulk data: per gazette and year, every current document (documents: each line as `gazette export` prints it) and every page's text with coordinates (pages), as gzipped JSON Lines; each file with its records, bytes and sha256, as of a change-feed entry", vec![],
+                json!({"200": {"description": "the files", "content": {"application/json": {"schema": object(&["as_of_change", "files"])}}}})),
+            "/bulk/{name}": get("A bulk file (gzip); its ETag is its sha256", vec![
+                path_param("name", &format!("^{CODE}-{N9999}-(documents|pages)\\.jsonl\\.gz$"), "yn-2017-documents.jsonl.gz", "the file's name")],
+                json!({"200": {"description": "gzipped JSON Lines", "content": {"application/gzip": {"schema": {"type": "string", "format": "binary"}}}},
+                       "304": {"description": "not modified"}, "404": err("NotFound")})),
             "/api/coverage": get("What the archive holds and lacks: per gazette and year, the issue numbers held, those missing below the highest held, the page count and the pages whose verdict is not ok (id, printed number, verdict, reason); and the source files that could not be read at all (path, error)", vec![],
                 json_ok("the coverage", object(&["gazettes", "unread_sources"]), false)),
             "/api/issues/{id}": get("An issue's contents and pages (each with its verdict and quality: the share of its characters on lines expected to be read exactly right, null when unknown; proofreading starts from the lowest; its layout: direction, script and why they were found, null for a text layer; and its region, [x, y, width, height] of the stored image it is part of when that image held two pages, a book spread, else null)", vec![issue_id()],
