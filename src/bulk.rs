@@ -97,7 +97,7 @@ pub fn write_all(a: &Archive, dir: &Path) -> Result<Manifest> {
     }
     let mut pages: BTreeMap<(String, u16), Vec<serde_json::Value>> = BTreeMap::new();
     let mut issues = a.issues()?;
-    issues.sort_by(|x, y| x.id.to_string().cmp(&y.id.to_string()));
+    issues.sort_by_key(|i| i.id.to_string());
     for i in &issues {
         let list = pages.entry((i.id.gazette.to_string(), i.year)).or_default();
         for p in a.current_pages(i)? {
