@@ -158,9 +158,9 @@ def report_test(rows):
               f"{str(want['expires']):<11} {str(exp):<11} {want['targets']:>7} {read:>5}")
     n = len(rows)
     print()
-    print(f"施行日期 (test): {right} of {n} right, {wrong} wrong dates given, {missing} documents not found")
-    print(f"有效期 (test): {exp_right} of {n} right, {exp_wrong} terms given where the truth differs or has none")
-    print(f"repeal targets (test): {t_read} of {t_named} named read")
+    print(f"施行日期 (legal-test split): {right} of {n} right, {wrong} wrong dates given, {missing} documents not found")
+    print(f"有效期 (legal-test split): {exp_right} of {n} right, {exp_wrong} terms given where the truth differs or has none")
+    print(f"repeal targets (legal-test split): {t_read} of {t_named} named read")
 
 
 if __name__ == "__main__":
