@@ -93,7 +93,7 @@ pub fn write_all(a: &Archive, dir: &Path) -> Result<Manifest> {
     for v in a.current_versions()? {
         docs.entry((v.id.issue.gazette.to_string(), v.id.issue.year))
             .or_default()
-            .push(crate::export::record(&v));
+            .push(crate::record::record(&v));
     }
     let mut pages: BTreeMap<(String, u16), Vec<serde_json::Value>> = BTreeMap::new();
     let mut issues = a.issues()?;

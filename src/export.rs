@@ -3,7 +3,7 @@
 //! plain standard texts.
 
 use anyhow::{Context, Result};
-use archive::{Archive, Version};
+use archive::Archive;
 use clap::{Args as ClapArgs, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,17 +32,6 @@ pub fn open(dir: &std::path::Path) -> Result<Archive> {
     crate::open_archive(dir, false)
 }
 
-/// A version as `export` and the HTTP API show it.
-pub fn record(v: &Version) -> serde_json::Value {
-    let mut obj = serde_json::to_value(&v.fields).unwrap_or_default();
-    if let Some(m) = obj.as_object_mut() {
-        m.insert("id".into(), v.id.to_string().into());
-        m.insert("version".into(), v.version.into());
-        m.insert("status".into(), v.status.as_str().into());
-    }
-    obj
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
     let archive = open(&args.archive)?;
     if let Some(dir) = &args.bulk {
@@ -62,7 +51,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         for v in archive.current_versions().map_err(std::io::Error::other)? {
             match args.format {
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, &record(&v))?;
+                    serde_json::to_writer(&mut *out, &crate::record::record(&v))?;
                     writeln!(out)?;
                 }
                 Format::Txt => {

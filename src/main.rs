@@ -11,6 +11,7 @@ mod pack;
 mod progress;
 mod proof;
 mod read;
+mod record;
 mod search;
 mod segment;
 mod serve;

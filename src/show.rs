@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .version(&id, n)?
             .with_context(|| format!("document {id} has no version {n}"))?;
         if args.json {
-            let mut rec = crate::export::record(&v);
+            let mut rec = crate::record::record(&v);
             rec["paragraphs"] = serde_json::to_value(&v.paragraphs)?;
             rec["versions"] = serde_json::to_value(&head.versions)?;
             rec["pending"] = serde_json::to_value(head.pending())?;

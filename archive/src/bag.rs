@@ -9,8 +9,8 @@
 //! before anything of it is stored.
 
 use crate::error::Error;
+use crate::hash::sha256_hex;
 use crate::model::{NewDocument, NewIssue, NewPage, SourceFile};
-use crate::store::sha256_hex;
 use crate::IssueId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

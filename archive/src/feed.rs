@@ -99,7 +99,7 @@ pub fn from_history(issues: &[Issue], docs: &[Document]) -> Vec<Change> {
                 kind: Kind::Issue,
                 id: i.id.to_string(),
                 version: v.version,
-                sha256: crate::store::sourceset_key(&v.sources),
+                sha256: crate::hash::sourceset_key(&v.sources),
                 time: v.time.clone(),
             };
             out.push((v.time.clone(), 0, c.id.clone(), v.version, c));

@@ -260,3 +260,58 @@ pub fn today() -> Date {
 pub fn standing(a: &Archive, v: &Version) -> Result<Standing> {
     Ok(Standing::with_acts(v, &acted_on_by(a, v)?))
 }
+
+/// Index writes that keep every document's standing true.
+impl Archive {
+    /// Writes versions to the index and removes ids from it, then brings
+    /// the standing in law up to date wherever the write can have changed
+    /// it: the written documents themselves, the documents they (or the
+    /// removed ones) acted on before, and those they act on now.
+    pub(crate) fn index_write(&self, versions: &[Version], remove: &[String]) -> Result<()> {
+        let written: Vec<String> = versions
+            .iter()
+            .map(|v| v.id.to_string())
+            .chain(remove.iter().cloned())
+            .collect();
+        // Acted on before this write, as the index still records it.
+        let before = self.index.acted_on_by_any(&written)?;
+        let own: Vec<_> = versions.iter().map(|v| (v, Standing::own(v))).collect();
+        self.index.replace(&own, remove)?;
+        let mut affected: Vec<DocId> = versions.iter().map(|v| v.id.clone()).collect();
+        affected.extend(before.iter().filter_map(|id| id.parse().ok()));
+        for v in versions {
+            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
+                for (_, ids) in targets(self, v)? {
+                    affected.extend(ids);
+                }
+            }
+        }
+        self.restand(affected)
+    }
+
+    /// Recomputes the standing of these documents against the index as it
+    /// is, and re-indexes those whose standing changed, in one commit.
+    pub(crate) fn restand(&self, mut ids: Vec<DocId>) -> Result<()> {
+        ids.sort();
+        ids.dedup();
+        let mut changed = Vec::new();
+        for id in ids {
+            let key = id.to_string();
+            let Some(held) = self.index.standing_of(&key)? else {
+                continue;
+            };
+            let Some(v) = self.current(&id)? else {
+                continue;
+            };
+            let now = standing(self, &v)?;
+            if now != held {
+                changed.push((v, now));
+            }
+        }
+        if !changed.is_empty() {
+            let refs: Vec<_> = changed.iter().map(|(v, s)| (v, s.clone())).collect();
+            self.index.replace(&refs, &[])?;
+        }
+        Ok(())
+    }
+}

@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod error;
 pub mod feed;
 pub mod fold;
+mod hash;
 pub mod id;
 mod identity;
 mod index;
@@ -24,11 +25,12 @@ mod store;
 pub mod tokenizer;
 
 pub use error::Error;
+pub use hash::sha256_hex;
 pub use id::{DocId, GazetteCode, IssueId, PageId};
 pub use identity::MatchParams;
 pub use model::*;
 pub use search::{Hit, Query, Results, Snippet, Sort};
-pub use store::{now, sha256_hex};
+pub use store::now;
 
 use index::SearchIndex;
 use journal::{Correction, Journal};
@@ -307,61 +309,6 @@ impl Archive {
         }
         self.restand(affected)?;
         Ok(current.len())
-    }
-
-    /// Writes versions to the index and removes ids from it, then brings
-    /// the standing in law up to date wherever the write can have changed
-    /// it: the written documents themselves, the documents they (or the
-    /// removed ones) acted on before, and those they act on now.
-    fn index_write(&self, versions: &[Version], remove: &[String]) -> Result<()> {
-        let written: Vec<String> = versions
-            .iter()
-            .map(|v| v.id.to_string())
-            .chain(remove.iter().cloned())
-            .collect();
-        // Acted on before this write, as the index still records it.
-        let before = self.index.acted_on_by_any(&written)?;
-        let own: Vec<_> = versions
-            .iter()
-            .map(|v| (v, legal::Standing::own(v)))
-            .collect();
-        self.index.replace(&own, remove)?;
-        let mut affected: Vec<DocId> = versions.iter().map(|v| v.id.clone()).collect();
-        affected.extend(before.iter().filter_map(|id| id.parse().ok()));
-        for v in versions {
-            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
-                for (_, ids) in legal::targets(self, v)? {
-                    affected.extend(ids);
-                }
-            }
-        }
-        self.restand(affected)
-    }
-
-    /// Recomputes the standing of these documents against the index as it
-    /// is, and re-indexes those whose standing changed, in one commit.
-    fn restand(&self, mut ids: Vec<DocId>) -> Result<()> {
-        ids.sort();
-        ids.dedup();
-        let mut changed = Vec::new();
-        for id in ids {
-            let key = id.to_string();
-            let Some(held) = self.index.standing_of(&key)? else {
-                continue;
-            };
-            let Some(v) = self.current(&id)? else {
-                continue;
-            };
-            let now = legal::standing(self, &v)?;
-            if now != held {
-                changed.push((v, now));
-            }
-        }
-        if !changed.is_empty() {
-            let refs: Vec<_> = changed.iter().map(|(v, s)| (v, s.clone())).collect();
-            self.index.replace(&refs, &[])?;
-        }
-        Ok(())
     }
 
     pub fn dir(&self) -> &Path {

@@ -4,27 +4,17 @@
 
 use crate::error::Error;
 use crate::feed::{Change, Kind};
+use crate::hash::{sha256_hex, sourceset_key};
 use crate::id::{DocId, IssueId, PageId};
 use crate::identity;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Transactional, Tree};
 use std::path::Path;
 
 pub(crate) type Result<T> = std::result::Result<T, Error>;
-
-/// Hex SHA-256 of some bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
 
 /// The current time, RFC 3339 in UTC to the second.
 pub fn now() -> String {
@@ -148,16 +138,6 @@ pub(crate) fn page_key(issue: &IssueId, version: u32, page: u32) -> String {
 
 pub(crate) fn version_key(doc: &DocId, version: u32) -> String {
     format!("{doc}/{version:06}")
-}
-
-/// The key of a set of sources: their hashes in order.
-pub(crate) fn sourceset_key(sources: &[SourceFile]) -> String {
-    let mut all = String::new();
-    for s in sources {
-        all.push_str(&s.sha256);
-        all.push('\n');
-    }
-    sha256_hex(all.as_bytes())
 }
 
 /// Everything storing one issue writes, worked out before anything is

@@ -155,7 +155,7 @@ pub fn plain_citation(v: &Version) -> String {
 /// Everything about a version: its fields, paragraphs with anchors, both
 /// citation styles, status and the document's history.
 pub fn document_json(v: &Version, head: &archive::Document) -> Value {
-    let mut rec = crate::export::record(v);
+    let mut rec = crate::record::record(v);
     let paragraphs: Vec<Value> = v
         .paragraphs
         .iter()
