@@ -16,6 +16,7 @@ pub mod decode;
 pub mod error;
 pub mod page;
 pub mod pipeline;
+mod pixel;
 pub mod prepare;
 pub mod recognise;
 pub mod segment;
@@ -29,12 +30,13 @@ pub use recognise::{calibrate, choose, folio, ocr, ppocr, textfix, verdict, vert
 
 pub use error::{Error, ErrorKind};
 pub use gazette_model as model;
-pub use ocr::{OcrEngine, OcrError, Tesseract};
+pub use ocr::Tesseract;
 pub use page::{
     BBox, Confidence, KeptImage, Line, PageImage, PageText, Raster, SourceRegion, TextOrigin,
     Verdict,
 };
 pub use pipeline::{Event, IssuePage, Options, ReadIssue};
 pub use preprocess::{Preprocess, Switch};
+pub use recognise::engine::{OcrEngine, OcrError};
 pub use segment::Document;
 pub use source::IssueSource;

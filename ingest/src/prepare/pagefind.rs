@@ -132,7 +132,10 @@ pub fn find_page(r: &Raster, k: &PageFindParams) -> Option<Quad> {
     if (outside.len() as f32) < (1.0 - k.max_area) * (sw * sh) as f32 {
         return None;
     }
-    let (inside, outside) = (median(inside.into_iter()), median(outside.into_iter()));
+    let (inside, outside) = (
+        crate::pixel::median(inside.into_iter()),
+        crate::pixel::median(outside.into_iter()),
+    );
     if (inside as f32 - outside as f32) < k.min_contrast {
         return None;
     }
@@ -228,24 +231,6 @@ fn largest_component(m: &[bool], w: usize, h: usize) -> Option<Vec<bool>> {
     (best_n > 0).then(|| label.iter().map(|&l| l == best).collect())
 }
 
-/// The median of grey levels (or any byte values), by histogram.
-pub(super) fn median(it: impl Iterator<Item = u8>) -> u8 {
-    let mut hist = [0usize; 256];
-    let mut n = 0;
-    for v in it {
-        hist[v as usize] += 1;
-        n += 1;
-    }
-    let mut seen = 0;
-    for (v, c) in hist.iter().enumerate() {
-        seen += c;
-        if seen * 2 >= n {
-            return v as u8;
-        }
-    }
-    0
-}
-
 /// Whether `p` lies inside the convex quadrilateral (corners clockwise on
 /// the image, y down), edges included.
 fn in_quad(q: &Quad, p: (f32, f32)) -> bool {
@@ -325,7 +310,7 @@ pub fn flatten_page(r: &Raster, quad: &Quad, fill: u8) -> Option<(Raster, [f64; 
     for y in 0..oh {
         for x in 0..ow {
             let (sx, sy) = apply(&hm, x as f64 + 0.5, y as f64 + 0.5);
-            if let Some(v) = super::preprocess::bilinear(r, sx as f32 - 0.5, sy as f32 - 0.5) {
+            if let Some(v) = crate::pixel::bilinear(r, sx as f32 - 0.5, sy as f32 - 0.5) {
                 out[y * ow + x] = v;
             }
         }

@@ -366,7 +366,7 @@ fn grain(r: &Raster) -> f32 {
         .chunks_exact(w.max(1))
         .step_by(2)
         .flat_map(|row| row.windows(2).map(|p| p[0].abs_diff(p[1])));
-    super::pagefind::median(steps) as f32
+    crate::pixel::median(steps) as f32
 }
 
 /// The median width, in pixels, of the transitions from paper to ink along
@@ -797,7 +797,7 @@ pub fn rotate(r: &Raster, angle: f32, fill: u8) -> Raster {
             let dx = x as f32 - cx;
             let sx = cx + dx * c - dy * s;
             let sy = cy + dx * s + dy * c;
-            if let Some(v) = bilinear(r, sx, sy) {
+            if let Some(v) = crate::pixel::bilinear(r, sx, sy) {
                 out[y * w + x] = v;
             }
         }
@@ -807,21 +807,6 @@ pub fn rotate(r: &Raster, angle: f32, fill: u8) -> Raster {
         height: r.height,
         pixels: out,
     }
-}
-
-/// The raster's value at a fractional position, interpolated between its
-/// four neighbours; None outside (the caller keeps its fill).
-pub(crate) fn bilinear(r: &Raster, sx: f32, sy: f32) -> Option<u8> {
-    let (w, h) = (r.width as usize, r.height as usize);
-    if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
-        return None;
-    }
-    let (x0, y0) = (sx as usize, sy as usize);
-    let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
-    let p = |xx: usize, yy: usize| r.pixels[yy * w + xx] as f32;
-    let top = p(x0, y0) * (1.0 - ax) + p(x0 + 1, y0) * ax;
-    let bot = p(x0, y0 + 1) * (1.0 - ax) + p(x0 + 1, y0 + 1) * ax;
-    Some((top * (1.0 - ay) + bot * ay + 0.5) as u8)
 }
 
 /// Sauvola's adaptive threshold (window `win` pixels, sensitivity `k`),

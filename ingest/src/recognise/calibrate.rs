@@ -62,7 +62,7 @@ impl CalibrationParams {
     /// engine without a measured map (a text layer has no engine).
     pub fn line(&self, engine: Option<&str>, confidence: Confidence) -> Option<Confidence> {
         let knots = match engine? {
-            super::ocr::TESSERACT => &self.tesseract,
+            super::engine::TESSERACT => &self.tesseract,
             super::choose::PPOCR => &self.ppocr,
             _ => return None,
         };

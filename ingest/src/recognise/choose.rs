@@ -5,7 +5,7 @@
 //! (`Line::readings`) with the chosen engine (`Line::engine`): the
 //! provenance of the standard text.
 
-use super::ocr::TESSERACT;
+use super::engine::TESSERACT;
 use super::ppocr::{LineReading, LineRecogniser};
 use crate::page::{Confidence, Line, Raster, Reading};
 
@@ -287,7 +287,7 @@ fn read_cells(
     threshold: u8,
     second: &dyn LineRecogniser,
     k: &ChoiceParams,
-) -> Result<LineReading, crate::ocr::OcrError> {
+) -> Result<LineReading, super::engine::OcrError> {
     let (w, h) = (crop.width as usize, crop.height as usize);
     let gap = (k.cell_gap * h as f32).ceil() as usize;
     // Runs of inked columns, joined across gaps narrower than `gap`.
@@ -462,7 +462,7 @@ mod tests {
     struct Sizes(std::sync::Mutex<Vec<(u32, u32)>>);
 
     impl LineRecogniser for Sizes {
-        fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::ocr::OcrError> {
+        fn read_line(&self, crop: &Raster) -> Result<LineReading, super::engine::OcrError> {
             self.0.lock().unwrap().push((crop.width, crop.height));
             Ok(reading("某", 0.9))
         }

@@ -87,7 +87,7 @@ pub struct Region {
 /// Rows of print: runs of pixel rows holding ink (more than two pixels:
 /// fewer are a speck), with gaps of up to two rows bridged.
 fn rows(r: &Raster, threshold: u8) -> Vec<(usize, usize)> {
-    super::ocr::runs(&super::ocr::row_ink(r, threshold), 3)
+    crate::pixel::runs(&crate::pixel::row_ink(r, threshold), 3)
 }
 
 /// Rows of print, a row taller than `max` pixels (lines of two columns run
@@ -102,9 +102,9 @@ fn rows_split(r: &Raster, threshold: u8, max: usize) -> Vec<(usize, usize)> {
             continue;
         }
         for (x0, x1) in [(0, w / 2), (w / 2, w)] {
-            let ink = super::vertical::ink_rows(r, threshold, (x0, x1), (y0, y1));
+            let ink = crate::pixel::ink_rows(r, threshold, (x0, x1), (y0, y1));
             out.extend(
-                super::ocr::runs(&ink, 3)
+                crate::pixel::runs(&ink, 3)
                     .into_iter()
                     .map(|(a, b)| (y0 + a, y0 + b)),
             );

@@ -6,6 +6,7 @@
 pub mod calibrate;
 pub mod choose;
 pub mod columns;
+pub mod engine;
 pub mod folio;
 pub mod grid;
 pub mod ocr;

@@ -4,39 +4,18 @@
 //! by a second pass that mends Tesseract's layout analysis on gazette pages.
 
 use super::choose::{self, ChoiceParams};
+pub use super::engine::{OcrEngine, OcrError, PageRead, TESSERACT};
 use super::ppocr::LineRecogniser;
 use super::tess::{self, Api, TextLine};
 use super::vertical::{Direction, Region, Script, VerticalLayout, VerticalParams};
 use crate::page::{BBox, Confidence, Layout, Line, PageDirection, PageScript, Raster};
+use crate::pixel::{ink_box, row_ink_inside, runs};
 use gazette_model::script;
 use std::cell::RefCell;
 use std::ffi::CString;
 
-/// What can go wrong in an OCR engine.
-#[derive(Debug, thiserror::Error)]
-pub enum OcrError {
-    #[error("cannot load tesseract language '{lang}' (is its traineddata installed, e.g. apt install tesseract-ocr-{package}?)")]
-    Language { lang: String, package: String },
-    #[error("{0} contains a nul byte")]
-    Nul(&'static str),
-    #[error("invalid raster {0}x{1}")]
-    Raster(u32, u32),
-    #[error("tesseract recognition failed")]
-    Recognition,
-    /// Any other engine's failure, in its own words.
-    #[error("{0}")]
-    Engine(String),
-}
-
 /// The reason recorded for a script forced with `--script`.
 const SCRIPT_GIVEN: &str = "script given for the batch";
-
-/// A page's lines and how it was found to be set.
-#[derive(Clone, Debug, Default)]
-pub struct PageRead {
-    pub lines: Vec<Line>,
-    pub layout: Option<Layout>,
-}
 
 /// What reading a page found of its script, gathered as its parts are read.
 #[derive(Debug, Default)]
@@ -56,30 +35,6 @@ impl Findings {
         }
         self.why.push(why);
     }
-}
-
-/// Recognises the text lines of a prepared page image.
-///
-/// Implementations are shared by all worker threads, so they must be
-/// `Sync`; per-thread state belongs in thread-locals.
-pub trait OcrEngine: Sync {
-    /// Lines in reading order, with boxes in the given raster's pixels and
-    /// raw engine text (the caller fixes spacing and punctuation).
-    fn recognize(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError>;
-    /// The lines, and how the page was found to be set (direction and
-    /// script, with the measurements behind them) where the engine finds
-    /// that; an engine that reads every page one way tells nothing.
-    fn recognize_page(&self, raster: &Raster, dpi: u32) -> Result<PageRead, OcrError> {
-        Ok(PageRead {
-            lines: self.recognize(raster, dpi)?,
-            layout: None,
-        })
-    }
-    /// Frees the calling thread's engine state (called on every worker as a
-    /// run ends, so no engine outlives its pool).
-    fn release(&self) {}
-    /// Engine, version and model, for provenance.
-    fn describe(&self) -> String;
 }
 
 /// The numbers of the pass that mends Tesseract's reading of a gazette
@@ -799,22 +754,6 @@ fn looks_like_date(text: &str) -> bool {
     year && t.chars().count() <= 16
 }
 
-/// The box of the ink (pixels at or below `threshold`) within `b`.
-fn ink_box(r: &Raster, threshold: u8, b: BBox) -> Option<BBox> {
-    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
-    for y in b.y0()..b.y1().min(r.height) {
-        for x in b.x0()..b.x1().min(r.width) {
-            if r.get(x, y) <= threshold {
-                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
-            }
-        }
-    }
-    (x1 > x0).then_some(BBox([x0, y0, x1, y1]))
-}
-
-/// The name a line read by Tesseract records as its engine.
-pub const TESSERACT: &str = "tesseract";
-
 /// Page segmentation mode 7: the image is one text line.
 const PSM_SINGLE_LINE: i32 = 7;
 
@@ -1265,7 +1204,7 @@ pub fn keep_print(r: &Raster, threshold: u8, k: &RepairParams, lines: &mut Vec<L
         let (x1, y1) = (b.x1().min(r.width), b.y1().min(r.height));
         let (x0, y0) = (b.x0().min(x1), b.y0().min(y1));
         let h = (y1 - y0) as usize;
-        let ink = super::vertical::column_ink_in(
+        let ink = crate::pixel::column_ink_in(
             r,
             threshold,
             (x0 as usize, x1 as usize),
@@ -1549,7 +1488,7 @@ pub fn read_faint_folio(
     crate::preprocess::gaussian_blur(&mut blurred, k.folio_blur * dpi / 300.0);
     let (min_h, max_h) = ((dpi * k.min_row_in) as usize, (dpi * k.max_row_in) as usize);
     let side = (dpi * k.edge_margin_in) as usize;
-    let mut bands = ink_rows(&blurred, faint, k.row_noise_share, side, max_h);
+    let mut bands = ink_bands(&blurred, faint, k.row_noise_share, side, max_h);
     bands.retain(|(y0, y1)| (min_h..=max_h).contains(&(y1 - y0)));
     // The folio is the page's last print: the lowest row first.
     for &(y0, y1) in bands.iter().rev() {
@@ -1820,7 +1759,7 @@ fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
 
 /// Rows of ink on a page: maximal runs of rows holding ink, allowing
 /// gaps of two pixel rows, as (top, bottom exclusive).
-fn ink_rows(
+fn ink_bands(
     r: &Raster,
     threshold: u8,
     noise_share: f32,
@@ -1855,60 +1794,6 @@ fn ink_rows(
             }
         }
         bands.sort_unstable();
-    }
-    bands
-}
-
-/// The pixels of ink in each row, leaving out `side` pixel columns at
-/// each side of the image: a scan's dark edge lies there, and print keeps
-/// a margin. Counted in, the dark edge down part of a sparse page held more
-/// ink than its 90th-percentile row (a contents page is nine tenths white):
-/// [`ink_rows`]' floor stood at a pixel or two, the page's lines and the
-/// show-through between them made one band too tall for a line, and no
-/// line of it was read again when Tesseract, taking the show-through for
-/// ink, had found none (a tuning old-paper contents page read empty).
-fn row_ink_inside(r: &Raster, threshold: u8, side: usize) -> Vec<usize> {
-    let w = r.width as usize;
-    let (x0, x1) = (side.min(w / 4), w - side.min(w / 4));
-    (0..r.height as usize)
-        .map(|y| {
-            r.pixels[y * w + x0..y * w + x1]
-                .iter()
-                .filter(|p| **p <= threshold)
-                .count()
-        })
-        .collect()
-}
-
-/// The pixels of ink (at or under `threshold`) in each row.
-pub(crate) fn row_ink(r: &Raster, threshold: u8) -> Vec<usize> {
-    row_ink_inside(r, threshold, 0)
-}
-
-/// Runs of rows holding at least `floor` ink, bridging gaps of up to two
-/// rows.
-pub(crate) fn runs(row_ink: &[usize], floor: usize) -> Vec<(usize, usize)> {
-    let h = row_ink.len();
-    let mut bands = Vec::new();
-    let mut y = 0;
-    while y < h {
-        if row_ink[y] < floor {
-            y += 1;
-            continue;
-        }
-        let start = y;
-        let mut end = y;
-        let mut gap = 0;
-        while y < h && gap <= 2 {
-            if row_ink[y] >= floor {
-                end = y;
-                gap = 0;
-            } else {
-                gap += 1;
-            }
-            y += 1;
-        }
-        bands.push((start, end + 1));
     }
     bands
 }
@@ -2125,7 +2010,7 @@ pub fn repair_lines(
     let (w, h) = (r.width as usize, r.height as usize);
     let min_h = (dpi * k.min_row_in) as usize;
     let max_h = (dpi * k.max_row_in) as usize;
-    let bands: Vec<(usize, usize)> = ink_rows(
+    let bands: Vec<(usize, usize)> = ink_bands(
         r,
         threshold,
         k.row_noise_share,

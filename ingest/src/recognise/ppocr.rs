@@ -13,7 +13,7 @@
 //! keeps each step's best class, drops repeats and blanks, and takes the
 //! step's probability as that character's confidence.
 
-use crate::ocr::OcrError;
+use super::engine::OcrError;
 use crate::page::Raster;
 use ort::session::Session;
 use ort::value::Tensor;

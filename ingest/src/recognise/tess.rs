@@ -4,7 +4,7 @@
 //! result iterator, and character boxes are what lets every character of a
 //! text lead back to its place on the page.
 
-use crate::ocr::OcrError;
+use super::engine::OcrError;
 use crate::page::{BBox, Raster};
 use std::ffi::CStr;
 use std::os::raw::c_int;

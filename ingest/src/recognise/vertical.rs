@@ -21,6 +21,7 @@
 //! horizontal ones.
 
 use crate::page::Raster;
+use crate::pixel::{column_ink, column_ink_in, ink_rows, row_ink, runs};
 use gazette_model::BBox;
 use serde::{Deserialize, Serialize};
 
@@ -348,51 +349,11 @@ pub struct VerticalLayout {
     pub ink_in_columns: f32,
 }
 
-/// Ink per pixel column within rows `y0..y1`.
-fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
-    column_ink_in(r, threshold, (0, r.width as usize), (y0, y1))
-}
-
-/// Ink per pixel column of `x0..x1` within rows `y0..y1`.
-pub(crate) fn column_ink_in(
-    r: &Raster,
-    threshold: u8,
-    (x0, x1): (usize, usize),
-    (y0, y1): (usize, usize),
-) -> Vec<usize> {
-    let w = r.width as usize;
-    let mut col = vec![0usize; x1 - x0];
-    for y in y0..y1 {
-        for (n, p) in col.iter_mut().zip(&r.pixels[y * w + x0..y * w + x1]) {
-            *n += (*p <= threshold) as usize;
-        }
-    }
-    col
-}
-
-/// Ink per pixel row of `x0..x1` within rows `y0..y1`.
-pub(crate) fn ink_rows(
-    r: &Raster,
-    threshold: u8,
-    (x0, x1): (usize, usize),
-    (y0, y1): (usize, usize),
-) -> Vec<usize> {
-    let w = r.width as usize;
-    (y0..y1)
-        .map(|y| {
-            r.pixels[y * w + x0..y * w + x1]
-                .iter()
-                .filter(|p| **p <= threshold)
-                .count()
-        })
-        .collect()
-}
-
 /// The pieces of a row band cut at its empty pixel columns, each as the box
 /// of its ink, with its ink count.
 fn pieces(r: &Raster, threshold: u8, (y0, y1): (usize, usize)) -> Vec<(BBox, usize)> {
     let col = column_ink(r, threshold, y0, y1);
-    super::ocr::runs(&col, 1)
+    runs(&col, 1)
         .into_iter()
         .filter_map(|(x0, x1)| {
             let rows = ink_rows(r, threshold, (x0, x1), (y0, y1));
@@ -446,7 +407,7 @@ fn median_gap(runs: &[(usize, usize)]) -> usize {
 /// columns of characters.
 pub fn find(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<VerticalLayout> {
     let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
-    let blocks = runs_bridged(&super::ocr::row_ink(r, threshold), bridge);
+    let blocks = runs_bridged(&row_ink(r, threshold), bridge);
     let min_w = (dpi * k.min_column_in).max(3.0) as u32;
     let (mut total, mut in_columns) = (0usize, 0usize);
     let mut bands = Vec::new();
@@ -705,7 +666,7 @@ enum Set {
 pub fn mixed(r: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Option<Vec<Region>> {
     let bridge = (dpi * k.block_gap_in).max(3.0) as usize;
     let gutter = (dpi * k.gutter_in).max(3.0) as usize;
-    let page_rows = super::ocr::row_ink(r, threshold);
+    let page_rows = row_ink(r, threshold);
     let bands = runs_bridged(&page_rows, bridge);
     let crop = |b: BBox| r.crop(b.x0(), b.y0(), b.width(), b.height());
     // A band's box (its ink's width) and, when it is mixed, its parts
@@ -939,7 +900,7 @@ fn part_set(part: &Raster, threshold: u8, dpi: f32, k: &VerticalParams) -> Set {
     // rules of a box round the text ink every row a little: rows with no
     // more ink than `rule_in` are gaps.
     let floor = (dpi * k.rule_in).max(1.0) as usize;
-    let rows = super::ocr::runs(&super::ocr::row_ink(part, threshold), floor);
+    let rows = runs(&row_ink(part, threshold), floor);
     // Runs thinner than the smallest type are no lines (a column of a
     // table's dashes, each a wide thin run, was taken for rows).
     let min_h = (dpi * k.min_column_in).max(1.0) as usize;

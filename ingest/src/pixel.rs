@@ -1,0 +1,147 @@
+//! Pixel routines in one place: ink counted by row and by column over a
+//! rectangle, runs of a profile, the box of the ink in a rectangle,
+//! sampling between pixels and the median of a sample — what the
+//! preparation and recognition stages measure pages with. "Ink" is a pixel
+//! at or under a threshold (grey, 0 black).
+
+use crate::page::{BBox, Raster};
+
+/// The pixels of ink in each row, leaving out `side` pixel columns at
+/// each side of the image: a scan's dark edge lies there, and print keeps
+/// a margin. Counted in, the dark edge down part of a sparse page held more
+/// ink than its 90th-percentile row (a contents page is nine tenths white):
+/// the band finder's floor (`recognise::ocr`) stood at a pixel or two, the page's lines and the
+/// show-through between them made one band too tall for a line, and no
+/// line of it was read again when Tesseract, taking the show-through for
+/// ink, had found none (a tuning old-paper contents page read empty).
+pub fn row_ink_inside(r: &Raster, threshold: u8, side: usize) -> Vec<usize> {
+    let w = r.width as usize;
+    let (x0, x1) = (side.min(w / 4), w - side.min(w / 4));
+    (0..r.height as usize)
+        .map(|y| {
+            r.pixels[y * w + x0..y * w + x1]
+                .iter()
+                .filter(|p| **p <= threshold)
+                .count()
+        })
+        .collect()
+}
+
+/// The pixels of ink (at or under `threshold`) in each row.
+pub fn row_ink(r: &Raster, threshold: u8) -> Vec<usize> {
+    row_ink_inside(r, threshold, 0)
+}
+
+/// Ink per pixel column within rows `y0..y1`.
+pub fn column_ink(r: &Raster, threshold: u8, y0: usize, y1: usize) -> Vec<usize> {
+    column_ink_in(r, threshold, (0, r.width as usize), (y0, y1))
+}
+
+/// Ink per pixel column of `x0..x1` within rows `y0..y1`.
+pub fn column_ink_in(
+    r: &Raster,
+    threshold: u8,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> Vec<usize> {
+    let w = r.width as usize;
+    let mut col = vec![0usize; x1 - x0];
+    for y in y0..y1 {
+        for (n, p) in col.iter_mut().zip(&r.pixels[y * w + x0..y * w + x1]) {
+            *n += (*p <= threshold) as usize;
+        }
+    }
+    col
+}
+
+/// Ink per pixel row of `x0..x1` within rows `y0..y1`.
+pub fn ink_rows(
+    r: &Raster,
+    threshold: u8,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> Vec<usize> {
+    let w = r.width as usize;
+    (y0..y1)
+        .map(|y| {
+            r.pixels[y * w + x0..y * w + x1]
+                .iter()
+                .filter(|p| **p <= threshold)
+                .count()
+        })
+        .collect()
+}
+
+/// Runs of rows holding at least `floor` ink, bridging gaps of up to two
+/// rows.
+pub fn runs(row_ink: &[usize], floor: usize) -> Vec<(usize, usize)> {
+    let h = row_ink.len();
+    let mut bands = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if row_ink[y] < floor {
+            y += 1;
+            continue;
+        }
+        let start = y;
+        let mut end = y;
+        let mut gap = 0;
+        while y < h && gap <= 2 {
+            if row_ink[y] >= floor {
+                end = y;
+                gap = 0;
+            } else {
+                gap += 1;
+            }
+            y += 1;
+        }
+        bands.push((start, end + 1));
+    }
+    bands
+}
+
+/// The box of the ink (pixels at or below `threshold`) within `b`.
+pub fn ink_box(r: &Raster, threshold: u8, b: BBox) -> Option<BBox> {
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for y in b.y0()..b.y1().min(r.height) {
+        for x in b.x0()..b.x1().min(r.width) {
+            if r.get(x, y) <= threshold {
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
+            }
+        }
+    }
+    (x1 > x0).then_some(BBox([x0, y0, x1, y1]))
+}
+
+/// The raster's value at a fractional position, interpolated between its
+/// four neighbours; None outside (the caller keeps its fill).
+pub fn bilinear(r: &Raster, sx: f32, sy: f32) -> Option<u8> {
+    let (w, h) = (r.width as usize, r.height as usize);
+    if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+        return None;
+    }
+    let (x0, y0) = (sx as usize, sy as usize);
+    let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
+    let p = |xx: usize, yy: usize| r.pixels[yy * w + xx] as f32;
+    let top = p(x0, y0) * (1.0 - ax) + p(x0 + 1, y0) * ax;
+    let bot = p(x0, y0 + 1) * (1.0 - ax) + p(x0 + 1, y0 + 1) * ax;
+    Some((top * (1.0 - ay) + bot * ay + 0.5) as u8)
+}
+
+/// The median of grey levels (or any byte values), by histogram.
+pub fn median(it: impl Iterator<Item = u8>) -> u8 {
+    let mut hist = [0usize; 256];
+    let mut n = 0;
+    for v in it {
+        hist[v as usize] += 1;
+        n += 1;
+    }
+    let mut seen = 0;
+    for (v, c) in hist.iter().enumerate() {
+        seen += c;
+        if seen * 2 >= n {
+            return v as u8;
+        }
+    }
+    0
+}
