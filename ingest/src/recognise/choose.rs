@@ -462,7 +462,10 @@ mod tests {
     struct Sizes(std::sync::Mutex<Vec<(u32, u32)>>);
 
     impl LineRecogniser for Sizes {
-        fn read_line(&self, crop: &Raster) -> Result<LineReading, crate::recognise::engine::OcrError> {
+        fn read_line(
+            &self,
+            crop: &Raster,
+        ) -> Result<LineReading, crate::recognise::engine::OcrError> {
             self.0.lock().unwrap().push((crop.width, crop.height));
             Ok(reading("某", 0.9))
         }

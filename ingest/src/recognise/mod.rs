@@ -3,6 +3,7 @@
 //! the text fixes that restore print as printed, folios, each line's
 //! calibrated confidence and each page's verdict.
 
+mod assemble;
 pub mod calibrate;
 pub mod choose;
 pub mod columns;
@@ -10,6 +11,7 @@ pub mod engine;
 pub mod folio;
 pub mod folio_dashes;
 pub mod grid;
+mod layout;
 pub mod marks;
 pub mod ocr;
 pub mod ppocr;

@@ -3,26 +3,26 @@
 //! thread, created on first use and reused for every later page, followed
 //! by a second pass that mends Tesseract's layout analysis on gazette pages.
 
+use super::assemble::{assemble, parenthesis_widths};
 use super::choose::{self, ChoiceParams};
 pub use super::engine::{OcrEngine, OcrError, PageRead, TESSERACT};
 pub use super::folio_dashes::*;
 pub use super::marks::*;
 use super::ppocr::LineRecogniser;
 pub use super::repair::*;
-use super::tess::{self, Api, TextLine};
-use super::vertical::{Direction, Region, Script, VerticalLayout, VerticalParams};
+use super::tess::{tesseract_version, Api};
+use super::vertical::{Direction, Region, Script, VerticalParams};
 use crate::page::{BBox, Confidence, Layout, Line, PageDirection, PageScript, Raster};
-use crate::pixel::ink_box;
 use gazette_model::script;
 use std::cell::RefCell;
 use std::ffi::CString;
 
 /// The reason recorded for a script forced with `--script`.
-const SCRIPT_GIVEN: &str = "script given for the batch";
+pub(super) const SCRIPT_GIVEN: &str = "script given for the batch";
 
 /// What reading a page found of its script, gathered as its parts are read.
 #[derive(Debug, Default)]
-struct Findings {
+pub(super) struct Findings {
     /// The script the page's text was read in, when a part decided it.
     script: Option<Script>,
     /// Each finding's reason, in words.
@@ -30,7 +30,7 @@ struct Findings {
 }
 
 impl Findings {
-    fn script(&mut self, script: Script, why: String) {
+    pub(super) fn script(&mut self, script: Script, why: String) {
         // A mixed page's parts each decide: traditional wins (the page
         // holds traditional print).
         if self.script != Some(Script::Traditional) {
@@ -43,21 +43,21 @@ impl Findings {
 /// Tesseract with a language such as `chi_sim` or `chi_sim+eng`.
 #[derive(Clone)]
 pub struct Tesseract {
-    lang: String,
-    datapath: Option<String>,
-    psm: i32,
-    repair: RepairParams,
+    pub(super) lang: String,
+    pub(super) datapath: Option<String>,
+    pub(super) psm: i32,
+    pub(super) repair: RepairParams,
     /// The second recogniser for the lines Tesseract is unsure of.
-    second: Option<std::sync::Arc<dyn LineRecogniser>>,
-    choice: ChoiceParams,
-    columns: super::columns::ColumnParams,
-    vertical: VerticalParams,
-    grid: super::grid::GridParams,
-    direction: Direction,
-    script: Script,
+    pub(super) second: Option<std::sync::Arc<dyn LineRecogniser>>,
+    pub(super) choice: ChoiceParams,
+    pub(super) columns: super::columns::ColumnParams,
+    pub(super) vertical: VerticalParams,
+    pub(super) grid: super::grid::GridParams,
+    pub(super) direction: Direction,
+    pub(super) script: Script,
     /// Keeps its engine in the thread's second slot (the traditional
     /// reader beside the main one), so neither evicts the other.
-    other_slot: bool,
+    pub(super) other_slot: bool,
 }
 
 thread_local! {
@@ -158,18 +158,18 @@ impl Tesseract {
 
     /// The language for pages printed in `script`: the engine's own for
     /// simplified; for traditional, its `chi_sim` as `chi_tra`.
-    fn lang_for(&self, script: Script) -> String {
+    pub(super) fn lang_for(&self, script: Script) -> String {
         match script {
             Script::Traditional => self.lang.replace("chi_sim", "chi_tra"),
             _ => self.lang.clone(),
         }
     }
 
-    fn create_api(&self) -> Result<Api, OcrError> {
+    pub(super) fn create_api(&self) -> Result<Api, OcrError> {
         self.create_api_for(&self.lang)
     }
 
-    fn create_api_for(&self, lang_name: &str) -> Result<Api, OcrError> {
+    pub(super) fn create_api_for(&self, lang_name: &str) -> Result<Api, OcrError> {
         let lang = CString::new(lang_name).map_err(|_| OcrError::Nul("language name"))?;
         let datapath = match &self.datapath {
             Some(d) => {
@@ -188,7 +188,7 @@ impl Tesseract {
         Ok(api)
     }
 
-    fn run(
+    pub(super) fn run(
         &self,
         raster: &Raster,
         dpi: u32,
@@ -204,7 +204,7 @@ impl Tesseract {
     }
 
     /// Line boxes from Tesseract's layout analysis, each an unread line.
-    fn layout(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
+    pub(super) fn layout(&self, raster: &Raster, dpi: u32) -> Result<Vec<Line>, OcrError> {
         self.with_api(|api| {
             Ok(api
                 .layout(raster, dpi)?
@@ -219,7 +219,10 @@ impl Tesseract {
     }
 
     /// Runs `f` with the calling thread's engine, made on first use.
-    fn with_api<T>(&self, f: impl FnOnce(&mut Api) -> Result<T, OcrError>) -> Result<T, OcrError> {
+    pub(super) fn with_api<T>(
+        &self,
+        f: impl FnOnce(&mut Api) -> Result<T, OcrError>,
+    ) -> Result<T, OcrError> {
         let slot = if self.other_slot { &API_OTHER } else { &API };
         slot.with(|cell| {
             let mut slot = cell.borrow_mut();
@@ -230,7 +233,7 @@ impl Tesseract {
     /// Whether the traditional model `tra` loads on this thread; said once,
     /// for the whole run, when it does not (pages are then read with the
     /// simplified one, never failed).
-    fn traditional_model_loads(&self, tra: &str) -> bool {
+    pub(super) fn traditional_model_loads(&self, tra: &str) -> bool {
         match self.with_api_for(tra, |_| Ok(())) {
             Ok(()) => true,
             Err(e) => {
@@ -245,7 +248,7 @@ impl Tesseract {
 
     /// Runs `f` with the calling thread's engine for `lang` (the main one,
     /// or the other script's).
-    fn with_api_for<T>(
+    pub(super) fn with_api_for<T>(
         &self,
         lang: &str,
         f: impl FnOnce(&mut Api) -> Result<T, OcrError>,
@@ -262,7 +265,12 @@ impl Tesseract {
 
     /// One line image read in single-line mode with `lang`: its text and
     /// character-weighted confidence (Tesseract may split it in pieces).
-    fn read_line_image(&self, lang: &str, img: &Raster, dpi: u32) -> Result<Line, OcrError> {
+    pub(super) fn read_line_image(
+        &self,
+        lang: &str,
+        img: &Raster,
+        dpi: u32,
+    ) -> Result<Line, OcrError> {
         self.read_line_image_widths(lang, img, dpi, None)
     }
 
@@ -272,7 +280,7 @@ impl Tesseract {
     /// printed in a narrow cell and full-width (`（`) otherwise, so its
     /// width is as printed, told by the cell's shape rather than by the
     /// model (which reads both as `(`).
-    fn read_line_image_widths(
+    pub(super) fn read_line_image_widths(
         &self,
         lang: &str,
         img: &Raster,
@@ -305,316 +313,10 @@ impl Tesseract {
             ..Default::default()
         })
     }
-
-    /// The script of a vertical page's columns: as given, or found from a
-    /// sample of its longest columns.
-    ///
-    /// With the second recogniser: by the forms it reads. PP-OCRv4 knows
-    /// most traditional characters and reads them as printed (條為發動),
-    /// so a traditional page reads with more traditional forms (華, 國)
-    /// than simplified ones (华, 国) and a simplified page the other way.
-    /// Tesseract's models are no judge of that: each reads the other
-    /// script's glyphs as its own characters (chi_sim reads 華 as 华).
-    ///
-    /// Without it: the Tesseract model that reads the sample the surer, by
-    /// a margin (`VerticalParams::script_margin`), else simplified. Weak:
-    /// right on 9 of 13 held-back rendered pages (the summed confidences
-    /// differ by 1–2%). Without a traditional model installed, simplified.
-    fn column_script(&self, columns: &[Column], dpi: u32) -> Result<(Script, String), OcrError> {
-        if self.script != Script::Auto {
-            return Ok((self.script, SCRIPT_GIVEN.into()));
-        }
-        let tra = self.lang_for(Script::Traditional);
-        if tra == self.lang || !self.traditional_model_loads(&tra) {
-            return Ok((
-                Script::Simplified,
-                "no traditional model to tell the script: read as simplified".into(),
-            ));
-        }
-        let mut order: Vec<&Raster> = columns.iter().map(|c| &c.line).collect();
-        order.sort_by_key(|img| std::cmp::Reverse(img.width));
-        if let Some(second) = &self.second {
-            // The longest columns first, and more while their forms are
-            // few or tied (a table's columns of figures hold few
-            // characters: four of them read 12 traditional forms and 12
-            // simplified on a traditional page).
-            let (mut trad, mut simp, mut n) = (0usize, 0usize, 0usize);
-            for img in &order {
-                if n >= self.vertical.script_sample
-                    && trad + simp >= self.vertical.script_forms
-                    && trad != simp
-                {
-                    break;
-                }
-                n += 1;
-                if let Ok(r) = second.read_line(img) {
-                    let (t, si) = script::form_counts(&r.text);
-                    trad += t;
-                    simp += si;
-                }
-            }
-            if trad + simp > 0 {
-                let found = if trad > simp {
-                    Script::Traditional
-                } else {
-                    Script::Simplified
-                };
-                tracing::debug!(trad, simp, script = ?found, "script of a vertical page, by forms");
-                return Ok((
-                    found,
-                    format!("PP-OCRv4 read {trad} traditional forms and {simp} simplified in {n} columns"),
-                ));
-            }
-        }
-        let mut conf = [0.0f32; 2];
-        for (i, lang) in [self.lang.as_str(), tra.as_str()].into_iter().enumerate() {
-            for img in order.iter().take(self.vertical.script_sample) {
-                conf[i] += self.read_line_image(lang, img, dpi)?.confidence.get();
-            }
-        }
-        let found = if conf[1] > conf[0] * (1.0 + self.vertical.script_margin) {
-            Script::Traditional
-        } else {
-            Script::Simplified
-        };
-        tracing::debug!(simplified = conf[0], traditional = conf[1], script = ?found, "script of a vertical page");
-        Ok((
-            found,
-            format!(
-                "summed confidence of {} columns: chi_tra {:.2}, chi_sim {:.2}",
-                order.len().min(self.vertical.script_sample),
-                conf[1],
-                conf[0]
-            ),
-        ))
-    }
-
-    /// Reads a vertical page: the rows above its columns, the columns right
-    /// to left (each cut into its cells and read as a horizontal line, by
-    /// Tesseract and, for simplified print, the second recogniser), then
-    /// the rows below.
-    fn recognize_vertical(
-        &self,
-        raster: &Raster,
-        dpi: u32,
-        threshold: u8,
-        v: &VerticalLayout,
-        found: &mut Findings,
-    ) -> Result<Vec<Line>, OcrError> {
-        let k = &self.vertical;
-        let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
-        let columns: Vec<Column> =
-            super::vertical::without_margin(raster, threshold, &v.columns, k)
-                .into_iter()
-                .filter_map(|(c, cs)| {
-                    // The column's box is its cells' (specks of damage past its
-                    // print left out).
-                    let (first, last) = (cs.first()?, cs.last()?);
-                    let (line, cells) = super::vertical::as_line(raster, threshold, c, &cs, k);
-                    Some(Column {
-                        bbox: BBox([c.x0(), first.0, c.x1(), last.1]),
-                        line,
-                        cells,
-                    })
-                })
-                .collect();
-        let (script, why) = self.column_script(&columns, dpi)?;
-        found.script(script, why);
-        let lang = self.lang_for(script);
-        for Column {
-            bbox: c,
-            line: img,
-            cells,
-        } in &columns
-        {
-            if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
-                // A tuning aid: the column as the recogniser sees it.
-                let path =
-                    std::path::Path::new(&dir).join(format!("column-{}-{}.png", c.x0(), c.y0()));
-                if let Some(g) =
-                    image::GrayImage::from_raw(img.width, img.height, img.pixels.clone())
-                {
-                    let _ = g.save(path);
-                }
-            }
-            let mut line = self.read_line_image_widths(&lang, img, dpi, Some(cells))?;
-            if script == Script::Traditional && looks_like_date(&line.text) {
-                // A date is the same characters in either script, and
-                // chi_tra's fast model reads digits worse than chi_sim's
-                // (1952年8月11日 read 1952年8月1草, 1958年4月19日 read
-                // 1958年4月1日): a column shaped like a date is read with
-                // the simplified model too, and that reading kept when it
-                // is a date and nothing else (a column of a date and an
-                // issuer keeps chi_tra's reading, for the issuer's sake).
-                let other = self.read_line_image(&self.lang_for(Script::Simplified), img, dpi)?;
-                if crate::segment::parse::date_iso(other.text.trim()).is_some() {
-                    line = other;
-                }
-            }
-            // PP-OCRv4's characters are simplified (a quarter of a
-            // traditional page's characters are not among them).
-            if script != Script::Traditional {
-                if let Some(second) = &self.second {
-                    match second.read_line(img) {
-                        Ok(r) => choose::choose(&mut line, r, &self.choice),
-                        Err(e) => {
-                            tracing::debug!(error = %e, "second recogniser failed on a column")
-                        }
-                    }
-                }
-            }
-            line.bbox = *c;
-            line.vertical = true;
-            if !line.text.trim().is_empty() {
-                out.push(line);
-            }
-        }
-        out.extend(self.read_rows(raster, dpi, threshold, &v.below)?);
-        Ok(out)
-    }
-
-    /// Reads a mixed page region by region, each in its own direction, in
-    /// the order given.
-    fn recognize_mixed(
-        &self,
-        raster: &Raster,
-        dpi: u32,
-        threshold: u8,
-        regions: &[Region],
-        found: &mut Findings,
-    ) -> Result<Vec<Line>, OcrError> {
-        let mut out = Vec::new();
-        for region in regions {
-            let b = region.bbox();
-            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-            let lines = match region {
-                Region::Columns(_, v) => {
-                    self.recognize_vertical(&crop, dpi, threshold, v, found)?
-                }
-                Region::Rows(_) => {
-                    let t = crate::preprocess::ink_threshold(&crop);
-                    self.recognize_horizontal(&crop, dpi, t, None, found)?
-                }
-            };
-            if lines.is_empty() && matches!(region, Region::Rows(_)) {
-                // A row Tesseract's layout finds empty (a faint folio).
-                out.extend(self.read_as_one_line(raster, dpi, threshold, b)?);
-            } else {
-                out.extend(lines.into_iter().map(|l| on_page(l, b)));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Reads the rows above and below a vertical page's columns. A row
-    /// Tesseract's layout analysis finds empty (a folio "— 2 —" on a
-    /// yellowed page, its dashes and digit faint) is read as one line.
-    fn read_rows(
-        &self,
-        raster: &Raster,
-        dpi: u32,
-        threshold: u8,
-        rows: &[BBox],
-    ) -> Result<Vec<Line>, OcrError> {
-        let mut out = Vec::new();
-        for row in rows {
-            let lines = self.read_regions(raster, dpi, std::slice::from_ref(row))?;
-            if !lines.is_empty() {
-                out.extend(lines);
-                continue;
-            }
-            out.extend(self.read_as_one_line(raster, dpi, threshold, *row)?);
-        }
-        Ok(out)
-    }
-
-    /// The ink of a row read as one line (with PP-OCRv4's choice when
-    /// installed), in page pixels; `None` for a row of no ink, a rule, or
-    /// nothing read.
-    fn read_as_one_line(
-        &self,
-        raster: &Raster,
-        dpi: u32,
-        threshold: u8,
-        row: BBox,
-    ) -> Result<Option<Line>, OcrError> {
-        let Some(ink) = ink_box(raster, threshold, row) else {
-            return Ok(None);
-        };
-        // A rule (under a running head) is no row of print: thinner than
-        // the smallest type.
-        if (ink.height() as f32) < dpi as f32 * self.vertical.rule_in {
-            return Ok(None);
-        }
-        // Cropped to the ink with white round it (a row the page wide is
-        // mostly empty, and Tesseract read noise into it).
-        let pad = ink.height() / 2;
-        let b = BBox([
-            ink.x0().saturating_sub(pad),
-            ink.y0().saturating_sub(pad),
-            (ink.x1() + pad).min(raster.width),
-            (ink.y1() + pad).min(raster.height),
-        ]);
-        let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-        let mut line = self.read_line_image(&self.lang, &crop, dpi)?;
-        if let Some(second) = &self.second {
-            match second.read_line(&crop) {
-                Ok(r) => choose::choose(&mut line, r, &self.choice),
-                Err(e) => tracing::debug!(error = %e, "second recogniser failed on a row"),
-            }
-        }
-        line.bbox = ink;
-        Ok((!line.text.trim().is_empty()).then_some(line))
-    }
-
-    /// Reads regions of the page one by one, boxes back in page pixels.
-    fn read_regions(
-        &self,
-        raster: &Raster,
-        dpi: u32,
-        regions: &[BBox],
-    ) -> Result<Vec<Line>, OcrError> {
-        let mut out = Vec::new();
-        for b in regions {
-            if b.width() == 0 || b.height() == 0 {
-                continue;
-            }
-            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
-            out.extend(
-                self.recognize_region(&crop, dpi, None)?
-                    .into_iter()
-                    .map(|l| on_page(l, *b)),
-            );
-        }
-        Ok(out)
-    }
-}
-
-/// A line read from the crop of `region`, its box back in page pixels.
-fn on_page(mut l: Line, region: BBox) -> Line {
-    l.bbox = BBox([
-        l.bbox.x0() + region.x0(),
-        l.bbox.y0() + region.y0(),
-        l.bbox.x1() + region.x0(),
-        l.bbox.y1() + region.y0(),
-    ]);
-    l
-}
-
-/// A short line that begins like a date: a year (four digits or numerals)
-/// and 年.
-fn looks_like_date(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let year = t.split_once('年').is_some_and(|(y, _)| {
-        y.chars().count() == 4
-            && y.chars()
-                .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九".contains(c))
-    });
-    year && t.chars().count() <= 16
 }
 
 /// Page segmentation mode 7: the image is one text line.
-const PSM_SINGLE_LINE: i32 = 7;
+pub(super) const PSM_SINGLE_LINE: i32 = 7;
 
 impl OcrEngine for Tesseract {
     /// Tesseract's reading, then the second pass that mends its layout
@@ -732,7 +434,7 @@ impl Tesseract {
     /// with the traditional model (`chi_tra`) alone. PP-OCRv4 does not
     /// know a quarter of a traditional page's characters: with it a
     /// held-back traditional page read at 10.6% CER, without it 0.5%.
-    fn traditional(&self) -> Tesseract {
+    pub(super) fn traditional(&self) -> Tesseract {
         Tesseract {
             lang: self.lang_for(Script::Traditional),
             second: None,
@@ -748,7 +450,7 @@ impl Tesseract {
     /// where it knows them, while chi_sim reads them as simplified) when
     /// its reading holds more traditional forms (華, 國) than simplified
     /// ones (华, 国), at least `VerticalParams::min_script_forms`.
-    fn recognize_horizontal(
+    pub(super) fn recognize_horizontal(
         &self,
         raster: &Raster,
         dpi: u32,
@@ -812,7 +514,7 @@ impl Tesseract {
     /// A horizontal page: whole, or region by region when set in two
     /// columns. `grids`: the raster's ruled grids when the caller has
     /// found them (the whole page's), so they are not found twice.
-    fn read_horizontal(
+    pub(super) fn read_horizontal(
         &self,
         raster: &Raster,
         dpi: u32,
@@ -868,7 +570,7 @@ impl Tesseract {
     /// the region's ink threshold and count of ruled columns when the
     /// caller has them already (for the whole page), so they are not taken
     /// twice.
-    fn recognize_region(
+    pub(super) fn recognize_region(
         &self,
         raster: &Raster,
         dpi: u32,
@@ -1030,7 +732,7 @@ impl Tesseract {
     }
 
     /// What the engine is, for provenance.
-    fn describe_engine(&self) -> String {
+    pub(super) fn describe_engine(&self) -> String {
         let first = format!(
             "tesseract {} {} psm {}",
             tesseract_version(),
@@ -1051,151 +753,9 @@ impl Tesseract {
     }
 }
 
-/// The linked Tesseract library's version.
-pub fn tesseract_version() -> String {
-    // SAFETY: TessVersion returns a pointer to a static, nul-terminated
-    // string owned by the library.
-    let v = unsafe { std::ffi::CStr::from_ptr(tesseract::plumbing::tesseract_sys::TessVersion()) };
-    v.to_string_lossy().into_owned()
-}
-
-/// A vertical column set as a horizontal line ([`super::vertical::as_line`]):
-/// its box on the page (its cells'), the line, and the span each cell was
-/// set in and whether it was narrow.
-struct Column {
-    bbox: BBox,
-    line: Raster,
-    cells: Vec<(u32, u32, bool)>,
-}
-
-/// Sets each parenthesis among a column's symbols (read from the column
-/// set as a line) to the width of the cell it was printed in: see
-/// [`Tesseract::read_line_image_widths`]. Tesseract's boxes are rough (一
-/// given a box over four cells), but a parenthesis's box begins in its
-/// cell (seen on the tuning split's traditional pages: its end runs on
-/// into the next character's cell as often as not); a box under
-/// `MIN_BOX_PX` wide (a `)` given one pixel past its cell) places nothing,
-/// and such a mark takes the width of its pair's other half. A mark placed
-/// nowhere, pair and all, is full-width, the Chinese norm.
-fn parenthesis_widths(symbols: &mut [tess::Symbol], cells: &[(u32, u32, bool)]) {
-    /// Narrower than this many pixels, a symbol's box does not place it.
-    const MIN_BOX_PX: u32 = 3;
-    let opening = |s: &tess::Symbol| matches!(s.text.as_str(), "(" | "（");
-    let closing = |s: &tess::Symbol| matches!(s.text.as_str(), ")" | "）");
-    let mut half: Vec<Option<bool>> = symbols
-        .iter()
-        .map(|s| {
-            let b = s.bbox;
-            (b.width() >= MIN_BOX_PX && (opening(s) || closing(s)))
-                .then(|| cells.iter().find(|&&(a, z, _)| a <= b.x0() && b.x0() < z))
-                .flatten()
-                .map(|c| c.2)
-        })
-        .collect();
-    // Pairs: an undecided half takes the other's width.
-    let mut open: Vec<usize> = Vec::new();
-    for j in 0..symbols.len() {
-        if opening(&symbols[j]) {
-            open.push(j);
-        } else if closing(&symbols[j]) {
-            if let Some(o) = open.pop() {
-                let both = half[o].or(half[j]);
-                half[o] = half[o].or(both);
-                half[j] = half[j].or(both);
-            }
-        }
-    }
-    for (s, h) in symbols.iter_mut().zip(half) {
-        let half = h == Some(true);
-        if opening(s) {
-            s.text = if half { "(" } else { "（" }.to_string();
-        } else if closing(s) {
-            s.text = if half { ")" } else { "）" }.to_string();
-        }
-    }
-}
-
-/// Builds lines from Tesseract's symbols: words joined by a space, or by a
-/// tab where a table cell mark from `marks` lay between them; symbols
-/// Tesseract read inside a (blanked) mark are dropped; confidence is the
-/// mean of the symbols', the box the union of theirs.
-pub(crate) fn assemble(lines: Vec<TextLine>, marks: &[BBox]) -> Vec<Line> {
-    // Tesseract hallucinates quotation marks and commas in the wide gap a
-    // blanked mark leaves: punctuation within half a mark's width of one
-    // was not printed.
-    let phantom = |s: &tess::Symbol| {
-        let punct = s.text.chars().all(|c| "“”\"'‘’，,、。.".contains(c));
-        let (cx, cy) = (
-            (s.bbox.x0() + s.bbox.x1()) / 2,
-            (s.bbox.y0() + s.bbox.y1()) / 2,
-        );
-        punct
-            && marks.iter().any(|m| {
-                let pad = m.width() / 2;
-                cx + pad >= m.x0() && cx <= m.x1() + pad && cy >= m.y0() && cy <= m.y1()
-            })
-    };
-    // A symbol lying mostly within a mark was read from the blank (LSTM
-    // symbol boxes are approximate, so a neighbour may overlap a little).
-    let inside = |b: &BBox| {
-        marks.iter().any(|m| {
-            let ox = b.x1().min(m.x1()).saturating_sub(b.x0().max(m.x0()));
-            let oy = b.y1().min(m.y1()).saturating_sub(b.y0().max(m.y0()));
-            (ox * oy) as u64 * 10 >= (b.width() * b.height()) as u64 * 6
-        })
-    };
-    let dropped_in_mark = |s: &tess::Symbol| {
-        let dropped = inside(&s.bbox);
-        if dropped {
-            tracing::trace!(text = %s.text, bbox = ?s.bbox, "dropped symbol in a cell mark");
-        }
-        dropped
-    };
-    let mut out = Vec::new();
-    for tl in lines {
-        let mut text = String::new();
-        let mut bbox: Option<BBox> = None;
-        let (mut conf, mut n) = (0.0f32, 0usize);
-        let mut last_cx = 0u32;
-        for s in tl
-            .symbols
-            .iter()
-            .filter(|s| !phantom(s))
-            .filter(|s| !dropped_in_mark(s))
-        {
-            if !text.is_empty() {
-                let between = marks.iter().any(|m| {
-                    let (cx, cy) = ((m.x0() + m.x1()) / 2, (m.y0() + m.y1()) / 2);
-                    let here = (s.bbox.x0() + s.bbox.x1()) / 2;
-                    cx >= last_cx && cx <= here && cy >= tl.bbox.y0() && cy <= tl.bbox.y1()
-                });
-                if between {
-                    text.push('\t');
-                } else if s.word_start {
-                    text.push(' ');
-                }
-            }
-            text.push_str(&s.text);
-            last_cx = (s.bbox.x0() + s.bbox.x1()) / 2;
-            bbox = Some(bbox.map_or(s.bbox, |b| b.union(&s.bbox)));
-            conf += s.confidence;
-            n += 1;
-        }
-        if let Some(bbox) = bbox {
-            out.push(Line {
-                text,
-                bbox,
-                confidence: Confidence::from_percent(conf / n as f32),
-                engine: Some(TESSERACT.to_string()),
-                ..Default::default()
-            });
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::tess::{self, TextLine};
     use super::*;
 
     fn line(text: &str, b: [u32; 4]) -> Line {

@@ -196,3 +196,11 @@ impl Drop for Api {
         }
     }
 }
+
+/// The linked Tesseract library's version.
+pub fn tesseract_version() -> String {
+    // SAFETY: TessVersion returns a pointer to a static, nul-terminated
+    // string owned by the library.
+    let v = unsafe { std::ffi::CStr::from_ptr(tesseract::plumbing::tesseract_sys::TessVersion()) };
+    v.to_string_lossy().into_owned()
+}
