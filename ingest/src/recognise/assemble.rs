@@ -6,7 +6,7 @@ use super::engine::TESSERACT;
 use super::tess::{self, TextLine};
 use crate::page::{BBox, Confidence, Line, Raster};
 
-/// A vertical column set as a horizontal line ([`super::vertical::as_line`]):
+/// A vertical column set as a horizontal line ([`super::cells::as_line`]):
 /// its box on the page (its cells'), the line, and the span each cell was
 /// set in and whether it was narrow.
 pub(super) struct Column {

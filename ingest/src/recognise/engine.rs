@@ -3,6 +3,7 @@
 //! and the names readings record their engine by.
 
 use crate::page::{Layout, Line, Raster};
+use serde::{Deserialize, Serialize};
 
 /// What can go wrong in an OCR engine.
 #[derive(Debug, thiserror::Error)]
@@ -53,3 +54,48 @@ pub trait OcrEngine: Sync {
 
 /// The name a line read by Tesseract records as its engine.
 pub const TESSERACT: &str = "tesseract";
+
+/// How a batch's pages are set: found per page, or given for the batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Auto,
+    Horizontal,
+    Vertical,
+}
+
+/// Which characters a batch's pages are printed in: found per page (by
+/// reading sample lines with each model and taking the surer), or given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    #[default]
+    Auto,
+    Simplified,
+    Traditional,
+}
+
+impl std::str::FromStr for Direction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Direction::Auto),
+            "horizontal" => Ok(Direction::Horizontal),
+            "vertical" => Ok(Direction::Vertical),
+            _ => Err(format!("'{s}': expected auto, horizontal or vertical")),
+        }
+    }
+}
+
+impl std::str::FromStr for Script {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Script::Auto),
+            "simplified" => Ok(Script::Simplified),
+            "traditional" => Ok(Script::Traditional),
+            _ => Err(format!("'{s}': expected auto, simplified or traditional")),
+        }
+    }
+}

@@ -6,8 +6,9 @@
 use super::assemble::Column;
 use super::choose;
 use super::engine::OcrError;
+use super::mixed::Region;
 use super::ocr::{Findings, Tesseract, SCRIPT_GIVEN};
-use super::vertical::{Region, Script, VerticalLayout};
+use super::vertical::{Script, VerticalLayout};
 use crate::page::{BBox, Line, Raster};
 use crate::pixel::ink_box;
 use gazette_model::script;
@@ -114,21 +115,20 @@ impl Tesseract {
     ) -> Result<Vec<Line>, OcrError> {
         let k = &self.vertical;
         let mut out = self.read_rows(raster, dpi, threshold, &v.above)?;
-        let columns: Vec<Column> =
-            super::vertical::without_margin(raster, threshold, &v.columns, k)
-                .into_iter()
-                .filter_map(|(c, cs)| {
-                    // The column's box is its cells' (specks of damage past its
-                    // print left out).
-                    let (first, last) = (cs.first()?, cs.last()?);
-                    let (line, cells) = super::vertical::as_line(raster, threshold, c, &cs, k);
-                    Some(Column {
-                        bbox: BBox([c.x0(), first.0, c.x1(), last.1]),
-                        line,
-                        cells,
-                    })
+        let columns: Vec<Column> = super::cells::without_margin(raster, threshold, &v.columns, k)
+            .into_iter()
+            .filter_map(|(c, cs)| {
+                // The column's box is its cells' (specks of damage past its
+                // print left out).
+                let (first, last) = (cs.first()?, cs.last()?);
+                let (line, cells) = super::cells::as_line(raster, threshold, c, &cs, k);
+                Some(Column {
+                    bbox: BBox([c.x0(), first.0, c.x1(), last.1]),
+                    line,
+                    cells,
                 })
-                .collect();
+            })
+            .collect();
         let (script, why) = self.column_script(&columns, dpi)?;
         found.script(script, why);
         let lang = self.lang_for(script);

@@ -5,6 +5,7 @@
 
 mod assemble;
 pub mod calibrate;
+pub mod cells;
 pub mod choose;
 pub mod columns;
 pub mod engine;
@@ -13,6 +14,7 @@ pub mod folio_dashes;
 pub mod grid;
 mod layout;
 pub mod marks;
+pub mod mixed;
 pub mod ocr;
 pub mod ppocr;
 pub mod repair;

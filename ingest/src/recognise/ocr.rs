@@ -8,10 +8,11 @@ use super::choose::{self, ChoiceParams};
 pub use super::engine::{OcrEngine, OcrError, PageRead, TESSERACT};
 pub use super::folio_dashes::*;
 pub use super::marks::*;
+use super::mixed::Region;
 use super::ppocr::LineRecogniser;
 pub use super::repair::*;
 use super::tess::{tesseract_version, Api};
-use super::vertical::{Direction, Region, Script, VerticalParams};
+use super::vertical::{Direction, Script, VerticalParams};
 use crate::page::{BBox, Confidence, Layout, Line, PageDirection, PageScript, Raster};
 use gazette_model::script;
 use std::cell::RefCell;
@@ -348,7 +349,7 @@ impl OcrEngine for Tesseract {
                 "direction given for the batch"
             } else {
                 if let Some(regions) =
-                    super::vertical::mixed(raster, threshold, dpi as f32, &self.vertical)
+                    super::mixed::mixed(raster, threshold, dpi as f32, &self.vertical)
                 {
                     tracing::debug!(regions = regions.len(), "mixed page");
                     let columns = regions
