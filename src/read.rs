@@ -48,6 +48,10 @@ pub struct ReadArgs {
     /// simplified, traditional (read with chi_tra).
     #[arg(long, default_value = "auto")]
     script: ingest::vertical::Script,
+    /// A tuning aid: write the images the stages see (each prepared page,
+    /// rows and columns as the recognisers get them) into this directory.
+    #[arg(long, value_name = "DIR")]
+    debug_dir: Option<PathBuf>,
     /// Issues: PDF files, multi-page TIFFs, directories of page images, or
     /// directories holding any of these.
     #[arg(required = true)]
@@ -174,6 +178,11 @@ impl ReadArgs {
             .context("starting the ocr engine")?
             .with_psm(self.psm)
             .with_direction(self.direction, self.script);
+        if let Some(dir) = &self.debug_dir {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating --debug-dir {}", dir.display()))?;
+            engine = engine.with_debug(ingest::debug::DebugSink::to(dir.clone()));
+        }
         // PP-OCRv4 knows simplified characters (and only three in four of
         // a traditional page's): a batch read with the traditional model
         // is read by it alone.

@@ -12,6 +12,7 @@
 //! [`segment`] cuts an issue into documents. [`pipeline::run`] runs
 //! reading in parallel and hands over whole issues in order.
 
+pub mod debug;
 pub mod decode;
 pub mod error;
 pub mod page;

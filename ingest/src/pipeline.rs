@@ -594,17 +594,10 @@ fn ocr_one<E: OcrEngine + ?Sized>(
     let t0 = std::time::Instant::now();
     let prepared = preprocess::prepare(image, cfg);
     tracing::debug!(file = %task.file.display(), page = task.page, ms = t0.elapsed().as_millis() as u64, report = ?prepared.report, "preprocessed");
-    if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
-        // A tuning aid: the image exactly as the engine sees it.
-        let path = std::path::Path::new(&dir).join(format!("page-{:04}.png", task.page));
-        if let Some(img) = image::GrayImage::from_raw(
-            prepared.raster.width,
-            prepared.raster.height,
-            prepared.raster.pixels.clone(),
-        ) {
-            let _ = img.save(path);
-        }
-    }
+    // A tuning aid: the image exactly as the engine sees it.
+    engine
+        .debug()
+        .image(&format!("page-{:04}.png", task.page), &prepared.raster);
     let read = engine
         .recognize_page(&prepared.raster, prepared.dpi.round() as u32)
         .map_err(|m| task.error(ErrorKind::Ocr(m)))?;

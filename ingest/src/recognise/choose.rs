@@ -110,6 +110,7 @@ pub fn second_reading(
     lines: &mut [Line],
     second: &dyn LineRecogniser,
     k: &ChoiceParams,
+    debug: &crate::debug::DebugSink,
 ) -> usize {
     let candidates: Vec<usize> = (0..lines.len())
         .filter(|&i| {
@@ -119,9 +120,9 @@ pub fn second_reading(
         .collect();
     let mut read = 0;
     let mut read_one = |line: &mut Line| -> Option<f32> {
-        let reading = match (crop_line(raster, threshold, line, k)?, unruled) {
+        let reading = match (crop_line(raster, threshold, line, k, debug)?, unruled) {
             (c, Some(u)) if c.band_share < k.min_band_share => read_cells(
-                &crop_line(u, threshold, line, k)?.raster,
+                &crop_line(u, threshold, line, k, debug)?.raster,
                 threshold,
                 second,
                 k,
@@ -192,12 +193,13 @@ pub fn read_row(
     ink_box: crate::page::BBox,
     second: &dyn LineRecogniser,
     k: &ChoiceParams,
+    debug: &crate::debug::DebugSink,
 ) -> Option<Line> {
     let probe = Line {
         bbox: ink_box,
         ..Default::default()
     };
-    let crop = crop_line(raster, threshold, &probe, k)?.raster;
+    let crop = crop_line(raster, threshold, &probe, k, debug)?.raster;
     let r = match second.read_line(&crop) {
         Ok(r) => r,
         Err(e) => {
@@ -239,7 +241,13 @@ struct Crop {
 /// holds the line's ink (its boxes on damaged pages take in specks and the
 /// edges of the lines above and below, which the model then reads), then
 /// padded and clipped to the page.
-fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> Option<Crop> {
+fn crop_line(
+    raster: &Raster,
+    threshold: u8,
+    line: &Line,
+    k: &ChoiceParams,
+    debug: &crate::debug::DebugSink,
+) -> Option<Crop> {
     let b = line.bbox;
     if b.width() == 0 || b.height() == 0 || b.x1() > raster.width || b.y1() > raster.height {
         return None;
@@ -262,14 +270,8 @@ fn crop_line(raster: &Raster, threshold: u8, line: &Line, k: &ChoiceParams) -> O
     let x1 = (b.x1() + px).min(raster.width);
     let y1 = (y1 + py).min(raster.height);
     let crop = (x1 > x0 && y1 > y0).then(|| raster.crop(x0, y0, x1 - x0, y1 - y0))?;
-    if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
-        // A tuning aid: each crop as the second recogniser gets it.
-        let path = std::path::Path::new(&dir).join(format!("line-{y0}-{x0}.png"));
-        if let Some(img) = image::GrayImage::from_raw(crop.width, crop.height, crop.pixels.clone())
-        {
-            let _ = img.save(path);
-        }
-    }
+    // A tuning aid: each crop as the second recogniser gets it.
+    debug.image(&format!("line-{y0}-{x0}.png"), &crop);
     Some(Crop {
         raster: crop,
         band_share,
@@ -538,7 +540,15 @@ mod tests {
         let crops = |unruled: Option<&Raster>| {
             let seen = Sizes(Default::default());
             let mut lines = vec![boxed(10, 88), boxed(120, 170)];
-            second_reading(&page, unruled, 128, &mut lines, &seen, &k);
+            second_reading(
+                &page,
+                unruled,
+                128,
+                &mut lines,
+                &seen,
+                &k,
+                &Default::default(),
+            );
             let sizes = seen.0.into_inner().unwrap();
             sizes.iter().map(|s| s.1).collect::<Vec<u32>>()
         };

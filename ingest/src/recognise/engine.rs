@@ -50,6 +50,11 @@ pub trait OcrEngine: Sync {
     fn release(&self) {}
     /// Engine, version and model, for provenance.
     fn describe(&self) -> String;
+    /// Where the engine's tuning images go (none unless it was given a
+    /// directory).
+    fn debug(&self) -> &crate::debug::DebugSink {
+        &crate::debug::NONE
+    }
 }
 
 /// The name a line read by Tesseract records as its engine.

@@ -138,16 +138,9 @@ impl Tesseract {
             cells,
         } in &columns
         {
-            if let Some(dir) = std::env::var_os("GAZETTE_DEBUG_DIR") {
-                // A tuning aid: the column as the recogniser sees it.
-                let path =
-                    std::path::Path::new(&dir).join(format!("column-{}-{}.png", c.x0(), c.y0()));
-                if let Some(g) =
-                    image::GrayImage::from_raw(img.width, img.height, img.pixels.clone())
-                {
-                    let _ = g.save(path);
-                }
-            }
+            // A tuning aid: the column as the recogniser sees it.
+            self.debug
+                .image(&format!("column-{}-{}.png", c.x0(), c.y0()), img);
             let mut line = self.read_line_image_widths(&lang, img, dpi, Some(cells))?;
             if script == Script::Traditional && looks_like_date(&line.text) {
                 // A date is the same characters in either script, and

@@ -59,6 +59,8 @@ pub struct Tesseract {
     /// Keeps its engine in the thread's second slot (the traditional
     /// reader beside the main one), so neither evicts the other.
     pub(super) other_slot: bool,
+    /// Where tuning images go.
+    pub(super) debug: crate::debug::DebugSink,
 }
 
 thread_local! {
@@ -92,6 +94,7 @@ impl Tesseract {
             direction: Direction::Auto,
             script: Script::Auto,
             other_slot: false,
+            debug: Default::default(),
         };
         t.create_api().map(|_| t)
     }
@@ -140,6 +143,13 @@ impl Tesseract {
     ) -> Self {
         self.second = Some(second);
         self.choice = choice;
+        self
+    }
+
+    /// Writes the images its stages see into `debug`'s directory (a
+    /// tuning aid).
+    pub fn with_debug(mut self, debug: crate::debug::DebugSink) -> Self {
+        self.debug = debug;
         self
     }
 
@@ -425,6 +435,10 @@ impl OcrEngine for Tesseract {
         }
     }
 
+    fn debug(&self) -> &crate::debug::DebugSink {
+        &self.debug
+    }
+
     fn describe(&self) -> String {
         self.describe_engine()
     }
@@ -624,13 +638,10 @@ impl Tesseract {
         // line, and left in a row's crop they are read as characters.
         let unruled = super::grid::without_rules(raster, threshold, dpi as f32, &self.grid);
         let rows_of = unruled.as_ref().unwrap_or(raster);
-        if let (Some(u), Some(dir)) = (&unruled, std::env::var_os("GAZETTE_DEBUG_DIR")) {
+        if let Some(u) = &unruled {
             // A tuning aid: the page its rows are found on.
-            let path =
-                std::path::Path::new(&dir).join(format!("unruled-{}x{}.png", u.width, u.height));
-            if let Some(img) = image::GrayImage::from_raw(u.width, u.height, u.pixels.clone()) {
-                let _ = img.save(path);
-            }
+            self.debug
+                .image(&format!("unruled-{}x{}.png", u.width, u.height), u);
         }
         let repair = RepairParams {
             max_rereads: if self.second.is_some() {
@@ -662,6 +673,7 @@ impl Tesseract {
                             ink_box,
                             second.as_ref(),
                             &self.choice,
+                            &self.debug,
                         )
                         .into_iter()
                         .map(|mut l| {
@@ -697,6 +709,7 @@ impl Tesseract {
                 &mut lines,
                 s.as_ref(),
                 &self.choice,
+                &self.debug,
             ),
             None => 0,
         };
@@ -706,7 +719,7 @@ impl Tesseract {
         if let Some(second) = &self.second {
             let folio =
                 read_faint_folio(rows_of, threshold, dpi as f32, k, &mut lines, |r, b, t| {
-                    choose::read_row(r, t, b, second.as_ref(), &self.choice)
+                    choose::read_row(r, t, b, second.as_ref(), &self.choice, &self.debug)
                 });
             lines.extend(folio);
         }
