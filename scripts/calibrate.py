@@ -106,7 +106,7 @@ def main():
     for engine in sorted({e for e, *_ in tune}):
         obs = [(c, r) for e, c, _, r in tune if e == engine]
         print(f"  {engine}: {len(obs)} lines, {100 * sum(r for _, r in obs) / len(obs):.1f}% right; knots {fit(obs, a.bins)}")
-    print("\nheld-back documents:")
+    print("\nvalidation documents (every third corpus document; looked at while tuning):")
     for engine in sorted({e for e, *_ in held}):
         raw = [(c, r) for e, c, _, r in held if e == engine]
         cal = [(p, r) for e, _, p, r in held if e == engine and p is not None]

@@ -176,7 +176,7 @@ def main():
             rows.append((name, n, cells))
             print(f"{split:4} {name:13} pages={n:2} " + "  ".join(f"{r}={c}" for r, c in zip(readers, cells)),
                   flush=True)
-        label = "held-back documents (never tuned on)" if split == "held" else "tuning documents"
+        label = "validation documents (every third corpus document; looked at while tuning)" if split == "held" else "tuning documents"
         print(f"\n{label}: strict CER (CPU seconds per page)\n")
         print("| set | pages | gazette ocr | Tesseract alone (before) | bare tesseract | PP-OCRv4 (RapidOCR) |")
         print("|---|---|---|---|---|---|")

@@ -192,7 +192,7 @@ def run_split(a, work, split, docs_all, names):
         print(f"{split}/{name}: {len(got)} found, {len(m['documents'])} expected", flush=True)
     prec = tp / max(tp + fp, 1)
     rec = tp / max(tp + fn, 1)
-    label = "held-back documents (never tuned on)" if split == "held" else "tuning documents"
+    label = "validation documents (every third corpus document; looked at while tuning)" if split == "held" else "tuning documents"
     print(f"\n== {label}: {len(names)} issues ==")
     print(f"Boundaries: precision {prec:.3f} recall {rec:.3f} F1 {2 * prec * rec / max(prec + rec, 1e-9):.3f}"
           f" ({tp} found, {fp} extra, {fn} missed)")

@@ -150,7 +150,7 @@ def recall(a, out, m, work, read):
 
 
 def run_split(a, work, split, docs_all):
-    print(f"\n== {'held-back documents (never tuned on)' if split == 'held' else 'tuning documents'} ==")
+    print(f"\n== {'validation documents (every third corpus document; looked at while tuning)' if split == 'held' else 'tuning documents'} ==")
     print(f"{'set':24} {'pages':>5} {'vertical':>9} {'script ok v h':>13} {'CER vert':>9} {'CER horiz':>9} {'ratio':>6} {'recall':>8} {'of read':>8}")
     k = 0
     for name, (opts, font, fmt, seed) in list(VERTICAL.items()) + list(NEGATIVE.items()):
