@@ -92,16 +92,7 @@ fn harvest(base: &str, limit: usize) -> std::collections::BTreeMap<String, serde
 
 #[test]
 fn following_the_change_feed_from_the_start_rebuilds_the_export() {
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("a");
-    for f in ["yn-2016-03.pdf", "yn-2018-11.pdf"] {
-        ok(&[
-            "ingest",
-            "--archive",
-            s(&arc),
-            s(&data(&format!("issues/{f}"))),
-        ]);
-    }
+    let (tmp, arc) = archive_of(&["yn-2016-03", "yn-2018-11"]);
     // A person's correction and a check: each a new current version.
     let fixed = tmp.path().join("fixed.txt");
     std::fs::write(&fixed, "校正后的正文。").unwrap();
@@ -211,16 +202,7 @@ print(json.dumps({"records": records, "in_set": in_set, "sets": sets,
 
 #[test]
 fn a_harvest_with_an_oai_pmh_client_library_gets_every_record() {
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("a");
-    for f in ["yn-2016-03", "yn-2018-11", "yn-2019-02", "yn-2020-07"] {
-        ok(&[
-            "ingest",
-            "--archive",
-            s(&arc),
-            s(&data(&format!("issues/{f}.pdf"))),
-        ]);
-    }
+    let (_tmp, arc) = archive_of(&["yn-2016-03", "yn-2018-11", "yn-2019-02", "yn-2020-07"]);
     let (export, _) = ok(&["export", "--archive", s(&arc)]);
     let mut want: Vec<String> = export
         .lines()
@@ -312,16 +294,7 @@ fn a_harvest_with_an_oai_pmh_client_library_gets_every_record() {
 
 #[test]
 fn bulk_files_match_their_hashes_and_the_export() {
-    let tmp = tempfile::tempdir().unwrap();
-    let arc = tmp.path().join("a");
-    for f in ["yn-2016-03", "yn-2018-11", "yn-2019-02"] {
-        ok(&[
-            "ingest",
-            "--archive",
-            s(&arc),
-            s(&data(&format!("issues/{f}.pdf"))),
-        ]);
-    }
+    let (tmp, arc) = archive_of(&["yn-2016-03", "yn-2018-11", "yn-2019-02"]);
     let (export, _) = ok(&["export", "--archive", s(&arc)]);
     let out = tmp.path().join("bulk");
     ok(&["export", "--archive", s(&arc), "--bulk", s(&out)]);
@@ -358,4 +331,20 @@ fn bulk_files_match_their_hashes_and_the_export() {
     }
     // The documents files, put together, are the export.
     assert_eq!(lines_seen, export.lines().collect::<Vec<_>>());
+}
+
+/// An archive in a temporary directory holding these rendered issues of
+/// tests/data/issues.
+fn archive_of(issues: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let arc = tmp.path().join("a");
+    for f in issues {
+        ok(&[
+            "ingest",
+            "--archive",
+            s(&arc),
+            s(&data(&format!("issues/{f}.pdf"))),
+        ]);
+    }
+    (tmp, arc)
 }

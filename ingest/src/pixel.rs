@@ -17,14 +17,7 @@ use crate::page::{BBox, Raster};
 pub fn row_ink_inside(r: &Raster, threshold: u8, side: usize) -> Vec<usize> {
     let w = r.width as usize;
     let (x0, x1) = (side.min(w / 4), w - side.min(w / 4));
-    (0..r.height as usize)
-        .map(|y| {
-            r.pixels[y * w + x0..y * w + x1]
-                .iter()
-                .filter(|p| **p <= threshold)
-                .count()
-        })
-        .collect()
+    ink_rows(r, threshold, (x0, x1), (0, r.height as usize))
 }
 
 /// The pixels of ink (at or under `threshold`) in each row.
