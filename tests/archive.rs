@@ -243,9 +243,13 @@ fn search_from_the_command_line() {
             "issuer",
             "score",
             "snippet",
+            "status",
             "title"
         ]
     );
+    // Its 时效性 today, as the API gives it.
+    assert!(["有效", "已修改", "已废止", "失效", "尚未生效", "未知"]
+        .contains(&hit["status"].as_str().unwrap()));
     assert_eq!(hit["doc_number"], "国办发明电〔2018〕15号");
     let years: Vec<&str> = r["facets"]["year"]
         .as_array()
