@@ -64,10 +64,11 @@ def main():
     ap.add_argument("after")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--work", default=None, help="where rendered issues are kept between runs")
+    ap.add_argument("--start", type=int, default=0, help="skip the first N inputs (to finish a run that was stopped)")
     a = ap.parse_args()
     work = Path(a.work or tempfile.mkdtemp(prefix="gazette-same-"))
     work.mkdir(parents=True, exist_ok=True)
-    inputs = fixture_inputs() + rendered_inputs(work, a.quick)
+    inputs = (fixture_inputs() + rendered_inputs(work, a.quick))[a.start:]
     differ = 0
     for path in inputs:
         for kind, args in [("ocr", ["ocr", "--format", "json", "--jobs", "2"]),
