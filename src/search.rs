@@ -64,7 +64,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let status = match args.status.as_deref() {
         None => None,
         Some(s) => Some(archive::legal::Status::parse(s).with_context(|| {
-            format!("--status {s:?}: expected 有效, 已修改, 已废止, 失效, 尚未生效 or 未知")
+            format!(
+                "--status {s:?}: expected {}",
+                archive::legal::Status::expected()
+            )
         })?),
     };
     let as_of = match args.as_of.as_deref() {

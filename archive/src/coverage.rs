@@ -86,7 +86,7 @@ impl Archive {
             year.held.push(issue.number);
             for p in self.current_pages(&issue)? {
                 year.pages += 1;
-                if p.verdict.name() != "ok" {
+                if p.verdict != crate::Verdict::Ok {
                     year.pages_to_check.push(PageToCheck {
                         id: p.id.to_string(),
                         printed: p.printed,

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
     RangeQuery, RegexQuery, TermQuery,
@@ -322,11 +322,9 @@ impl SearchIndex {
                 )
             })
             .collect();
-        let q = BooleanQuery::new(any);
-        let n = searcher.search(&q, &Count)?;
-        let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score())?;
+        let found = searcher.search(&BooleanQuery::new(any), &DocSetCollector)?;
         let mut out = Vec::new();
-        for (_, addr) in top {
+        for addr in found {
             let d: TantivyDocument = searcher.doc(addr)?;
             if let Some(id) = d.get_first(self.f.id).and_then(|v| v.as_str()) {
                 out.push(id.to_string());

@@ -13,7 +13,7 @@
 
 use crate::model::Version;
 use crate::{Archive, DocId, Query, Result};
-use gazette_model::legal::{self, Action, Date, Evidence, Reference};
+use gazette_model::legal::{self, Action, Date, Effect, Evidence, Reference};
 
 /// How many documents citing a 文号 or title are read for what they do to
 /// it: more than any gazette prints citing one document.
@@ -31,11 +31,20 @@ pub fn title_key(t: &str) -> String {
 /// own 施行 date, else its date (a document that names no day of its own
 /// effect acts from the day it was made; the basis says which).
 pub fn acts_from(v: &Version) -> (Option<Date>, &'static str) {
-    let own = Date::parse_iso(&v.fields.date_iso);
-    match legal::effect(&v.paragraphs, &v.fields.title, own).effective_from {
+    match effect_of(v).effective_from {
         Some((d, _)) => (Some(d), "施行日期"),
-        None => (own, "成文日期"),
+        None => (Date::parse_iso(&v.fields.date_iso), "成文日期"),
     }
+}
+
+/// A document's effect in time as its own text states it, its own date
+/// standing for 自印发之日 and the like.
+pub fn effect_of(v: &Version) -> Effect {
+    legal::effect(
+        &v.paragraphs,
+        &v.fields.title,
+        Date::parse_iso(&v.fields.date_iso),
+    )
 }
 
 /// A later document's act on an earlier one.
@@ -178,6 +187,14 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// Every status in words, for the message refusing another:
+    /// "有效, 已修改, 已废止, 失效, 尚未生效 or 未知".
+    pub fn expected() -> String {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} or {last}", rest.join(", "))
+    }
 }
 
 /// What the index keeps of a document's standing in law: the days that
@@ -197,33 +214,33 @@ pub struct Standing {
 impl Standing {
     /// From the document's own text alone.
     pub fn own(v: &Version) -> Standing {
-        let e = legal::effect(
-            &v.paragraphs,
-            &v.fields.title,
-            Date::parse_iso(&v.fields.date_iso),
-        );
-        Standing {
-            effective_from: e.effective_from.map(|(d, _)| d),
-            expires: e.expires.map(|(d, _)| d),
-            ..Standing::default()
-        }
+        Standing::of(&effect_of(v), &[])
     }
 
     /// From its own text and the acts of later documents on it.
     pub fn with_acts(v: &Version, acts: &[Act]) -> Standing {
-        let mut s = Standing::own(v);
+        Standing::of(&effect_of(v), acts)
+    }
+
+    /// From its effect as its text states it and the acts on it (for a
+    /// caller that has the effect already).
+    pub fn of(e: &Effect, acts: &[Act]) -> Standing {
         let first = |action: Action| {
             acts.iter()
                 .filter(|x| x.action == action)
                 .filter_map(|x| x.from)
                 .min()
         };
-        s.repealed_from = first(Action::Repeals);
-        s.amended_from = first(Action::Amends);
-        s.acted_by = acts.iter().map(|x| x.by.id.to_string()).collect();
-        s.acted_by.sort();
-        s.acted_by.dedup();
-        s
+        let mut acted_by: Vec<String> = acts.iter().map(|x| x.by.id.to_string()).collect();
+        acted_by.sort();
+        acted_by.dedup();
+        Standing {
+            effective_from: e.effective_from.as_ref().map(|(d, _)| *d),
+            expires: e.expires.as_ref().map(|(d, _)| *d),
+            repealed_from: first(Action::Repeals),
+            amended_from: first(Action::Amends),
+            acted_by,
+        }
     }
 
     /// The status on `as_of`. A repeal outranks everything; then a first
@@ -280,10 +297,8 @@ impl Archive {
         let mut affected: Vec<DocId> = versions.iter().map(|v| v.id.clone()).collect();
         affected.extend(before.iter().filter_map(|id| id.parse().ok()));
         for v in versions {
-            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
-                for (_, ids) in targets(self, v)? {
-                    affected.extend(ids);
-                }
+            for (_, ids) in targets(self, v)? {
+                affected.extend(ids);
             }
         }
         self.restand(affected)

@@ -301,10 +301,8 @@ impl Archive {
         // With every document indexed, those that others act on learn it.
         let mut affected = Vec::new();
         for v in &current {
-            if !gazette_model::legal::references(&v.paragraphs).is_empty() {
-                for (_, ids) in legal::targets(self, v)? {
-                    affected.extend(ids);
-                }
+            for (_, ids) in legal::targets(self, v)? {
+                affected.extend(ids);
             }
         }
         self.restand(affected)?;

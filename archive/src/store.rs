@@ -73,6 +73,29 @@ fn write_feed(
     Ok(())
 }
 
+/// Up to `limit` feed entries of a walk over the feed's tree, decoded (the
+/// counter, whose key is not an entry's, is passed over).
+fn feed_entries(
+    walk: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+    limit: usize,
+) -> Result<Vec<Change>> {
+    let mut out = Vec::new();
+    for kv in walk {
+        let (k, v) = kv?;
+        let Ok(seq) = <[u8; 8]>::try_from(k.as_ref()) else {
+            continue;
+        };
+        if out.len() == limit {
+            break;
+        }
+        out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
+            key: format!("changes/{}", u64::from_be_bytes(seq)),
+            source,
+        })?);
+    }
+    Ok(out)
+}
+
 fn get<T: DeserializeOwned>(tree: &Tree, key: &str) -> Result<Option<T>> {
     match tree.get(key.as_bytes())? {
         Some(v) => serde_json::from_slice(&v)
@@ -522,45 +545,13 @@ impl Store {
 
     /// The last `limit` feed entries, newest first.
     pub fn latest_changes(&self, limit: usize) -> Result<Vec<Change>> {
-        let mut out = Vec::new();
-        for kv in self.changes.iter().rev() {
-            let (k, v) = kv?;
-            if k.len() != 8 {
-                continue;
-            }
-            if out.len() == limit {
-                break;
-            }
-            out.push(serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: "changes".into(),
-                source,
-            })?);
-        }
-        Ok(out)
+        feed_entries(self.changes.iter().rev(), limit)
     }
 
     /// Up to `limit` feed entries numbered above `after`, in order.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<Change>> {
-        let mut out = Vec::new();
         let from = after.saturating_add(1).to_be_bytes();
-        for kv in self.changes.range(from..) {
-            let (k, v) = kv?;
-            if k.len() != 8 {
-                continue;
-            }
-            if out.len() == limit {
-                break;
-            }
-            let c: Change = serde_json::from_slice(&v).map_err(|source| Error::Record {
-                key: format!(
-                    "changes/{}",
-                    u64::from_be_bytes(k.as_ref().try_into().unwrap_or_default())
-                ),
-                source,
-            })?;
-            out.push(c);
-        }
-        Ok(out)
+        feed_entries(self.changes.range(from..), limit)
     }
 
     pub fn flush(&self) -> Result<()> {

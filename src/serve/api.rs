@@ -69,7 +69,8 @@ pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
         None => None,
         Some(s) => Some(archive::legal::Status::parse(s).ok_or_else(|| {
             AppError::bad(format!(
-                "parameter \"status\": expected 有效, 已修改, 已废止, 失效, 尚未生效 or 未知, got {s:?}"
+                "parameter \"status\": expected {}, got {s:?}",
+                archive::legal::Status::expected()
             ))
         })?),
     };
@@ -102,7 +103,7 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
     let p = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
     let (q, page) = search_query(&p)?;
     let size = q.limit;
-    let day = q.as_of.unwrap_or_else(super::validity::today);
+    let day = q.as_of.unwrap_or_else(archive::legal::today);
     let r = s.search(q).await?;
     let hits: Vec<Value> = r
         .hits
@@ -289,7 +290,7 @@ fn json_bytes(body: bytes::Bytes) -> Response {
 /// else today.
 fn as_of(raw: Option<&str>) -> Result<Date, AppError> {
     let p = Params::parse(raw, &["as_of"])?;
-    Ok(as_of_param(&p)?.unwrap_or_else(super::validity::today))
+    Ok(as_of_param(&p)?.unwrap_or_else(archive::legal::today))
 }
 
 /// The `as_of` parameter: absent is `None`; present, it must be a date

@@ -79,26 +79,17 @@ async fn file(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let a = s.archive.clone();
-    let etag_seen = headers.clone();
-    let found = blocking(move || {
-        let (dir, m) = current(&a).map_err(internal)?;
-        let f = m
-            .files
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| AppError::not_found(format!("no bulk file {name:?}")))?
-            .clone();
-        if not_modified(&etag_seen, &f.sha256).is_some() {
-            return Ok((f, None));
-        }
-        let bytes = std::fs::read(dir.join(&f.name)).map_err(|e| internal(e.into()))?;
-        Ok((f, Some(bytes)))
-    })
-    .await?;
-    let (f, bytes) = found;
-    let Some(bytes) = bytes else {
-        return Ok(not_modified(&headers, &f.sha256).unwrap_or_default());
-    };
+    let (dir, m) = blocking(move || current(&a).map_err(internal)).await?;
+    let f = m
+        .files
+        .into_iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| AppError::not_found(format!("no bulk file {name:?}")))?;
+    if let Some(r) = not_modified(&headers, &f.sha256) {
+        return Ok(r);
+    }
+    let path = dir.join(&f.name);
+    let bytes = blocking(move || std::fs::read(path).map_err(|e| internal(e.into()))).await?;
     let mut r = bytes.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,

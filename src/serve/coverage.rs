@@ -18,28 +18,27 @@ pub fn routes() -> Router<AppState> {
         .route("/coverage", get(web))
 }
 
-/// The coverage, unless the client holds this generation's already. It
-/// reads every page record, so a revalidation costs nothing.
+/// The coverage and its ETag, or 304 when the client holds this
+/// generation's already: it reads every page record, so a revalidation
+/// costs nothing.
 async fn load(
     s: &AppState,
     headers: &HeaderMap,
     kind: &str,
-) -> ApiResult<Result<Coverage, Response>> {
+) -> ApiResult<Result<(Coverage, String), Response>> {
     let etag = format!("coverage-{kind}-g{}", s.generation());
     if let Some(r) = not_modified(headers, &etag) {
         return Ok(Err(r));
     }
     let a = s.archive.clone();
-    Ok(Ok(blocking(move || Ok(a.coverage()?)).await?))
+    Ok(Ok((blocking(move || Ok(a.coverage()?)).await?, etag)))
 }
 
 async fn api(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let c = match load(&s, &headers, "json").await? {
-        Ok(c) => c,
-        Err(not_modified) => return Ok(not_modified),
-    };
-    let etag = format!("coverage-json-g{}", s.generation());
-    Ok(cached(Json(c).into_response(), &etag, false))
+    match load(&s, &headers, "json").await? {
+        Ok((c, etag)) => Ok(cached(Json(c).into_response(), &etag, false)),
+        Err(not_modified) => Ok(not_modified),
+    }
 }
 
 #[derive(Template)]
@@ -49,10 +48,8 @@ struct View {
 }
 
 async fn web(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let c = match load(&s, &headers, "html").await? {
-        Ok(c) => c,
-        Err(not_modified) => return Ok(not_modified),
-    };
-    let etag = format!("coverage-html-g{}", s.generation());
-    Ok(cached(page_html(View { c })?, &etag, false))
+    match load(&s, &headers, "html").await? {
+        Ok((c, etag)) => Ok(cached(page_html(View { c })?, &etag, false)),
+        Err(not_modified) => Ok(not_modified),
+    }
 }

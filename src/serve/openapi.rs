@@ -206,7 +206,7 @@ pub fn spec() -> Value {
         ),
         json!({"name": "status", "in": "query", "required": false,
                "description": "only documents with this 时效性 on as_of (empty: any); every hit carries its status on that day",
-               "schema": {"type": "string", "enum": ["", "有效", "已修改", "已废止", "失效", "尚未生效", "未知"]}}),
+               "schema": {"type": "string", "enum": std::iter::once("").chain(archive::legal::Status::ALL.iter().map(|s| s.as_str())).collect::<Vec<_>>()}}),
         json!({"name": "as_of", "in": "query", "required": false,
                "description": "the day statuses are taken on (yyyy-mm-dd); default today (UTC)",
                "schema": {"type": "string", "format": "date"}}),

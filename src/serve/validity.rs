@@ -103,10 +103,9 @@ fn acts_on(a: &Archive, v: &Version) -> archive::Result<(Vec<Value>, Vec<Value>)
 
 /// The document's status on `as_of`, with every date's evidence.
 pub fn validity(a: &Archive, v: &Version, as_of: Date) -> archive::Result<Value> {
-    let own = Date::parse_iso(&v.fields.date_iso);
-    let e = gazette_model::legal::effect(&v.paragraphs, &v.fields.title, own);
+    let e = legal::effect_of(v);
     let (acts, acted) = acted_on_by(a, v)?;
-    let standing = Standing::with_acts(v, &acts);
+    let standing = Standing::of(&e, &acts);
     let holds = |x: &Act| x.from.is_some_and(|d| d <= as_of);
     let by = |action: Action| -> Vec<&Value> {
         acts.iter()
@@ -144,9 +143,4 @@ pub fn validity(a: &Archive, v: &Version, as_of: Date) -> archive::Result<Value>
         "unresolved": unresolved,
         "evidence": evidence_list,
     }))
-}
-
-/// Today, in UTC.
-pub fn today() -> Date {
-    legal::today()
 }

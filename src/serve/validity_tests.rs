@@ -174,7 +174,7 @@ async fn terms_of_years_and_texts_that_say_nothing() {
     let today = json(&s, "/api/documents/yn-2017-12-01").await;
     assert_eq!(
         today["validity"]["as_of"],
-        super::validity::today().to_string()
+        archive::legal::today().to_string()
     );
     assert_eq!(today["validity"]["status"], "已废止");
     // The page says it: repealed, by which document, seen where.

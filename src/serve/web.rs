@@ -182,7 +182,7 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         .collect();
     let size = q.limit;
     let text = q.text.clone();
-    let day = q.as_of.unwrap_or_else(super::validity::today);
+    let day = q.as_of.unwrap_or_else(archive::legal::today);
     let chosen = q.status;
     let r = s.search(q).await?;
     let hits = r
@@ -583,7 +583,7 @@ async fn show_document(
             "t".to_string()
         } else {
             // The page says whether the text is in force today.
-            format!("h{}-{}-", s.generation(), super::validity::today())
+            format!("h{}-{}-", s.generation(), archive::legal::today())
         },
         v.version,
         v.fields.sha256,
@@ -616,7 +616,7 @@ async fn show_document(
             Ok(super::validity::validity(
                 &a,
                 &cur,
-                super::validity::today(),
+                archive::legal::today(),
             )?)
         })
         .await?;
