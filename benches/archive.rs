@@ -4,8 +4,9 @@
 //! through the library API (no OCR), with archive size per document and
 //! page, and the recall of every corpus document by its 文号 and phrases.
 //!
-//! `cargo bench --bench archive` (the 100k archive is built once into
-//! target/bench-archive-100k and reused; delete it to rebuild).
+//! `cargo bench --bench archive` (the archive is built once into
+//! target/bench-archive-{docs} and reused; delete it to rebuild).
+//! `GAZETTE_BENCH_DOCS=1000000` sets its size (100,000 by default).
 
 use archive::{
     Anchor, Archive, Fields, GazetteCode, IssueId, NewDocument, NewIssue, NewPage, Paragraph,
@@ -15,8 +16,18 @@ use ingest::OcrEngine;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const DOCS: usize = 100_000;
+/// Documents in the bench's archive unless `GAZETTE_BENCH_DOCS` says.
+const DEFAULT_DOCS: usize = 100_000;
 const DOCS_PER_ISSUE: usize = 25;
+/// Issues stored per [`Archive::store_issues`] batch while building.
+const ISSUES_PER_BATCH: usize = 400;
+
+fn bench_docs() -> usize {
+    std::env::var("GAZETTE_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(DEFAULT_DOCS)
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -122,7 +133,14 @@ impl Markov {
 
 /// Synthetic documents: text and title topics drawn from the corpus's
 /// bigram model, 文号 of its issuers' patterns.
-fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue: u16) -> Fields {
+fn synthetic(
+    rng: &mut Rng,
+    model: &Markov,
+    corpus: &[Fields],
+    gazette: &str,
+    year: u16,
+    issue: u16,
+) -> Fields {
     const PREFIXES: &[&str] = &[
         "国发",
         "国办发",
@@ -156,7 +174,7 @@ fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue:
     let month = 1 + rng.below(12);
     let day = 1 + rng.below(28);
     Fields {
-        gazette: "云南省人民政府公报".into(),
+        gazette: gazette.into(),
         year,
         issue,
         title: format!("{issuer}关于{topic}的{doc_type}"),
@@ -174,7 +192,7 @@ fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue:
         start_page: 1,
         end_page: 2,
         sha256: archive::sha256_hex(text.as_bytes()),
-        citation: format!("《云南省人民政府公报》{year}年第{issue}期第1—2页"),
+        citation: format!("《{gazette}》{year}年第{issue}期第1—2页"),
         text,
         ..Default::default()
     }
@@ -182,8 +200,8 @@ fn synthetic(rng: &mut Rng, model: &Markov, corpus: &[Fields], year: u16, issue:
 
 fn issue(id: IssueId, sources: &str, pages: Vec<NewPage>, docs: Vec<NewDocument>) -> NewIssue {
     NewIssue {
+        gazette: gazette_name(&id.gazette),
         id,
-        gazette: "云南省人民政府公报".into(),
         sources: vec![SourceFile {
             path: sources.into(),
             sha256: archive::sha256_hex(sources.as_bytes()),
@@ -202,7 +220,38 @@ fn yn(year: u16, n: u16) -> IssueId {
     }
 }
 
-fn build_100k(dir: &Path) -> Archive {
+/// The bench's gazettes: 云南 first, then as many more as its size needs
+/// (`g01`, `g02`, …), each 24 issues a year from 1950 to 2026 as a
+/// provincial gazette's back issues would be: a million documents is a
+/// national archive, not one gazette's.
+const FIRST_YEAR: u16 = 1950;
+const LAST_YEAR: u16 = 2026;
+const ISSUES_A_YEAR: u32 = 24;
+
+fn nth_issue(k: u32) -> IssueId {
+    let per_gazette = (LAST_YEAR - FIRST_YEAR + 1) as u32 * ISSUES_A_YEAR;
+    let g = k / per_gazette;
+    let code = if g == 0 {
+        "yn".to_string()
+    } else {
+        format!("g{g:02}")
+    };
+    let at = k % per_gazette;
+    IssueId {
+        gazette: GazetteCode::new(&code).unwrap(),
+        year: FIRST_YEAR + (at / ISSUES_A_YEAR) as u16,
+        issue: (at % ISSUES_A_YEAR) as u16 + 1,
+    }
+}
+
+fn gazette_name(code: &GazetteCode) -> String {
+    match code.as_str() {
+        "yn" => "云南省人民政府公报".into(),
+        g => format!("第{}号人民政府公报", &g[1..]),
+    }
+}
+
+fn build(dir: &Path, docs: usize) -> Archive {
     let done = dir.join("BUILT");
     if done.exists() {
         return Archive::open(dir, false).unwrap();
@@ -224,17 +273,22 @@ fn build_100k(dir: &Path) -> Archive {
     let t0 = Instant::now();
     let mut made = corpus.len();
     let mut k = 0u32;
-    while made < DOCS {
-        let year = 1980 + (k / 24) as u16;
-        let n = (k % 24) as u16 + 1;
+    let mut batch = Vec::new();
+    while made < docs {
+        let id = nth_issue(k);
         k += 1;
-        if (year, n) == (2017, 5) {
+        if id == yn(2017, 5) {
             continue;
         }
-        let docs: Vec<NewDocument> = (0..DOCS_PER_ISSUE.min(DOCS - made))
-            .map(|_| new_document(synthetic(&mut rng, &model, &corpus, year, n)))
+        let name = gazette_name(&id.gazette);
+        let new: Vec<NewDocument> = (0..DOCS_PER_ISSUE.min(docs - made))
+            .map(|_| {
+                new_document(synthetic(
+                    &mut rng, &model, &corpus, &name, id.year, id.issue,
+                ))
+            })
             .collect();
-        made += docs.len();
+        made += new.len();
         let page = NewPage {
             printed: 1,
             width: 2480,
@@ -248,14 +302,11 @@ fn build_100k(dir: &Path) -> Archive {
             error: None,
             provenance: provenance(),
         };
-        a.store_issue(&issue(
-            yn(year, n),
-            &format!("synthetic {k}"),
-            vec![page],
-            docs,
-        ))
-        .unwrap();
-        if k % 500 == 0 {
+        batch.push(issue(id, &format!("synthetic {k}"), vec![page], new));
+        if batch.len() == ISSUES_PER_BATCH || made == docs {
+            a.store_issues(&std::mem::take(&mut batch)).unwrap();
+        }
+        if k % 2000 == 0 {
             eprintln!(
                 "  {made} documents stored ({:.0}s)",
                 t0.elapsed().as_secs_f64()
@@ -464,8 +515,9 @@ fn main() {
         return;
     }
     overhead();
-    let dir = root().join("target/bench-archive-100k");
-    let a = build_100k(&dir);
+    let docs = bench_docs();
+    let dir = root().join(format!("target/bench-archive-{docs}"));
+    let a = build(&dir, docs);
     let s = a.stats().unwrap();
     println!(
         "archive: {} documents, {} issues, store {:.0} MB, index {:.0} MB: {:.1} kB per document",

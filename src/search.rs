@@ -118,6 +118,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .collect();
         let out = serde_json::json!({
             "total": r.total,
+            "total_relation": if r.total_exact { "eq" } else { "gte" },
             "hits": hits,
             "facets": {
                 "year": facet_json(&r.facets.year),
@@ -133,7 +134,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ("【", "】")
     };
-    println!("{} documents", r.total);
+    if r.total_exact {
+        println!("{} documents", r.total);
+    } else {
+        println!("{}+ documents (counted up to there)", r.total);
+    }
     for (i, h) in r.hits.iter().enumerate() {
         println!();
         println!("{}. {}  {}", q.offset + i + 1, h.id, h.title);

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::fold;
 use crate::legal::{Standing, Status};
 use crate::model::Version;
+use crate::ranked;
 use crate::search::{Facets, Query, Sort};
 use crate::tokenizer::{self, Bigram};
 use gazette_model::legal::Date;
@@ -15,16 +16,16 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
+use tantivy::collector::{DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
+    AllQuery, BooleanQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query as TQuery,
     RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value,
     FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -32,7 +33,7 @@ type Result<T> = std::result::Result<T, Error>;
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Documents beyond which a segment is not merged further.
-const MAX_SEGMENT_DOCS: usize = 20_000;
+const MAX_SEGMENT_DOCS: usize = 250_000;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -49,6 +50,8 @@ struct Fields {
     attribute: Field,
     year: Field,
     date: Field,
+    /// The order of documents by date (see [`order_key`]).
+    order: Field,
     facets: Field,
     // A document's standing in law (crate::legal::Standing), as days after
     // 1970-01-01: what a status filter ranges over. An unknown first day is
@@ -84,6 +87,7 @@ fn schema() -> (Schema, Fields) {
         attribute: b.add_text_field("attribute", STRING),
         year: b.add_u64_field("year", INDEXED | FAST),
         date: b.add_i64_field("date", INDEXED | FAST),
+        order: b.add_i64_field(ranked::ORDER_FIELD, FAST),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         legal_from: b.add_i64_field("legal_from", INDEXED | FAST | STORED),
         legal_until: b.add_i64_field("legal_until", INDEXED | FAST | STORED),
@@ -97,7 +101,10 @@ fn schema() -> (Schema, Fields) {
 
 /// A search's matching documents before they are dressed from the store.
 pub(crate) struct Found {
+    /// Matches counted: all of them when `total_exact`, else the first
+    /// [`ranked::EXACT_TOTAL`].
     pub total: usize,
+    pub total_exact: bool,
     pub hits: Vec<FoundHit>,
     pub facets: Facets,
 }
@@ -125,6 +132,11 @@ pub(crate) struct SearchIndex {
     reader: IndexReader,
     f: Fields,
     writer: Mutex<Option<IndexWriter>>,
+    dates: ranked::Dates,
+    walk: ranked::WalkParams,
+    /// Matches counted before a count is "at least": [`ranked::EXACT_TOTAL`],
+    /// lowered by tests so a small archive takes the walk.
+    pub(crate) exact_total: std::sync::atomic::AtomicUsize,
 }
 
 /// The date as yyyymmdd for sorting; 0 when unknown.
@@ -135,6 +147,20 @@ fn date_number(iso: &str) -> i64 {
     } else {
         0
     }
+}
+
+/// A document's place in date order: its date, then (for documents of one
+/// day, most often of one issue) its gazette, issue and place in the
+/// issue, so a list by date shows an issue's documents as printed and the
+/// order never depends on where the index happens to hold them. The date
+/// (yyyymmdd, below 2^27) takes the high bits; the gazette code's hash, the
+/// issue and the document's number 12 bits each (numbers past 4095 share
+/// the last value; the hash orders gazettes arbitrarily but always alike).
+fn order_key(date: i64, id: &crate::DocId) -> i64 {
+    let gazette = crate::hash::sha256_hex(id.issue.gazette.as_str().as_bytes());
+    let g = i64::from_str_radix(&gazette[..3], 16).unwrap_or(0);
+    let twelve = |n: u16| i64::from(n.min(4095));
+    (date << 36) | (g << 24) | (twelve(id.issue.issue) << 12) | twelve(id.number)
 }
 
 /// The file in the index directory naming the analysis its terms were made
@@ -188,6 +214,9 @@ impl SearchIndex {
                 reader,
                 f,
                 writer: Mutex::new(None),
+                dates: ranked::Dates::default(),
+                walk: ranked::WalkParams::default(),
+                exact_total: ranked::EXACT_TOTAL.into(),
             },
             stale,
         ))
@@ -254,6 +283,7 @@ impl SearchIndex {
         d.add_text(f.attribute, &x.attribute);
         d.add_u64(f.year, x.year as u64);
         d.add_i64(f.date, date_number(&x.date_iso));
+        d.add_i64(f.order, order_key(date_number(&x.date_iso), &v.id));
         d.add_facet(f.facets, Facet::from_path(["year", &x.year.to_string()]));
         for i in &issuers {
             d.add_facet(f.facets, Facet::from_path(["issuer", i.as_str()]));
@@ -409,15 +439,11 @@ impl SearchIndex {
         Ok(out)
     }
 
-    fn phrase(&self, segment: &str) -> Option<Box<dyn TQuery>> {
+    /// A segment of the query as a phrase in any of `fields`.
+    fn phrase(&self, segment: &str, fields: &[Field]) -> Option<Box<dyn TQuery>> {
         let grams = tokenizer::bigrams(segment);
-        let fields = [
-            (self.f.title, 3.0f32),
-            (self.f.doc_number, 3.0),
-            (self.f.text, 1.0),
-        ];
         let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        for (field, boost) in fields {
+        for &field in fields {
             let q: Box<dyn TQuery> = match grams.len() {
                 0 => return None,
                 1 if grams[0].chars().count() == 1 => {
@@ -428,7 +454,7 @@ impl SearchIndex {
                 }
                 1 => Box::new(TermQuery::new(
                     Term::from_field_text(field, &grams[0]),
-                    IndexRecordOption::WithFreqs,
+                    IndexRecordOption::Basic,
                 )),
                 // Bigrams at every other position cover the string
                 // exactly (the one at p holds characters p and p + 1), so
@@ -443,29 +469,33 @@ impl SearchIndex {
                         .map(|i| (i, Term::from_field_text(field, &grams[i])))
                         .collect();
                     if terms.len() == 1 {
-                        Box::new(TermQuery::new(
-                            terms[0].1.clone(),
-                            IndexRecordOption::WithFreqs,
-                        ))
+                        Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic))
                     } else {
                         Box::new(PhraseQuery::new_with_offset(terms))
                     }
                 }
             };
-            alts.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            alts.push((Occur::Should, q));
         }
         Some(Box::new(BooleanQuery::new(alts)))
     }
 
-    pub fn search(&self, q: &Query) -> Result<Found> {
+    /// The query's conditions: what every hit matches, and for ranking by
+    /// relevance, the 文号 typed (its key) and the text in the title or
+    /// 文号 field.
+    fn conditions(&self, q: &Query) -> Conditions {
         let f = &self.f;
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let mut in_title: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let segments = crate::search::segments(&q.text);
         let mut any_text = false;
         for s in &segments {
-            if let Some(p) = self.phrase(s) {
+            if let Some(p) = self.phrase(s, &[f.title, f.doc_number, f.text]) {
                 must.push((Occur::Must, p));
                 any_text = true;
+            }
+            if let Some(p) = self.phrase(s, &[f.title, f.doc_number]) {
+                in_title.push((Occur::Must, p));
             }
         }
         if !segments.is_empty() && !any_text {
@@ -475,26 +505,15 @@ impl SearchIndex {
         if q.text.trim().is_empty() {
             must.push((Occur::Must, Box::new(AllQuery)));
         }
-        // A 文号 typed in any bracket or width ranks its document first.
-        if fold::looks_like_doc_number(&q.text) {
-            let key = fold::doc_number_key(&q.text);
-            must.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.doc_number_key, &key),
-                        IndexRecordOption::Basic,
-                    )),
-                    100.0,
-                )),
-            ));
-        }
         let term = |field: Field, v: &str| -> Box<dyn TQuery> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, v),
                 IndexRecordOption::Basic,
             ))
         };
+        // A 文号 typed in any bracket or width ranks its document first.
+        let key = fold::looks_like_doc_number(&q.text)
+            .then(|| term(f.doc_number_key, &fold::doc_number_key(&q.text)));
         if let Some(i) = &q.issue {
             must.push((Occur::Must, term(f.issue, &i.to_string())));
         }
@@ -529,35 +548,108 @@ impl SearchIndex {
             let as_of = q.as_of.unwrap_or_else(crate::legal::today);
             must.push((Occur::Must, self.status_query(status, as_of)));
         }
-        let query = BooleanQuery::new(must);
+        Conditions {
+            all: Box::new(BooleanQuery::new(must)),
+            key,
+            in_title: (!in_title.is_empty())
+                .then(|| Box::new(BooleanQuery::new(in_title)) as Box<dyn TQuery>),
+        }
+    }
+
+    /// The query's hits, in the order asked, and their count (exact up to
+    /// [`ranked::EXACT_TOTAL`]). By relevance: the document whose 文号 was
+    /// typed first, then those with the text in their title or 文号, then
+    /// the rest, each group newest first. Facets are counted when the
+    /// count is exact.
+    pub fn search(&self, q: &Query) -> Result<Found> {
+        let c = self.conditions(q);
         let searcher = self.reader.searcher();
-        let mut facets = FacetCollector::for_field("facets");
-        facets.add_facet("/year");
-        facets.add_facet("/issuer");
-        facets.add_facet("/type");
-        let top = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
-        let (total, hits, fc) = match q.sort {
+        let scoring = EnableScoring::disabled_from_searcher(&searcher);
+        let all = c.all.weight(scoring)?;
+        let cap = self.exact_total.load(std::sync::atomic::Ordering::Relaxed);
+        let everything = ranked::bounded(
+            &searcher,
+            &ranked::Select {
+                query: &*all,
+                except: vec![],
+            },
+            cap,
+        )?;
+        let need = q.offset + q.limit.max(1);
+        // Groups in rank order: the score their hits carry, what they
+        // match, and the groups before them, whose hits they leave out.
+        let mut groups: Vec<(f32, Box<dyn TQuery>)> = Vec::new();
+        match q.sort {
             Sort::Relevance => {
-                let (n, docs, fc) =
-                    searcher.search(&query, &(Count, top.order_by_score(), facets))?;
-                (n, docs, fc)
-            }
-            Sort::DateDesc | Sort::DateAsc => {
-                let order = if q.sort == Sort::DateDesc {
-                    Order::Desc
-                } else {
-                    Order::Asc
+                let and = |x: &dyn TQuery| -> Box<dyn TQuery> {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, c.all.box_clone()),
+                        (Occur::Must, x.box_clone()),
+                    ]))
                 };
-                let (n, docs, fc) = searcher.search(
-                    &query,
-                    &(Count, top.order_by_fast_field::<i64>("date", order), facets),
-                )?;
-                (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect(), fc)
+                if let Some(k) = &c.key {
+                    groups.push((3.0, and(&**k)));
+                }
+                if let Some(t) = &c.in_title {
+                    groups.push((2.0, and(&**t)));
+                }
+                groups.push((1.0, c.all.box_clone()));
             }
-        };
-        let mut out = Vec::with_capacity(hits.len());
-        for (score, addr) in hits {
-            let d: TantivyDocument = searcher.doc(addr)?;
+            Sort::DateDesc | Sort::DateAsc => groups.push((0.0, c.all.box_clone())),
+        }
+        let newest = q.sort != Sort::DateAsc;
+        let mut ranked: Vec<(f32, ranked::Match)> = Vec::new();
+        let mut before: Vec<Box<dyn tantivy::query::Weight>> = Vec::new();
+        // The matches of the groups before, when counted whole.
+        let mut earlier: std::collections::HashSet<DocAddress> = Default::default();
+        for (i, (score, group)) in groups.iter().enumerate() {
+            if ranked.len() >= need {
+                break;
+            }
+            let w = group.weight(scoring)?;
+            let select = ranked::Select {
+                query: &*w,
+                except: std::mem::take(&mut before),
+            };
+            let left = need - ranked.len();
+            let b = if i + 1 == groups.len() {
+                // The last group is every match less the groups before: no
+                // second pass. Counted whole, it is the difference; else the
+                // walk needs only the share of matches, which the whole
+                // query's pass gives (a little high, so windows are small).
+                ranked::Bounded {
+                    matches: everything
+                        .matches
+                        .iter()
+                        .filter(|a| !everything.complete || !earlier.contains(a))
+                        .copied()
+                        .collect(),
+                    complete: everything.complete,
+                    scanned: everything.scanned,
+                }
+            } else {
+                let b = ranked::bounded(&searcher, &select, cap)?;
+                earlier.extend(b.matches.iter().copied());
+                b
+            };
+            let b = &b;
+            let matches = ranked::first_by_date(
+                &searcher,
+                &select,
+                b,
+                left,
+                newest,
+                &self.dates,
+                &self.walk,
+            )?;
+            ranked.extend(matches.into_iter().map(|m| (*score, m)));
+            before = select.except;
+            before.push(group.weight(scoring)?);
+        }
+        let f = &self.f;
+        let mut out = Vec::new();
+        for (score, m) in ranked.into_iter().skip(q.offset).take(q.limit.max(1)) {
+            let d: TantivyDocument = searcher.doc(m.at)?;
             let id = d
                 .get_first(f.id)
                 .and_then(|v| v.as_str())
@@ -571,31 +663,49 @@ impl SearchIndex {
                 standing: self.standing(&d),
             });
         }
-        let counts = |root: &str| -> Vec<(String, u64)> {
-            let mut v: Vec<(String, u64)> = fc
-                .get(root)
-                .map(|(facet, n)| {
-                    let label = facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default();
-                    (label, n)
-                })
-                .collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v
-        };
-        Ok(Found {
-            total,
-            hits: out,
-            facets: Facets {
+        let facets = if everything.complete {
+            let mut fc = FacetCollector::for_field("facets");
+            fc.add_facet("/year");
+            fc.add_facet("/issuer");
+            fc.add_facet("/type");
+            let fc = searcher.search(&c.all, &fc)?;
+            let counts = |root: &str| -> Vec<(String, u64)> {
+                let mut v: Vec<(String, u64)> = fc
+                    .get(root)
+                    .map(|(facet, n)| {
+                        let label = facet
+                            .to_path()
+                            .last()
+                            .map(|s| s.to_string())
+                            .unwrap_or_default();
+                        (label, n)
+                    })
+                    .collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            };
+            Facets {
                 year: counts("/year"),
                 issuer: counts("/issuer"),
                 doc_type: counts("/type"),
-            },
+            }
+        } else {
+            Facets::default()
+        };
+        Ok(Found {
+            total: everything.matches.len(),
+            total_exact: everything.complete,
+            hits: out,
+            facets,
         })
     }
+}
+
+/// A query's conditions (see [`SearchIndex::conditions`]).
+struct Conditions {
+    all: Box<dyn TQuery>,
+    key: Option<Box<dyn TQuery>>,
+    in_title: Option<Box<dyn TQuery>>,
 }
 
 impl SearchIndex {

@@ -20,6 +20,7 @@ mod index;
 pub mod journal;
 pub mod legal;
 pub mod model;
+mod ranked;
 pub mod search;
 mod store;
 pub mod tokenizer;
@@ -326,6 +327,29 @@ impl Archive {
         if !current.is_empty() || !unlisted.is_empty() {
             // Documents no longer listed leave the index (their versions
             // stay in the store, their ids resolve).
+            self.index_write(&current, &unlisted)?;
+        }
+        Ok(stored)
+    }
+
+    /// Stores several read issues, then flushes the store once and indexes
+    /// their documents in one index write: a bulk load (a bench's archive,
+    /// a migration) pays one fsync and one index commit per batch instead
+    /// of per issue. A crash inside the batch leaves the store ahead of the
+    /// index, which [`Archive::reconcile`] puts right, as after any crash
+    /// between the two commits.
+    pub fn store_issues(&self, new: &[NewIssue]) -> Result<Vec<Stored>> {
+        let mut stored = Vec::with_capacity(new.len());
+        let mut current = Vec::new();
+        let mut unlisted = Vec::new();
+        for issue in new {
+            let (s, c, u) = self.store.store_issue_unflushed(issue)?;
+            stored.push(s);
+            current.extend(c);
+            unlisted.extend(u);
+        }
+        self.store.flush()?;
+        if !current.is_empty() || !unlisted.is_empty() {
             self.index_write(&current, &unlisted)?;
         }
         Ok(stored)
@@ -680,6 +704,7 @@ impl Archive {
         }
         Ok(Results {
             total: found.total,
+            total_exact: found.total_exact,
             hits,
             facets: found.facets,
         })

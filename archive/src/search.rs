@@ -135,9 +135,13 @@ pub struct Hit {
     pub standing: crate::legal::Standing,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Results {
+    /// Matching documents: all of them when `total_exact`, else a lower
+    /// bound (the count stops at 10,100, where a full count of a broad
+    /// query would cost time in proportion to the archive).
     pub total: usize,
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
 }

@@ -574,6 +574,17 @@ impl Store {
     /// versions of the documents now listed and the ids no longer listed
     /// (what the index must hear of).
     pub fn store_issue(&self, new: &NewIssue) -> Result<(Stored, Vec<Version>, Vec<String>)> {
+        let out = self.store_issue_unflushed(new)?;
+        self.flush()?;
+        Ok(out)
+    }
+
+    /// [`Store::store_issue`] without the flush, for a batch that flushes
+    /// once at its end.
+    pub fn store_issue_unflushed(
+        &self,
+        new: &NewIssue,
+    ) -> Result<(Stored, Vec<Version>, Vec<String>)> {
         if let Some(id) = self.known_sources(&new.sources)? {
             return Ok((Stored::Unchanged { id }, Vec::new(), Vec::new()));
         }
@@ -612,7 +623,8 @@ impl Store {
         Ok((plan.stored, plan.current, plan.unlisted))
     }
 
-    /// Writes a plan in one transaction across every tree, then flushes.
+    /// Writes a plan in one transaction across every tree (the caller
+    /// flushes).
     fn commit(&self, plan: &IssuePlan<'_>) -> Result<()> {
         let trees = (
             &self.gazettes,
@@ -657,7 +669,7 @@ impl Store {
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
             .map_err(tx_error)?;
-        self.flush()
+        Ok(())
     }
 
     /// Appends a version to a document (a correction), in one transaction.

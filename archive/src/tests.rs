@@ -947,3 +947,96 @@ fn following_the_feed_from_the_start_gives_the_current_documents() {
     .collect();
     assert_eq!(follow(&feed::from_history(&issues, &docs)), want);
 }
+
+/// Relevance is the 文号 typed, then the text in the title, then the text
+/// elsewhere, newest first in each; the same whether the matches were all
+/// counted and sorted or (past the count's cap) walked in date order.
+#[test]
+fn relevance_groups_newest_first_counted_or_walked() {
+    let (_d, a) = archive();
+    let mut want: Vec<(u8, u16, String)> = Vec::new();
+    for year in 2001..=2008u16 {
+        let docs: Vec<(String, String, String)> = (1..=3u16)
+            .map(|k| {
+                let in_title = (year + k) % 3 == 0;
+                let in_text = (year * k) % 4 != 1;
+                let title = if in_title {
+                    format!("关于做好第{k}批政务公开工作的通知")
+                } else {
+                    format!("关于第{k}批工作的通知")
+                };
+                let number = format!("云政发〔{year}〕{k}号");
+                let text = if in_text {
+                    "各州、市人民政府：\n现将政务公开有关事项通知如下。"
+                } else {
+                    "各州、市人民政府：\n现将有关事项通知如下。"
+                };
+                let id = format!("yn-{year}-01-{k:02}");
+                if in_title || in_text {
+                    want.push((u8::from(in_title), year, id));
+                }
+                (title, number, text.to_string())
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str, &str)> = docs
+            .iter()
+            .map(|(t, n, x)| (t.as_str(), n.as_str(), "云南省人民政府", x.as_str()))
+            .collect();
+        a.store_issue(&new_issue(year, 1, &refs, "")).unwrap();
+    }
+    // Newest first is the exact reverse of date order: an issue's last
+    // document before its first.
+    want.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)));
+    let want: Vec<&str> = want.iter().map(|w| w.2.as_str()).collect();
+    assert!(want.len() > 8, "{want:?}");
+    let search = |q: &Query| a.search(q).unwrap();
+    let mut q = Query::new("政务公开");
+    q.limit = 50;
+    let counted = search(&q);
+    assert_eq!(ids(&counted), want);
+    assert!(counted.total_exact);
+    assert_eq!(counted.total, want.len());
+    // The 文号 typed first, then the rest as before.
+    let mut q2 = Query::new("云政发〔2004〕3号");
+    q2.limit = 50;
+    let r = search(&q2);
+    assert_eq!(ids(&r)[0], "yn-2004-01-03");
+    // Past the cap: the same order, paged alike; the count a lower bound
+    // and no facets.
+    a.index
+        .exact_total
+        .store(3, std::sync::atomic::Ordering::Relaxed);
+    let walked = search(&q);
+    assert_eq!(ids(&walked), want);
+    assert!(!walked.total_exact);
+    assert_eq!(walked.total, 3);
+    assert!(walked.facets.year.is_empty());
+    assert_eq!(ids(&search(&q2))[0], "yn-2004-01-03");
+    for (offset, limit) in [(0, 1), (2, 3), (7, 5)] {
+        q.offset = offset;
+        q.limit = limit;
+        let end = (offset + limit).min(want.len());
+        assert_eq!(ids(&search(&q)), want[offset..end], "{offset} {limit}");
+    }
+    // By date, both ways, with a filter.
+    let mut q = Query::new("");
+    q.doc_type = Some("通知".into());
+    q.limit = 5;
+    q.sort = Sort::DateAsc;
+    let r = search(&q);
+    assert_eq!(
+        ids(&r),
+        [
+            "yn-2001-01-01",
+            "yn-2001-01-02",
+            "yn-2001-01-03",
+            "yn-2002-01-01",
+            "yn-2002-01-02"
+        ]
+    );
+    q.sort = Sort::DateDesc;
+    assert_eq!(
+        ids(&search(&q))[..3],
+        ["yn-2008-01-03", "yn-2008-01-02", "yn-2008-01-01"]
+    );
+}

@@ -119,7 +119,8 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
         })
         .collect();
     let body = json!({
-        "total": r.total, "page": page, "size": size, "as_of": day.to_string(), "hits": hits,
+        "total": r.total, "total_relation": if r.total_exact { "eq" } else { "gte" },
+        "page": page, "size": size, "as_of": day.to_string(), "hits": hits,
         "facets": {"year": facets(&r.facets.year), "issuer": facets(&r.facets.issuer), "type": facets(&r.facets.doc_type)},
     });
     let mut resp = Json(body).into_response();

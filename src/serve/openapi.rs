@@ -223,8 +223,8 @@ pub fn spec() -> Value {
                  "description": "Read-only access to a government gazette archive: standard texts with citations, search, page images (IIIF Image 3.0), issues and documents as IIIF Presentation 3.0 manifests with Content Search, and OCR (ALTO). Every error is JSON {\"error\": message naming the parameter}; every other method than GET and HEAD is 405."},
         "paths": {
             "/api/search": get("Full-text search (every word, 文号 or quoted phrase must occur)", search_params,
-                json_ok("total, as_of, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>, status on as_of), facets by year, issuer, type",
-                        object(&["total", "page", "size", "hits", "facets"]), false)),
+                json_ok("total and total_relation (\"eq\": every match counted; \"gte\": at least this many, the count stopping at 10,100, and facets then empty), as_of, hits (id, title, doc_number, issuer, date, citation, snippet with <mark>, status on as_of, score: 3 for the 文号 typed, 2 for the words in the title or 文号, 1 elsewhere, 0 when sorted by date), facets by year, issuer, type. By relevance, hits come in those three groups, newest first within each",
+                        object(&["total", "total_relation", "page", "size", "hits", "facets"]), false)),
             "/api/documents/{id}": get("A document's current version: fields, paragraphs with page anchors, citations, status, versions; `pending` (a new machine reading waiting beside a person's text), `gone` (what became of a document its issue no longer lists: merged, split, withdrawn, with links); `articles`; `validity` on `as_of` (status 有效, 已修改, 已废止, 失效, 尚未生效 or 未知; effective_from, expires, repealed_by, amended_by, acts_on, unresolved, each date with the sentence and page it was read from)", vec![doc_id(), as_of()], doc_responses),
             "/api/documents/{id}/versions/{n}": get("Any version of a document", vec![doc_id(), as_of(),
                 json!({"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}})], version_responses),

@@ -137,6 +137,8 @@ type FacetView = (String, Vec<(String, u64, String)>);
 struct Results {
     q: String,
     total: usize,
+    /// Whether `total` counts every match, not only the first ones.
+    total_exact: bool,
     hits: Vec<HitView>,
     facets: Vec<FacetView>,
     filters: Vec<(String, String)>,
@@ -239,6 +241,7 @@ async fn search(State(s): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult
     page_html(Results {
         q: text,
         total: r.total,
+        total_exact: r.total_exact,
         hits,
         facets,
         filters,
