@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let day = as_of.unwrap_or_else(archive::legal::today);
     let archive = crate::export::open(&args.archive)?;
     let q = Query {
+        facets: true,
         text: args.query.join(" "),
         year_from: args.year_from,
         year_to: args.year_to,

@@ -576,76 +576,12 @@ impl SearchIndex {
             cap,
         )?;
         let need = q.offset + q.limit.max(1);
-        // Groups in rank order: the score their hits carry, what they
-        // match, and the groups before them, whose hits they leave out.
-        let mut groups: Vec<(f32, Box<dyn TQuery>)> = Vec::new();
-        match q.sort {
-            Sort::Relevance => {
-                let and = |x: &dyn TQuery| -> Box<dyn TQuery> {
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Must, c.all.box_clone()),
-                        (Occur::Must, x.box_clone()),
-                    ]))
-                };
-                if let Some(k) = &c.key {
-                    groups.push((3.0, and(&**k)));
-                }
-                if let Some(t) = &c.in_title {
-                    groups.push((2.0, and(&**t)));
-                }
-                groups.push((1.0, c.all.box_clone()));
-            }
-            Sort::DateDesc | Sort::DateAsc => groups.push((0.0, c.all.box_clone())),
-        }
         let newest = q.sort != Sort::DateAsc;
-        let mut ranked: Vec<(f32, ranked::Match)> = Vec::new();
-        let mut before: Vec<Box<dyn tantivy::query::Weight>> = Vec::new();
-        // The matches of the groups before, when counted whole.
-        let mut earlier: std::collections::HashSet<DocAddress> = Default::default();
-        for (i, (score, group)) in groups.iter().enumerate() {
-            if ranked.len() >= need {
-                break;
-            }
-            let w = group.weight(scoring)?;
-            let select = ranked::Select {
-                query: &*w,
-                except: std::mem::take(&mut before),
-            };
-            let left = need - ranked.len();
-            let b = if i + 1 == groups.len() {
-                // The last group is every match less the groups before: no
-                // second pass. Counted whole, it is the difference; else the
-                // walk needs only the share of matches, which the whole
-                // query's pass gives (a little high, so windows are small).
-                ranked::Bounded {
-                    matches: everything
-                        .matches
-                        .iter()
-                        .filter(|a| !everything.complete || !earlier.contains(a))
-                        .copied()
-                        .collect(),
-                    complete: everything.complete,
-                    scanned: everything.scanned,
-                }
-            } else {
-                let b = ranked::bounded(&searcher, &select, cap)?;
-                earlier.extend(b.matches.iter().copied());
-                b
-            };
-            let b = &b;
-            let matches = ranked::first_by_date(
-                &searcher,
-                &select,
-                b,
-                left,
-                newest,
-                &self.dates,
-                &self.walk,
-            )?;
-            ranked.extend(matches.into_iter().map(|m| (*score, m)));
-            before = select.except;
-            before.push(group.weight(scoring)?);
-        }
+        let ranked = if everything.complete {
+            self.rank_counted(q, &c, &searcher, &everything, need, newest)?
+        } else {
+            self.rank_walked(q, &c, &searcher, &everything, need, newest)?
+        };
         let f = &self.f;
         let mut out = Vec::new();
         for (score, m) in ranked.into_iter().skip(q.offset).take(q.limit.max(1)) {
@@ -663,7 +599,7 @@ impl SearchIndex {
                 standing: self.standing(&d),
             });
         }
-        let facets = if everything.complete {
+        let facets = if q.facets && everything.complete && !everything.matches.is_empty() {
             let mut fc = FacetCollector::for_field("facets");
             fc.add_facet("/year");
             fc.add_facet("/issuer");
@@ -698,6 +634,114 @@ impl SearchIndex {
             hits: out,
             facets,
         })
+    }
+}
+
+impl SearchIndex {
+    /// The first `need` hits in rank order when every match was counted:
+    /// each match takes the score of the first condition it meets.
+    fn rank_counted(
+        &self,
+        q: &Query,
+        c: &Conditions,
+        searcher: &tantivy::Searcher,
+        everything: &ranked::Bounded,
+        need: usize,
+        newest: bool,
+    ) -> Result<Vec<(f32, ranked::Match)>> {
+        let scoring = EnableScoring::disabled_from_searcher(searcher);
+        let mut weights = Vec::new();
+        if q.sort == Sort::Relevance {
+            for (score, cond) in [(3.0, &c.key), (2.0, &c.in_title)] {
+                if let Some(cond) = cond {
+                    weights.push((score, cond.weight(scoring)?));
+                }
+            }
+        }
+        let conditions: Vec<(f32, &dyn tantivy::query::Weight)> =
+            weights.iter().map(|(s, w)| (*s, &**w)).collect();
+        let otherwise = if q.sort == Sort::Relevance { 1.0 } else { 0.0 };
+        let mut all = ranked::grouped(searcher, &everything.matches, &conditions, otherwise)?;
+        all.sort_by(|(s1, m1), (s2, m2)| {
+            let by_date = if newest {
+                m2.date.cmp(&m1.date)
+            } else {
+                m1.date.cmp(&m2.date)
+            };
+            s2.total_cmp(s1).then(by_date).then(m1.at.cmp(&m2.at))
+        });
+        all.truncate(need);
+        Ok(all)
+    }
+
+    /// The first `need` hits in rank order when the matches were too many
+    /// to count: each group (the 文号 typed, the words in the title or 文号,
+    /// the rest) walked in date order in turn until enough are found.
+    fn rank_walked(
+        &self,
+        q: &Query,
+        c: &Conditions,
+        searcher: &tantivy::Searcher,
+        everything: &ranked::Bounded,
+        need: usize,
+        newest: bool,
+    ) -> Result<Vec<(f32, ranked::Match)>> {
+        let scoring = EnableScoring::disabled_from_searcher(searcher);
+        let cap = self.exact_total.load(std::sync::atomic::Ordering::Relaxed);
+        // Groups in rank order: the score their hits carry, what they
+        // match, and the groups before them, whose hits they leave out.
+        let mut groups: Vec<(f32, Box<dyn TQuery>)> = Vec::new();
+        match q.sort {
+            Sort::Relevance => {
+                let and = |x: &dyn TQuery| -> Box<dyn TQuery> {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, c.all.box_clone()),
+                        (Occur::Must, x.box_clone()),
+                    ]))
+                };
+                if let Some(k) = &c.key {
+                    groups.push((3.0, and(&**k)));
+                }
+                if let Some(t) = &c.in_title {
+                    groups.push((2.0, and(&**t)));
+                }
+                groups.push((1.0, c.all.box_clone()));
+            }
+            Sort::DateDesc | Sort::DateAsc => groups.push((0.0, c.all.box_clone())),
+        }
+        let mut ranked: Vec<(f32, ranked::Match)> = Vec::new();
+        let mut before: Vec<Box<dyn tantivy::query::Weight>> = Vec::new();
+        for (i, (score, group)) in groups.iter().enumerate() {
+            if ranked.len() >= need {
+                break;
+            }
+            let w = group.weight(scoring)?;
+            let select = ranked::Select {
+                query: &*w,
+                except: std::mem::take(&mut before),
+            };
+            let left = need - ranked.len();
+            let b = if i + 1 == groups.len() {
+                // The last group is every match less the groups before: no
+                // second pass, as the walk needs only the share of matches,
+                // which the whole query's pass gives (a little high, so the
+                // first window is small; later ones grow).
+                ranked::Bounded {
+                    matches: everything.matches.clone(),
+                    complete: false,
+                    scanned: everything.scanned,
+                }
+            } else {
+                ranked::bounded(searcher, &select, cap)?
+            };
+            let b = &b;
+            let matches =
+                ranked::first_by_date(searcher, &select, b, left, newest, &self.dates, &self.walk)?;
+            ranked.extend(matches.into_iter().map(|m| (*score, m)));
+            before = select.except;
+            before.push(group.weight(scoring)?);
+        }
+        Ok(ranked)
     }
 }
 

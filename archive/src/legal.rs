@@ -77,6 +77,7 @@ pub fn acted_on_by(a: &Archive, v: &Version) -> Result<Vec<Act>> {
         let mut query = Query::new(&q);
         query.limit = CANDIDATES;
         query.acting = true;
+        query.facets = false;
         for hit in a.search(&query)?.hits {
             let Ok(id) = hit.id.parse::<DocId>() else {
                 continue;
@@ -130,6 +131,7 @@ pub fn targets(a: &Archive, v: &Version) -> Result<Vec<(Reference, Vec<DocId>)>>
             if let Some(t) = &r.title {
                 let mut q = Query::new(&format!("\"{t}\""));
                 q.limit = CANDIDATES;
+                q.facets = false;
                 for hit in a.search(&q)?.hits {
                     if title_key(&hit.title) == title_key(t) {
                         if let Ok(id) = hit.id.parse() {

@@ -219,6 +219,43 @@ pub(crate) fn first_by_date(
     Ok(found)
 }
 
+/// Each of these matches (in index order) with the score of the first
+/// condition it meets, or `otherwise`; its place in date order beside.
+pub(crate) fn grouped(
+    searcher: &Searcher,
+    matches: &[DocAddress],
+    conditions: &[(f32, &dyn Weight)],
+    otherwise: f32,
+) -> tantivy::Result<Vec<(f32, Match)>> {
+    let dated = dated(searcher, matches)?;
+    let mut out = Vec::with_capacity(dated.len());
+    let mut segment = None;
+    let mut scorers: Vec<(f32, Box<dyn tantivy::query::Scorer>)> = Vec::new();
+    for m in dated {
+        if segment != Some(m.at.segment_ord) {
+            segment = Some(m.at.segment_ord);
+            let reader = searcher.segment_reader(m.at.segment_ord);
+            scorers = conditions
+                .iter()
+                .map(|(score, w)| Ok((*score, w.scorer(reader, 1.0)?)))
+                .collect::<tantivy::Result<_>>()?;
+        }
+        let d = m.at.doc_id;
+        let score = scorers
+            .iter_mut()
+            .find_map(|(score, s)| {
+                let mut at = s.doc();
+                if at < d {
+                    at = s.seek(d);
+                }
+                (at == d).then_some(*score)
+            })
+            .unwrap_or(otherwise);
+        out.push((score, m));
+    }
+    Ok(out)
+}
+
 /// The dates of these documents.
 fn dated(searcher: &Searcher, at: &[DocAddress]) -> tantivy::Result<Vec<Match>> {
     let mut columns = HashMap::new();

@@ -42,6 +42,9 @@ pub struct Query {
     pub as_of: Option<gazette_model::legal::Date>,
     /// Only documents that repeal or amend others.
     pub acting: bool,
+    /// Count matches by year, issuer and type (a second pass over them):
+    /// what people see beside the hits; internal lookups need none.
+    pub facets: bool,
 }
 
 impl Query {
@@ -49,6 +52,7 @@ impl Query {
         Query {
             text: text.to_string(),
             limit: 10,
+            facets: true,
             ..Default::default()
         }
     }

@@ -75,6 +75,7 @@ pub fn search_query(p: &Params) -> Result<(Query, usize), AppError> {
         })?),
     };
     let q = Query {
+        facets: true,
         status,
         as_of: as_of_param(p)?,
         acting: false,
