@@ -13,6 +13,7 @@ mod legal;
 mod living;
 mod ocr_quality;
 mod open_data;
+mod orientation;
 mod pipeline;
 mod print;
 mod recogniser;

@@ -38,6 +38,6 @@ pub use page::{
 };
 pub use pipeline::{Event, IssuePage, Options, ReadIssue};
 pub use preprocess::{Preprocess, Switch};
-pub use recognise::engine::{OcrEngine, OcrError};
+pub use recognise::engine::{OcrEngine, OcrError, Turn};
 pub use segment::Document;
 pub use source::IssueSource;

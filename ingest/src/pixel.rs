@@ -138,3 +138,73 @@ pub fn median(it: impl Iterator<Item = u8>) -> u8 {
     }
     0
 }
+
+/// The raster turned clockwise by `quarters` quarter turns (0 to 3; more
+/// wrap round).
+pub fn quarter_turn(r: &Raster, quarters: u8) -> Raster {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let q = quarters % 4;
+    if q == 0 {
+        return r.clone();
+    }
+    let (tw, th) = if q == 2 { (w, h) } else { (h, w) };
+    let mut pixels = vec![255u8; tw * th];
+    for y in 0..h {
+        for x in 0..w {
+            // Where (x, y) lands once turned.
+            let (u, v) = match q {
+                1 => (h - 1 - y, x),
+                2 => (w - 1 - x, h - 1 - y),
+                _ => (y, w - 1 - x),
+            };
+            pixels[v * tw + u] = r.pixels[y * w + x];
+        }
+    }
+    Raster {
+        width: tw as u32,
+        height: th as u32,
+        pixels,
+    }
+}
+
+/// A box in a raster turned clockwise by `quarters`, back in the pixels of
+/// the raster before the turn (`w` × `h`).
+pub fn unturn_box(b: BBox, quarters: u8, w: u32, h: u32) -> BBox {
+    let [x0, y0, x1, y1] = b.0;
+    let sub = |n: u32, v: u32| n.saturating_sub(v);
+    match quarters % 4 {
+        0 => b,
+        1 => BBox([y0, sub(h, x1), y1, sub(h, x0)]),
+        2 => BBox([sub(w, x1), sub(h, y1), sub(w, x0), sub(h, y0)]),
+        _ => BBox([sub(w, y1), x0, sub(w, y0), x1]),
+    }
+}
+
+#[cfg(test)]
+mod turn_tests {
+    use super::*;
+
+    #[test]
+    fn a_box_turned_with_its_raster_comes_back_where_it_was() {
+        // A 7 × 4 raster with a dark 2 × 1 mark at (5, 2).
+        let mut r = Raster {
+            width: 7,
+            height: 4,
+            pixels: vec![255; 28],
+        };
+        r.pixels[2 * 7 + 5] = 0;
+        r.pixels[2 * 7 + 6] = 0;
+        let mark = BBox([5, 2, 7, 3]);
+        for q in 0..4u8 {
+            let t = quarter_turn(&r, q);
+            assert_eq!(quarter_turn(&t, 4 - q), r, "{q} turns and back");
+            // The ink's box in the turned raster, brought back.
+            let ink = ink_box(&t, 128, BBox([0, 0, t.width, t.height])).unwrap();
+            assert_eq!(unturn_box(ink, q, 7, 4), mark, "{q}: {ink:?}");
+        }
+        assert_eq!(
+            (quarter_turn(&r, 1).width, quarter_turn(&r, 1).height),
+            (4, 7)
+        );
+    }
+}

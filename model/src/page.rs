@@ -182,6 +182,15 @@ pub struct Layout {
     /// the ink in them"; "PP-OCRv4 read 57 traditional forms, 2
     /// simplified, in 4 columns"), or that it was given for the batch.
     pub why: String,
+    /// Degrees (90, 180 or 270) the page image was turned clockwise to be
+    /// read upright: it was scanned or photographed sideways or upside
+    /// down. Line boxes are in the image as it is, unturned.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub turned: u16,
+}
+
+fn is_zero(n: &u16) -> bool {
+    *n == 0
 }
 
 /// Which way a page's text runs.

@@ -45,6 +45,12 @@ pub trait OcrEngine: Sync {
             layout: None,
         })
     }
+    /// How far the page must be turned to stand upright, where the engine
+    /// can tell (a page scanned sideways or upside down); `None` when it
+    /// cannot.
+    fn orientation(&self, _raster: &Raster, _dpi: u32) -> Result<Option<Turn>, OcrError> {
+        Ok(None)
+    }
     /// Frees the calling thread's engine state (called on every worker as a
     /// run ends, so no engine outlives its pool).
     fn release(&self) {}
@@ -55,6 +61,16 @@ pub trait OcrEngine: Sync {
     fn debug(&self) -> &crate::debug::DebugSink {
         &crate::debug::NONE
     }
+}
+
+/// A turn that sets a page upright.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Turn {
+    /// Quarter turns clockwise: 0 to 3.
+    pub quarters: u8,
+    /// The detector's confidence, on its own scale (Tesseract's: above
+    /// about 2 is a clear finding).
+    pub confidence: f32,
 }
 
 /// The name a line read by Tesseract records as its engine.

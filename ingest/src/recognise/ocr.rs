@@ -5,7 +5,7 @@
 
 use super::assemble::{assemble, parenthesis_widths};
 use super::choose::{self, ChoiceParams};
-pub use super::engine::{OcrEngine, OcrError, PageRead, TESSERACT};
+pub use super::engine::{OcrEngine, OcrError, PageRead, Turn, TESSERACT};
 pub use super::folio_dashes::*;
 pub use super::marks::*;
 use super::mixed::Region;
@@ -69,7 +69,13 @@ thread_local! {
     /// The calling thread's engine for the other script (chi_tra beside
     /// chi_sim), so a page read with both does not reload either.
     static API_OTHER: RefCell<Option<(String, Api)>> = const { RefCell::new(None) };
+    /// The calling thread's orientation detector (Tesseract's `osd`
+    /// model), made the first time a page needs it.
+    static API_OSD: RefCell<Option<(String, Api)>> = const { RefCell::new(None) };
 }
+
+/// The model Tesseract's orientation and script detection loads.
+const OSD_MODEL: &str = "osd";
 
 /// Page segmentation mode 4: a single column of text of variable sizes.
 /// Measured on rendered gazette pages, mode 3 (automatic) cuts list markers
@@ -423,13 +429,42 @@ impl OcrEngine for Tesseract {
                 direction,
                 script,
                 why,
+                turned: 0,
             }),
         })
+    }
+
+    /// Tesseract's orientation and script detection (the `osd` model,
+    /// Debian's tesseract-ocr-osd). `None` when the model is missing (said
+    /// once) or nothing was found.
+    fn orientation(&self, raster: &Raster, dpi: u32) -> Result<Option<Turn>, OcrError> {
+        let found = API_OSD.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let key = OSD_MODEL.to_string();
+            let api = match super::keyed(&mut slot, &key, || self.create_api_for(OSD_MODEL)) {
+                Ok(api) => api,
+                Err(e) => {
+                    static WARNED: std::sync::Once = std::sync::Once::new();
+                    WARNED.call_once(|| {
+                        tracing::warn!(error = %e, "no orientation model: pages set sideways are left suspect")
+                    });
+                    return Ok(None);
+                }
+            };
+            // Mode 0: orientation and script detection only.
+            api.set_page_seg_mode(0);
+            api.orientation(raster, dpi)
+        })?;
+        Ok(found.map(|(rotate, confidence)| Turn {
+            quarters: ((rotate.rem_euclid(360) / 90) % 4) as u8,
+            confidence,
+        }))
     }
 
     fn release(&self) {
         API.with(|cell| cell.borrow_mut().take());
         API_OTHER.with(|cell| cell.borrow_mut().take());
+        API_OSD.with(|cell| cell.borrow_mut().take());
         if let Some(s) = &self.second {
             s.release();
         }

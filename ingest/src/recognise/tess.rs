@@ -90,6 +90,31 @@ impl Api {
         Ok(())
     }
 
+    /// Orientation detection (an `osd` model, page segmentation mode 0):
+    /// the clockwise turn in degrees that sets the page upright, and
+    /// Tesseract's confidence in it; `None` when it finds no text to judge.
+    pub fn orientation(&mut self, r: &Raster, dpi: u32) -> Result<Option<(i32, f32)>, OcrError> {
+        self.set_image(r, dpi)?;
+        let (mut deg, mut conf, mut script_conf) = (0 as c_int, 0f32, 0f32);
+        let mut script: *const std::os::raw::c_char = std::ptr::null();
+        // SAFETY: live handle with an image set; every out-pointer is a
+        // local that outlives the call; the script name points into
+        // Tesseract's own table and is not freed by us.
+        let ok = unsafe {
+            sys::TessBaseAPIDetectOrientationScript(
+                self.0.as_ptr(),
+                &mut deg,
+                &mut conf,
+                &mut script,
+                &mut script_conf,
+            )
+        };
+        // `deg` is the text's orientation; the turn that undoes it is its
+        // complement (Tesseract prints both: "Orientation in degrees: 270,
+        // Rotate: 90").
+        Ok((ok != 0).then_some(((360 - deg).rem_euclid(360), conf)))
+    }
+
     /// Tesseract's layout analysis alone, no recognition: the boxes of the
     /// page's text lines in reading order.
     pub fn layout(&mut self, r: &Raster, dpi: u32) -> Result<Vec<BBox>, OcrError> {

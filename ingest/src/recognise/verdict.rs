@@ -28,6 +28,23 @@ pub struct VerdictParams {
     /// Ink worth fewer characters than this is never suspect for reading
     /// little (a lone stamp, a folio, a rule).
     pub min_expected_chars: f64,
+    /// Tesseract's orientation confidence at and above which a page is
+    /// read again turned. Measured on the real pages (`../shared/real`):
+    /// twelve upright pages turned by 90, 180 and 270° were found right at
+    /// 9.2–14.5, the cover photographed sideways at 3.4; 2 leaves that
+    /// margin and stays above the noise of pages with little text.
+    pub min_turn_confidence: f32,
+    /// How much surer (mean character confidence, 0–1) a turned reading
+    /// must be than the unturned one, when their verdicts are alike, to
+    /// replace it: a sideways letterpress page read as columns gave 0.854,
+    /// upright 0.886.
+    pub min_turn_gain: f32,
+    /// Below this mean character confidence (0–1) a page's orientation is
+    /// checked. Measured: the clean fixture page upright 0.99; the real
+    /// letterpress speech page upright 0.886 (checked: worn print costs
+    /// the check), sideways read as rows 0.854; the fixture upside down,
+    /// PP-OCRv4's lines 0.69.
+    pub turn_check_below: f32,
 }
 
 impl Default for VerdictParams {
@@ -37,6 +54,9 @@ impl Default for VerdictParams {
             ink_per_char_300dpi: 600.0,
             min_read_share: 0.1,
             min_expected_chars: 20.0,
+            min_turn_confidence: 2.0,
+            min_turn_gain: 0.02,
+            turn_check_below: 0.9,
         }
     }
 }
