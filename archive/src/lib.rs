@@ -8,6 +8,7 @@
 //! `index/` (tantivy: derived from the store, rebuildable) and
 //! `journal.jsonl` (every correction, fsynced).
 
+mod anyof;
 pub mod bag;
 pub mod coverage;
 pub mod error;

@@ -189,6 +189,7 @@ async fn search_api() {
     let (_d, s) = state();
     let r = json(&s, &format!("/api/search?q={}", enc("政务公开"))).await;
     assert_eq!(r["total"], 1);
+    assert_eq!(r["total_relation"], "eq", "every match counted");
     let h = &r["hits"][0];
     assert_eq!(h["id"], "yn-2017-05-01");
     assert_eq!(h["doc_number"], "云政办发〔2017〕22号");
