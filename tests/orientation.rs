@@ -108,3 +108,69 @@ fn a_page_scanned_turned_reads_like_its_upright_twin() {
         );
     }
 }
+
+/// The clean page with a blank band across its middle (two blocks of
+/// print, as a notice and its signature, or two paragraphs far apart),
+/// upright: higher than wide, as a page stands.
+fn two_blocks(img: &image::GrayImage) -> image::GrayImage {
+    use image::GenericImageView;
+    let (w, h) = img.dimensions();
+    // The white row nearest the middle: the band goes in between lines.
+    let white = |y: u32| (0..w).all(|x| img.get_pixel(x, y).0[0] > 200);
+    let at = (0..h / 2)
+        .flat_map(|d| [h / 2 + d, h / 2 - d])
+        .find(|&y| white(y))
+        .expect("a white row between lines");
+    let band = w / 4;
+    let mut out = image::GrayImage::from_pixel(w, h + band, image::Luma([255]));
+    image::imageops::replace(&mut out, &img.view(0, 0, w, at).to_image(), 0, 0);
+    let rest = img.view(0, at, w, h - at).to_image();
+    image::imageops::replace(&mut out, &rest, 0, i64::from(at + band));
+    out
+}
+
+/// A page set sideways is wider than high, like a book spread; two blocks
+/// of print then stand side by side with a gap like a spine between them.
+/// It is turned upright before it is looked at as a spread, so it reads as
+/// one page, not as two halves each read sideways.
+#[test]
+fn a_sideways_page_of_two_blocks_is_not_cut_as_a_spread() {
+    let img = image::open(data("clean-page.png")).unwrap().to_luma8();
+    let page = two_blocks(&img);
+    assert!(page.dimensions().1 > page.dimensions().0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-blocks.png");
+    page.save(&path).unwrap();
+    let twin = read(&path);
+    assert_eq!(twin.len(), 1);
+    let truth = std::fs::read_to_string(data("clean-page.expected.txt")).unwrap();
+    let twin_cer = cer(&truth, &twin[0].text());
+    for ccw in [90u32, 270] {
+        let turned = match ccw {
+            90 => image::imageops::rotate270(&page),
+            _ => image::imageops::rotate90(&page),
+        };
+        assert!(turned.dimensions().0 > turned.dimensions().1);
+        let path = dir.path().join(format!("two-blocks-{ccw}.png"));
+        turned.save(&path).unwrap();
+        let pages = read(&path);
+        assert_eq!(pages.len(), 1, "{ccw}: one page, not cut as a spread");
+        let p = &pages[0];
+        assert_eq!((p.width, p.height), turned.dimensions(), "{ccw}");
+        let layout = p.layout.as_ref().expect("a layout");
+        assert_eq!(u32::from(layout.turned), ccw, "{ccw}: {}", layout.why);
+        let rate = cer(&truth, &p.text());
+        assert!(
+            rate <= (twin_cer * 1.2).max(0.01),
+            "{ccw}: cer {:.2}% against {:.2}% upright:\n{}",
+            rate * 100.0,
+            twin_cer * 100.0,
+            p.text()
+        );
+        // Every box within the turned image.
+        let (tw, th) = turned.dimensions();
+        for l in &p.lines {
+            assert!(l.bbox.0[2] <= tw && l.bbox.0[3] <= th, "{:?}", l.bbox);
+        }
+    }
+}

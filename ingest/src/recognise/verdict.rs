@@ -34,6 +34,13 @@ pub struct VerdictParams {
     /// 9.2–14.5, the cover photographed sideways at 3.4; 2 leaves that
     /// margin and stays above the noise of pages with little text.
     pub min_turn_confidence: f32,
+    /// Tesseract's orientation confidence at and above which a turn is
+    /// sure: a page wider than high is turned before it is read (and never
+    /// cut as a spread), and a turned reading replaces the unturned one
+    /// when it is surer at all (no `min_turn_gain`). Measured on the real
+    /// pages: true turns 9.2–14.5 (above), so 6 keeps a margin below them
+    /// and three times `min_turn_confidence`.
+    pub sure_turn_confidence: f32,
     /// How much surer (mean character confidence, 0–1) a turned reading
     /// must be than the unturned one, when their verdicts are alike, to
     /// replace it: a sideways letterpress page read as columns gave 0.854,
@@ -55,6 +62,7 @@ impl Default for VerdictParams {
             min_read_share: 0.1,
             min_expected_chars: 20.0,
             min_turn_confidence: 2.0,
+            sure_turn_confidence: 6.0,
             min_turn_gain: 0.02,
             turn_check_below: 0.9,
         }
