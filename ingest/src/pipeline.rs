@@ -809,12 +809,12 @@ fn turned_is_better(
     };
     // A sure orientation needs only a surer reading: a real letterpress
     // page turned 90° read sideways at 0.889, upright at 0.908.
-    let gain = if osd >= params.sure_turn_confidence {
-        0.0
+    let surer = if osd >= params.sure_turn_confidence {
+        c1 > c0
     } else {
-        params.min_turn_gain
+        c1 >= c0 + params.min_turn_gain
     };
-    rank(v1) > rank(v0) || (rank(v1) == rank(v0) && n1 > 0 && c1 > c0 && c1 >= c0 + gain)
+    rank(v1) > rank(v0) || (rank(v1) == rank(v0) && n1 > 0 && surer)
 }
 
 /// An engine's raw lines made final: spacing and punctuation fixed, boxes
