@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Transactional, Tree};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub(crate) type Result<T> = std::result::Result<T, Error>;
 
@@ -44,6 +44,8 @@ pub(crate) struct Store {
     /// The change feed: key the entry's number (8 bytes, big-endian),
     /// value a `feed::Change`; and under `next`, the next number.
     changes: Tree,
+    /// Where it lives, as it was opened.
+    path: PathBuf,
 }
 
 /// The key of the feed's counter (shorter than any entry's key).
@@ -498,8 +500,51 @@ fn scan_names(new: &NewIssue) -> Vec<(String, String)> {
     names
 }
 
+/// Stores this process has closed. sled's I/O threads may still hold a
+/// closed store's file, and with it its lock, for a moment after the last
+/// handle is dropped; opening such a store again in the same process waits
+/// for them, where a store held by another process is refused at once.
+static CLOSED_HERE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// How long a reopening waits for sled's I/O threads to let go of a store
+/// this process closed. They finish writes already handed to them; on a
+/// loaded CI machine that was seen to outlast an immediate reopen.
+const REOPEN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+const REOPEN_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+fn closed_here(path: &Path) -> bool {
+    // A poisoned lock only means a panic while pushing a path: the list
+    // is still a list.
+    let closed = CLOSED_HERE.lock().unwrap_or_else(|p| p.into_inner());
+    closed.iter().any(|p| p == path)
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let mut closed = CLOSED_HERE.lock().unwrap_or_else(|p| p.into_inner());
+        let path = self.path.clone();
+        if !closed.contains(&path) {
+            closed.push(path);
+        }
+    }
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        let started = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(Error::Locked { .. })
+                    if closed_here(path) && started.elapsed() < REOPEN_GRACE =>
+                {
+                    std::thread::sleep(REOPEN_POLL)
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store> {
         let db = sled::Config::new().path(path).open().map_err(|e| match e {
             sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
                 Error::Locked {
@@ -523,6 +568,7 @@ impl Store {
             names: db.open_tree("names")?,
             changes: db.open_tree("changes")?,
             db,
+            path: path.to_path_buf(),
         })
     }
 
