@@ -26,6 +26,12 @@ pub struct Fake {
     pub fail_width: Option<u32>,
     /// Read nothing at all (as an engine does on print it cannot read).
     pub silent: bool,
+    /// Report its line over the raster's left half only, as an engine
+    /// that lost a page's right column.
+    pub left_half: bool,
+    /// Report this text instead of the raster's size and hash (enough of
+    /// it to account for a page's ink).
+    pub text: Option<String>,
     pub rasters: Mutex<HashMap<String, Raster>>,
     pub running: AtomicUsize,
     pub max_running: AtomicUsize,
@@ -69,8 +75,17 @@ impl OcrEngine for Fake {
             .unwrap()
             .insert(d.clone(), raster.clone());
         Ok(vec![Line {
-            text: d,
-            bbox: BBox([0, 0, raster.width, raster.height]),
+            text: self.text.clone().unwrap_or(d),
+            bbox: BBox([
+                0,
+                0,
+                if self.left_half {
+                    raster.width / 2
+                } else {
+                    raster.width
+                },
+                raster.height,
+            ]),
             confidence: Confidence::CERTAIN,
             ..Default::default()
         }])

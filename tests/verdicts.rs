@@ -81,6 +81,42 @@ fn blank_unreadable_partial_and_ok_pages() {
     );
 }
 
+/// A page whose right half holds print no line was read from is suspect,
+/// naming where, though its left half reads well; the same page read
+/// across its whole width is `ok`.
+#[test]
+fn ink_left_unread_in_a_region_makes_the_page_suspect() {
+    let print = data("small/png/page-002.png");
+    // As many characters as the page prints, so the page as a whole is
+    // accounted for.
+    let page_of_text = Some("字".repeat(600));
+    let whole = Fake {
+        text: page_of_text.clone(),
+        ..Fake::default()
+    };
+    let v = verdicts(&print, &whole);
+    assert!(matches!(&v[..], [Verdict::Ok]), "{v:?}");
+    let half = Fake {
+        left_half: true,
+        text: page_of_text,
+        ..Fake::default()
+    };
+    let v = verdicts(&print, &half);
+    let [Verdict::Suspect(why)] = &v[..] else {
+        panic!("{v:?}");
+    };
+    assert!(why.contains("ink with no line read at ["), "{why}");
+    // The region named lies in the right half.
+    let width = image::image_dimensions(&print).unwrap().0;
+    let x0: u32 = why
+        .split('[')
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap();
+    assert!(x0 >= width / 2, "{why}");
+}
+
 /// A born-digital page whose text layer says one word while a picture of
 /// print fills two fifths of the page: the layer does not account for the
 /// ink, and the page is suspect.
@@ -126,6 +162,61 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
         "{:?}",
         pages[0].verdict
     );
+}
+
+/// A born-digital page whose text layer holds a page of text, with print
+/// drawn as a picture in its lower part: the layer accounts for the page's
+/// ink as a whole, but not for the picture's region, and the page is
+/// suspect, naming where.
+#[test]
+fn print_drawn_beside_a_text_layer_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("layer.pdf");
+    let (w, h) = (600u32, 200u32);
+    // Sparse rows of "print", as strokes ink a line of type.
+    let image = bars(w, h, |x, y| y % 20 < 10 && x % 16 < 12 && (x + y) % 3 == 0);
+    let mut content = b"q 400 0 0 130 100 120 cm /Im0 Do Q BT /F1 10 Tf 72 780 Td".to_vec();
+    for _ in 0..30 {
+        content.extend_from_slice(
+            b" (Notice of the provincial government on the keeping of archives) Tj 0 -14 Td",
+        );
+    }
+    content.extend_from_slice(b" ET");
+    util::one_image_pdf(&path, image, &content);
+    let mut doc = lopdf::Document::load(&path).unwrap();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let page = *doc.get_pages().values().next().unwrap();
+    let res = doc
+        .get_object_mut(page)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .get_mut(b"Resources")
+        .unwrap()
+        .as_dict_mut()
+        .unwrap();
+    res.set("Font", dictionary! { "F1" => font });
+    doc.save(&path).unwrap();
+
+    let events = util::run(&[path], &Fake::default(), 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].origin, ingest::TextOrigin::TextLayer);
+    let Verdict::Suspect(why) = &pages[0].verdict else {
+        panic!("{:?}", pages[0].verdict);
+    };
+    assert!(why.starts_with("ink with no line read at ["), "{why}");
+    // The picture stands 120-250 pt from the page's foot (842 pt high):
+    // 2,467-3,008 px down at 300 dpi.
+    let y0: u32 = why
+        .split('[')
+        .nth(1)
+        .and_then(|s| s.split(',').nth(1))
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap();
+    assert!((2400..3000).contains(&y0), "{why}");
 }
 
 /// A page drawn in a Chinese font that is neither embedded nor mapped to

@@ -387,14 +387,7 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
             // A page drawn with more than its text: its text layer is
             // checked against the page's ink, rendered coarsely.
             let verdict = match compose::render(pdf, index, k.check_dpi) {
-                Ok(r) => verdict::judge_text_layer(verdict::judge_ocr(
-                    &VerdictParams::default(),
-                    r.width,
-                    r.height,
-                    k.check_dpi,
-                    verdict::ink_share(&r),
-                    &t.lines,
-                )),
+                Ok(r) => text_layer_verdict(&r, k.check_dpi, &t.lines),
                 Err(_) => Verdict::Ok,
             };
             return Ok(vec![text_page(t, verdict)]);
@@ -655,6 +648,34 @@ fn spread_or_page<E: OcrEngine + ?Sized>(
     Ok(pages)
 }
 
+/// The verdict on a page read from its text layer, against the page
+/// rendered at `dpi`: the ink as a whole, then region by region, so that
+/// print drawn as a picture beside the layer's text is not silently left
+/// out. Dark areas (photographs, logos) are pictures a layer never holds.
+fn text_layer_verdict(render: &crate::page::Raster, dpi: f32, lines: &[Line]) -> Verdict {
+    let params = VerdictParams::default();
+    let scale = dpi / textlayer::TEXT_LAYER_DPI;
+    let at = |b: BBox, k: f32| BBox(b.0.map(|v| (v as f32 * k).round() as u32));
+    let boxes: Vec<_> = lines
+        .iter()
+        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .map(|l| at(l.bbox, scale))
+        .collect();
+    let unread: Vec<_> = verdict::unread_regions(&params, render, dpi, &boxes)
+        .into_iter()
+        .filter(|u| !u.dense)
+        .collect();
+    let whole = verdict::judge_text_layer(verdict::judge_ocr(
+        &params,
+        render.width,
+        render.height,
+        dpi,
+        verdict::ink_share(render),
+        lines,
+    ));
+    verdict::with_unread(whole, &unread, |b| at(b, 1.0 / scale))
+}
+
 /// Preprocesses and recognises one page's image, then puts the text right
 /// and the boxes back into the decoded image's pixels.
 fn ocr_one<E: OcrEngine + ?Sized>(
@@ -679,12 +700,27 @@ fn ocr_one<E: OcrEngine + ?Sized>(
         let read = engine
             .recognize_page(raster, pdpi)
             .map_err(|m| task.error(ErrorKind::Ocr(m)))?;
+        let upright: Vec<_> = read
+            .lines
+            .iter()
+            .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+            .map(|l| crate::pixel::unturn_box(l.bbox, quarters, pw, ph))
+            .collect();
         let lines = finish_lines(read.lines, |b| {
             prepared
                 .transform
                 .to_original(crate::pixel::unturn_box(b, quarters, pw, ph))
         });
-        let verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
+        // Ink no line was read from, region by region: a lost column or
+        // block makes the page suspect even when the rest reads well.
+        let t0 = std::time::Instant::now();
+        let unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
+        tracing::debug!(file = %task.file.display(), page = task.page, quarters, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
+        let verdict = verdict::with_unread(
+            verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines),
+            &unread,
+            |b| prepared.transform.to_original(b),
+        );
         Ok(Reading {
             lines,
             layout: read.layout,

@@ -106,6 +106,145 @@ pub fn ink_box(r: &Raster, threshold: u8, b: BBox) -> Option<BBox> {
     (x1 > x0).then_some(BBox([x0, y0, x1, y1]))
 }
 
+/// A page's ink counted in square cells of `cell` pixels (the last row
+/// and column of cells may be cut short), leaving out rules: runs of ink
+/// `rule` pixels or longer along a row or down a column. A printed
+/// character's strokes are shorter than its body; rules, table borders and
+/// the 版头's red line are longer, and hold no text to be read.
+pub struct InkCells {
+    pub cols: usize,
+    pub rows: usize,
+    pub cell: usize,
+    /// Ink pixels of each cell, row-major.
+    pub ink: Vec<u32>,
+}
+
+impl InkCells {
+    pub fn new(r: &Raster, threshold: u8, cell: usize, rule: usize, thin: usize) -> InkCells {
+        let (w, h) = (r.width as usize, r.height as usize);
+        let cell = cell.max(1);
+        let mut ink: Vec<bool> = r.pixels.iter().map(|p| *p <= threshold).collect();
+        let mut long = vec![false; w * h];
+        // Rows, then columns: a pixel in a long run either way is a rule's.
+        for y in 0..h {
+            mark_long_runs(&ink, &mut long, y * w, 1, w, rule);
+        }
+        for x in 0..w {
+            mark_long_runs(&ink, &mut long, x, w, h, rule);
+        }
+        for (i, l) in ink.iter_mut().zip(&long) {
+            *i &= !*l;
+        }
+        // A rule set askew (a photographed page) is no long run along a row
+        // or a column, but it is one long, thin piece of ink: no wider on
+        // average than `thin` along its length.
+        let mask = Raster {
+            width: r.width,
+            height: r.height,
+            pixels: ink.iter().map(|i| if *i { 0 } else { 255 }).collect(),
+        };
+        for_each_component(&mask, 0, usize::MAX, |(x0, y0, x1, y1), members| {
+            let length = (x1 - x0 + 1).max(y1 - y0 + 1);
+            let members = members.unwrap_or_default();
+            if length >= rule && members.len() <= length * thin {
+                for &i in members {
+                    ink[i] = false;
+                }
+            }
+        });
+        let (cols, rows) = (w.div_ceil(cell), h.div_ceil(cell));
+        let mut counts = vec![0u32; cols * rows];
+        for y in 0..h {
+            let row = &ink[y * w..(y + 1) * w];
+            let base = (y / cell) * cols;
+            for (x, dark) in row.iter().enumerate() {
+                counts[base + x / cell] += u32::from(*dark);
+            }
+        }
+        InkCells {
+            cols,
+            rows,
+            cell,
+            ink: counts,
+        }
+    }
+}
+
+/// Marks in `long` the runs of `ink` of at least `min` pixels along the
+/// line of `len` pixels starting at `start`, `step` apart.
+fn mark_long_runs(
+    ink: &[bool],
+    long: &mut [bool],
+    start: usize,
+    step: usize,
+    len: usize,
+    min: usize,
+) {
+    let mut run = 0;
+    for k in 0..=len {
+        if k < len && ink[start + k * step] {
+            run += 1;
+            continue;
+        }
+        if run >= min {
+            for j in k - run..k {
+                long[start + j * step] = true;
+            }
+        }
+        run = 0;
+    }
+}
+
+/// Visits every 8-connected component of pixels at or below `threshold`:
+/// its bounding box (x0, y0, x1, y1 inclusive) and, when it has at most
+/// `keep` pixels, their indices.
+pub fn for_each_component(
+    r: &Raster,
+    threshold: u8,
+    keep: usize,
+    mut visit: impl FnMut((usize, usize, usize, usize), Option<&[usize]>),
+) {
+    let (w, h) = (r.width as usize, r.height as usize);
+    let mut seen = vec![false; w * h];
+    let mut stack = Vec::new();
+    let mut comp = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || r.pixels[start] > threshold {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        comp.clear();
+        let mut too_big = false;
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        while let Some(i) = stack.pop() {
+            if !too_big {
+                comp.push(i);
+                too_big = comp.len() > keep;
+            }
+            let (x, y) = (i % w, i / w);
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+            for dy in [-1i64, 0, 1] {
+                for dx in [-1i64, 0, 1] {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && r.pixels[j] <= threshold {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        visit((x0, y0, x1, y1), (!too_big).then_some(comp.as_slice()));
+    }
+}
+
 /// The raster's value at a fractional position, interpolated between its
 /// four neighbours; None outside (the caller keeps its fill).
 pub fn bilinear(r: &Raster, sx: f32, sy: f32) -> Option<u8> {

@@ -575,7 +575,7 @@ pub fn paper_level(r: &Raster) -> u8 {
 pub fn find_specks(r: &Raster, threshold: u8, max_area: usize) -> Vec<Vec<usize>> {
     let side = (max_area as f32).sqrt().ceil() as usize + 1;
     let mut specks = Vec::new();
-    for_each_component(r, threshold, max_area, |(x0, y0, x1, y1), pixels| {
+    crate::pixel::for_each_component(r, threshold, max_area, |(x0, y0, x1, y1), pixels| {
         if let Some(px) = pixels {
             if x1 - x0 < side && y1 - y0 < side {
                 specks.push(px.to_vec());
@@ -589,62 +589,12 @@ pub fn find_specks(r: &Raster, threshold: u8, max_area: usize) -> Vec<Vec<usize>
 /// components of at most `max_area` pixels.
 pub fn components(r: &Raster, threshold: u8, max_area: usize) -> Vec<(usize, usize, usize, usize)> {
     let mut out = Vec::new();
-    for_each_component(r, threshold, max_area, |b, pixels| {
+    crate::pixel::for_each_component(r, threshold, max_area, |b, pixels| {
         if pixels.is_some() {
             out.push(b);
         }
     });
     out
-}
-
-/// Visits every 8-connected component of pixels at or below `threshold`:
-/// its bounding box (x0, y0, x1, y1 inclusive) and, when it has at most
-/// `keep` pixels, their indices.
-fn for_each_component(
-    r: &Raster,
-    threshold: u8,
-    keep: usize,
-    mut visit: impl FnMut((usize, usize, usize, usize), Option<&[usize]>),
-) {
-    let (w, h) = (r.width as usize, r.height as usize);
-    let mut seen = vec![false; w * h];
-    let mut stack = Vec::new();
-    let mut comp = Vec::new();
-    for start in 0..w * h {
-        if seen[start] || r.pixels[start] > threshold {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        comp.clear();
-        let mut too_big = false;
-        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-        while let Some(i) = stack.pop() {
-            if !too_big {
-                comp.push(i);
-                too_big = comp.len() > keep;
-            }
-            let (x, y) = (i % w, i / w);
-            x0 = x0.min(x);
-            x1 = x1.max(x);
-            y0 = y0.min(y);
-            y1 = y1.max(y);
-            for dy in [-1i64, 0, 1] {
-                for dx in [-1i64, 0, 1] {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
-                        continue;
-                    }
-                    let j = ny as usize * w + nx as usize;
-                    if !seen[j] && r.pixels[j] <= threshold {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-        visit((x0, y0, x1, y1), (!too_big).then_some(comp.as_slice()));
-    }
 }
 
 /// Block-wise paper brightness (a bright percentile per 64-pixel block,
