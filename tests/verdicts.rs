@@ -117,6 +117,27 @@ fn ink_left_unread_in_a_region_makes_the_page_suspect() {
     assert!(x0 >= width / 2, "{why}");
 }
 
+/// Adds Helvetica as font F1 to the resources of the one-page PDF at
+/// `path`, for the text its content draws.
+fn with_helvetica_as_f1(path: &Path) {
+    let mut doc = lopdf::Document::load(path).unwrap();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let page = *doc.get_pages().values().next().unwrap();
+    let res = doc
+        .get_object_mut(page)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .get_mut(b"Resources")
+        .unwrap()
+        .as_dict_mut()
+        .unwrap();
+    res.set("Font", dictionary! { "F1" => font });
+    doc.save(path).unwrap();
+}
+
 /// A born-digital page whose text layer says one word while a picture of
 /// print fills two fifths of the page: the layer does not account for the
 /// ink, and the page is suspect.
@@ -134,23 +155,7 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
         image,
         b"q 595 0 0 330 0 400 cm /Im0 Do Q BT /F1 14 Tf 72 100 Td (Notice) Tj ET",
     );
-    // The page's resources need the font too.
-    let mut doc = lopdf::Document::load(&path).unwrap();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
-    let page = *doc.get_pages().values().next().unwrap();
-    let res = doc
-        .get_object_mut(page)
-        .unwrap()
-        .as_dict_mut()
-        .unwrap()
-        .get_mut(b"Resources")
-        .unwrap()
-        .as_dict_mut()
-        .unwrap();
-    res.set("Font", dictionary! { "F1" => font });
-    doc.save(&path).unwrap();
+    with_helvetica_as_f1(&path);
 
     let events = util::run(&[path], &Fake::default(), 1);
     let pages = util::page_texts(&events);
@@ -183,22 +188,7 @@ fn print_drawn_beside_a_text_layer_is_named() {
     }
     content.extend_from_slice(b" ET");
     util::one_image_pdf(&path, image, &content);
-    let mut doc = lopdf::Document::load(&path).unwrap();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
-    let page = *doc.get_pages().values().next().unwrap();
-    let res = doc
-        .get_object_mut(page)
-        .unwrap()
-        .as_dict_mut()
-        .unwrap()
-        .get_mut(b"Resources")
-        .unwrap()
-        .as_dict_mut()
-        .unwrap();
-    res.set("Font", dictionary! { "F1" => font });
-    doc.save(&path).unwrap();
+    with_helvetica_as_f1(&path);
 
     let events = util::run(&[path], &Fake::default(), 1);
     let pages = util::page_texts(&events);
