@@ -661,10 +661,6 @@ fn text_layer_verdict(render: &crate::page::Raster, dpi: f32, lines: &[Line]) ->
         .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
         .map(|l| at(l.bbox, scale))
         .collect();
-    let unread: Vec<_> = verdict::unread_regions(&params, render, dpi, &boxes)
-        .into_iter()
-        .filter(|u| !u.dense)
-        .collect();
     let whole = verdict::judge_text_layer(verdict::judge_ocr(
         &params,
         render.width,
@@ -673,6 +669,13 @@ fn text_layer_verdict(render: &crate::page::Raster, dpi: f32, lines: &[Line]) ->
         verdict::ink_share(render),
         lines,
     ));
+    if whole != Verdict::Ok {
+        return whole;
+    }
+    let unread: Vec<_> = verdict::unread_regions(&params, render, dpi, &boxes)
+        .into_iter()
+        .filter(|u| !u.dense)
+        .collect();
     verdict::with_unread(whole, &unread, |b| at(b, 1.0 / scale))
 }
 
@@ -713,14 +716,15 @@ fn ocr_one<E: OcrEngine + ?Sized>(
         });
         // Ink no line was read from, region by region: a lost column or
         // block makes the page suspect even when the rest reads well.
-        let t0 = std::time::Instant::now();
-        let unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
-        tracing::debug!(file = %task.file.display(), page = task.page, quarters, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
-        let verdict = verdict::with_unread(
-            verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines),
-            &unread,
-            |b| prepared.transform.to_original(b),
-        );
+        // A page already not `ok` keeps its reason: regions are looked
+        // for only on a page that reads well as a whole.
+        let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
+        if verdict == Verdict::Ok {
+            let t0 = std::time::Instant::now();
+            let unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
+            tracing::debug!(file = %task.file.display(), page = task.page, quarters, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
+            verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
+        }
         Ok(Reading {
             lines,
             layout: read.layout,
