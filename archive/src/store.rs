@@ -244,7 +244,7 @@ fn next_version(
         v.status = cur.status;
         v.fields.text = cur.fields.text.clone();
         v.fields.sha256 = cur.fields.sha256.clone();
-        v.paragraphs = crate::reparagraph(&cur.fields.text, &d.paragraphs);
+        v.paragraphs = crate::corrections::reparagraph(&cur.fields.text, &d.paragraphs);
         v.reason = format!(
             "{reason}; the {} text of version {} carried over (the new reading is the text it was made from)",
             cur.status.as_str(),
