@@ -32,10 +32,30 @@ pub struct Fake {
     /// Report this text instead of the raster's size and hash (enough of
     /// it to account for a page's ink).
     pub text: Option<String>,
+    /// Report its line over the raster's ink (dark pixels) only, as an
+    /// engine that finds the one line printed there.
+    pub ink_box: bool,
+    /// Name this recogniser on its line.
+    pub engine: Option<String>,
+    /// Report this confidence instead of certainty.
+    pub confidence: Option<Confidence>,
     pub rasters: Mutex<HashMap<String, Raster>>,
     pub running: AtomicUsize,
     pub max_running: AtomicUsize,
     pub calls: AtomicUsize,
+}
+
+/// The box of a raster's dark pixels, if any.
+fn ink_box(r: &Raster) -> Option<BBox> {
+    let mut b: Option<[u32; 4]> = None;
+    for (i, &p) in r.pixels.iter().enumerate() {
+        if p < 128 {
+            let (x, y) = ((i % r.width as usize) as u32, (i / r.width as usize) as u32);
+            let e = b.get_or_insert([x, y, x + 1, y + 1]);
+            *e = [e[0].min(x), e[1].min(y), e[2].max(x + 1), e[3].max(y + 1)];
+        }
+    }
+    b.map(BBox)
 }
 
 pub fn digest(r: &Raster) -> String {
@@ -74,9 +94,13 @@ impl OcrEngine for Fake {
             .lock()
             .unwrap()
             .insert(d.clone(), raster.clone());
-        Ok(vec![Line {
-            text: self.text.clone().unwrap_or(d),
-            bbox: BBox([
+        let bbox = if self.ink_box {
+            match ink_box(raster) {
+                Some(b) => b,
+                None => return Ok(Vec::new()),
+            }
+        } else {
+            BBox([
                 0,
                 0,
                 if self.left_half {
@@ -85,8 +109,13 @@ impl OcrEngine for Fake {
                     raster.width
                 },
                 raster.height,
-            ]),
-            confidence: Confidence::CERTAIN,
+            ])
+        };
+        Ok(vec![Line {
+            text: self.text.clone().unwrap_or(d),
+            bbox,
+            confidence: self.confidence.unwrap_or(Confidence::CERTAIN),
+            engine: self.engine.clone(),
             ..Default::default()
         }])
     }

@@ -170,13 +170,9 @@ fn a_text_layer_that_does_not_match_the_ink_is_suspect() {
 }
 
 /// A born-digital page whose text layer holds a page of text, with print
-/// drawn as a picture in its lower part: the layer accounts for the page's
-/// ink as a whole, but not for the picture's region, and the page is
-/// suspect, naming where.
-#[test]
-fn print_drawn_beside_a_text_layer_is_named() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("layer.pdf");
+/// drawn as a picture in its lower part (at 120-250 pt from the foot of an
+/// A4 page: 2,467-3,008 px down at 300 dpi).
+fn layer_with_print_below(path: &std::path::Path) {
     let (w, h) = (600u32, 200u32);
     // Sparse rows of "print", as strokes ink a line of type.
     let image = bars(w, h, |x, y| y % 20 < 10 && x % 16 < 12 && (x + y) % 3 == 0);
@@ -187,26 +183,79 @@ fn print_drawn_beside_a_text_layer_is_named() {
         );
     }
     content.extend_from_slice(b" ET");
-    util::one_image_pdf(&path, image, &content);
-    with_helvetica_as_f1(&path);
+    util::one_image_pdf(path, image, &content);
+    with_helvetica_as_f1(path);
+}
 
-    let events = util::run(&[path], &Fake::default(), 1);
-    let pages = util::page_texts(&events);
-    assert_eq!(pages.len(), 1);
-    assert_eq!(pages[0].origin, ingest::TextOrigin::TextLayer);
-    let Verdict::Suspect(why) = &pages[0].verdict else {
-        panic!("{:?}", pages[0].verdict);
-    };
-    assert!(why.starts_with("ink with no line read at ["), "{why}");
-    // The picture stands 120-250 pt from the page's foot (842 pt high):
-    // 2,467-3,008 px down at 300 dpi.
-    let y0: u32 = why
-        .split('[')
+/// The top of the first region a verdict names as unread.
+fn first_unread_top(why: &str) -> u32 {
+    why.split('[')
         .nth(1)
         .and_then(|s| s.split(',').nth(1))
         .and_then(|s| s.trim().parse().ok())
-        .unwrap();
-    assert!((2400..3000).contains(&y0), "{why}");
+        .unwrap_or_else(|| panic!("no region in {why}"))
+}
+
+/// The layer accounts for the page's ink as a whole, but not for the
+/// picture's region: where OCR reads nothing there (or nothing it is sure
+/// of), the page is suspect, naming where, and holds the layer alone.
+#[test]
+fn print_drawn_beside_a_text_layer_is_named_when_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("layer.pdf");
+    layer_with_print_below(&path);
+    let unsure = Fake {
+        ink_box: true,
+        text: Some("图中文字".repeat(20)),
+        engine: Some("tesseract".into()),
+        confidence: Some(ingest::Confidence::new(0.05)),
+        ..Default::default()
+    };
+    let silent = Fake {
+        silent: true,
+        ..Default::default()
+    };
+    for engine in [&silent, &unsure] {
+        let events = util::run(std::slice::from_ref(&path), engine, 1);
+        let pages = util::page_texts(&events);
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].origin, ingest::TextOrigin::TextLayer);
+        let Verdict::Suspect(why) = &pages[0].verdict else {
+            panic!("{:?}", pages[0].verdict);
+        };
+        assert!(why.starts_with("ink with no line read at ["), "{why}");
+        assert!((2400..3000).contains(&first_unread_top(why)), "{why}");
+        assert_eq!(pages[0].lines.len(), 30);
+        assert!(pages[0].lines.iter().all(|l| l.engine.is_none()));
+    }
+}
+
+/// Where the layer leaves the picture's print unread, OCR reads it there:
+/// the line found goes after the layer's lines above it, naming its
+/// recogniser, and the page, read in full, is ok.
+#[test]
+fn print_drawn_beside_a_text_layer_is_read_by_ocr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("layer.pdf");
+    layer_with_print_below(&path);
+    let engine = Fake {
+        ink_box: true,
+        text: Some("图中文字".repeat(20)),
+        engine: Some("fake".into()),
+        ..Default::default()
+    };
+    let events = util::run(&[path], &engine, 1);
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 1);
+    let p = &pages[0];
+    assert_eq!(p.verdict, Verdict::Ok, "{:?}", p.verdict);
+    assert_eq!(p.lines.len(), 31);
+    let last = p.lines.last().unwrap();
+    assert_eq!(last.engine.as_deref(), Some("fake"));
+    assert!(last.text.starts_with("图中文字"));
+    // In the layer's pixels (300 dpi), where the picture stands.
+    assert!((2400..2600).contains(&last.bbox.0[1]), "{:?}", last.bbox);
+    assert!(p.lines[..30].iter().all(|l| l.engine.is_none()));
 }
 
 /// A page drawn in a Chinese font that is neither embedded nor mapped to
@@ -267,4 +316,60 @@ fn text_in_a_font_nobody_has_is_suspect_not_ok() {
         "{:?}",
         pages[0].verdict
     );
+}
+
+/// The same with real print and the real recogniser: two lines of the clean
+/// page's scan (its 300 dpi pixels, rows 1,060-1,200: "一、全面推进“五公开”"
+/// and "（一）严格审查公开属性") drawn as a picture below a page of
+/// text-layer print. Tesseract reads them where the layer does not reach.
+#[test]
+fn real_print_beside_a_text_layer_is_read_by_tesseract() {
+    let scan = image::open(data("clean-page.png")).unwrap().to_luma8();
+    let (x0, y0, w, h) = (300u32, 1060u32, 1900u32, 140u32);
+    let crop = image::imageops::crop_imm(&scan, x0, y0, w, h).to_image();
+    let picture = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
+        },
+        crop.into_raw(),
+    );
+    // At its scan's size: 1,900 × 140 px at 300 dpi is 456 × 33.6 pt.
+    let mut content = b"q 456 0 0 33.6 72 150 cm /Im0 Do Q BT /F1 10 Tf 72 780 Td".to_vec();
+    for _ in 0..30 {
+        content.extend_from_slice(
+            b" (Notice of the provincial government on the keeping of archives) Tj 0 -14 Td",
+        );
+    }
+    content.extend_from_slice(b" ET");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("layer.pdf");
+    util::one_image_pdf(&path, picture, &content);
+    with_helvetica_as_f1(&path);
+
+    let engine = ingest::Tesseract::new("chi_sim").expect("tesseract with chi_sim is installed");
+    let (issues, errors) = ingest::source::discover(&[path]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let opts = ingest::Options {
+        jobs: 1,
+        ..ingest::Options::default()
+    };
+    let mut events = Vec::new();
+    ingest::pipeline::run(&issues, &engine, &opts, |e| events.push(e)).unwrap();
+    let pages = util::page_texts(&events);
+    assert_eq!(pages.len(), 1);
+    let p = &pages[0];
+    assert_eq!(p.origin, ingest::TextOrigin::TextLayer);
+    let read: String = p
+        .lines
+        .iter()
+        .filter(|l| l.engine.is_some())
+        .map(|l| l.text.as_str())
+        .collect();
+    assert!(
+        read.contains("五公开") && read.contains("严格审查"),
+        "{read:?}"
+    );
+    assert_eq!(p.verdict, Verdict::Ok, "{:?}", p.verdict);
+    assert!(p.lines[..30].iter().all(|l| l.engine.is_none()));
 }

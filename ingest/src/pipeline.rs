@@ -18,6 +18,10 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+mod layer_gaps;
+pub use layer_gaps::GapParams;
+use layer_gaps::{read_layer_gaps, text_layer_verdict, Gaps};
+
 /// How to run the pipeline.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -385,12 +389,22 @@ fn read_pdf_page<E: OcrEngine + ?Sized>(
     if let Ok(t) = &text {
         if t.is_usable() && !scan && survey.visible_text > 0 {
             // A page drawn with more than its text: its text layer is
-            // checked against the page's ink, rendered coarsely.
-            let verdict = match compose::render(pdf, index, k.check_dpi) {
-                Ok(r) => text_layer_verdict(&r, k.check_dpi, &t.lines),
-                Err(_) => Verdict::Ok,
+            // checked against the page's ink, rendered coarsely, and read
+            // by OCR where it leaves print unread.
+            let Ok(check) = compose::render(pdf, index, k.check_dpi) else {
+                return Ok(vec![text_page(t, Verdict::Ok)]);
             };
-            return Ok(vec![text_page(t, verdict)]);
+            let (verdict, unread) = text_layer_verdict(&check, k.check_dpi, &t.lines);
+            let mut page = text_page(t, verdict);
+            if !unread.is_empty() {
+                let gaps = Gaps {
+                    check: &check,
+                    dpi: k.check_dpi,
+                    unread: &unread,
+                };
+                read_layer_gaps(task, pdf, index, &gaps, engine, cfg, &mut page);
+            }
+            return Ok(vec![page]);
         }
     }
     let (image, composed) = scan_image(file, pdf, index, &survey, &k).map_err(|e| task.error(e))?;
@@ -646,37 +660,6 @@ fn spread_or_page<E: OcrEngine + ?Sized>(
         pages.reverse();
     }
     Ok(pages)
-}
-
-/// The verdict on a page read from its text layer, against the page
-/// rendered at `dpi`: the ink as a whole, then region by region, so that
-/// print drawn as a picture beside the layer's text is not silently left
-/// out. Dark areas (photographs, logos) are pictures a layer never holds.
-fn text_layer_verdict(render: &crate::page::Raster, dpi: f32, lines: &[Line]) -> Verdict {
-    let params = VerdictParams::default();
-    let scale = dpi / textlayer::TEXT_LAYER_DPI;
-    let at = |b: BBox, k: f32| BBox(b.0.map(|v| (v as f32 * k).round() as u32));
-    let boxes: Vec<_> = lines
-        .iter()
-        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
-        .map(|l| at(l.bbox, scale))
-        .collect();
-    let whole = verdict::judge_text_layer(verdict::judge_ocr(
-        &params,
-        render.width,
-        render.height,
-        dpi,
-        verdict::ink_share(render),
-        lines,
-    ));
-    if whole != Verdict::Ok {
-        return whole;
-    }
-    let unread: Vec<_> = verdict::unread_regions(&params, render, dpi, &boxes)
-        .into_iter()
-        .filter(|u| !u.dense)
-        .collect();
-    verdict::with_unread(whole, &unread, |b| at(b, 1.0 / scale))
 }
 
 /// Preprocesses and recognises one page's image, then puts the text right
