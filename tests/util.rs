@@ -35,6 +35,9 @@ pub struct Fake {
     /// Report its line over the raster's ink (dark pixels) only, as an
     /// engine that finds the one line printed there.
     pub ink_box: bool,
+    /// From its second call on, report its line over the raster's ink, as
+    /// an engine that finds lines on their own it lost on the whole page.
+    pub ink_box_after_first: bool,
     /// Name this recogniser on its line.
     pub engine: Option<String>,
     /// Report this confidence instead of certainty.
@@ -94,7 +97,7 @@ impl OcrEngine for Fake {
             .lock()
             .unwrap()
             .insert(d.clone(), raster.clone());
-        let bbox = if self.ink_box {
+        let bbox = if self.ink_box || (self.ink_box_after_first && n > 0) {
             match ink_box(raster) {
                 Some(b) => b,
                 None => return Ok(Vec::new()),

@@ -117,6 +117,41 @@ fn ink_left_unread_in_a_region_makes_the_page_suspect() {
     assert!(x0 >= width / 2, "{why}");
 }
 
+/// The same page, read by an engine that loses its right half on the
+/// whole page but reads it on its own: the region left unread is read
+/// again, its line is kept beside the left half's, and the page, read in
+/// full, is ok.
+#[test]
+fn ink_left_unread_in_a_region_is_read_again() {
+    let print = data("small/png/page-002.png");
+    let engine = Fake {
+        left_half: true,
+        ink_box_after_first: true,
+        text: Some("字".repeat(600)),
+        engine: Some("fake".into()),
+        ..Fake::default()
+    };
+    let events = util::run(std::slice::from_ref(&print), &engine, 1);
+    let pages = util::page_texts(&events);
+    let [p] = &pages[..] else { panic!("{pages:?}") };
+    assert_eq!(p.verdict, Verdict::Ok, "{:?}", p.verdict);
+    assert_eq!(p.lines.len(), 2, "{:?}", p.lines);
+    let width = image::image_dimensions(&print).unwrap().0;
+    // The whole page's reading (the left half, the page's height: so it
+    // stands below the line found, in order) and the line found in the
+    // right half (its box takes in the region's margin).
+    let boxes: Vec<[u32; 4]> = p.lines.iter().map(|l| l.bbox.0).collect();
+    assert!(
+        boxes.iter().any(|b| b[0] == 0 && b[2] <= width / 2),
+        "{boxes:?}"
+    );
+    assert!(
+        boxes.iter().any(|b| b[0] > 0 && b[0] + b[2] >= width),
+        "{boxes:?}"
+    );
+    assert!(engine.calls.load(std::sync::atomic::Ordering::SeqCst) >= 2);
+}
+
 /// Adds Helvetica as font F1 to the resources of the one-page PDF at
 /// `path`, for the text its content draws.
 fn with_helvetica_as_f1(path: &Path) {

@@ -18,9 +18,9 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-mod layer_gaps;
-pub use layer_gaps::GapParams;
-use layer_gaps::{read_layer_gaps, text_layer_verdict, Gaps};
+mod gaps;
+pub use gaps::GapParams;
+use gaps::{read_layer_gaps, text_layer_verdict, Gaps};
 
 /// How to run the pipeline.
 #[derive(Clone, Debug)]
@@ -702,9 +702,10 @@ fn ocr_one<E: OcrEngine + ?Sized>(
         // A page already not `ok` keeps its reason: regions are looked
         // for only on a page that reads well as a whole.
         let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
+        let mut unread = Vec::new();
         if verdict == Verdict::Ok {
             let t0 = std::time::Instant::now();
-            let unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
+            unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
             tracing::debug!(file = %task.file.display(), page = task.page, quarters, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
             verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
         }
@@ -712,6 +713,9 @@ fn ocr_one<E: OcrEngine + ?Sized>(
             lines,
             layout: read.layout,
             verdict,
+            unread,
+            upright,
+            quarters,
         })
     };
     let mut best = read(&prepared.raster, 0)?;
@@ -720,11 +724,25 @@ fn ocr_one<E: OcrEngine + ?Sized>(
     {
         best = turned;
     }
+    // Regions of ink no line was read from are read again on their own:
+    // Tesseract's layout loses lines among pictures, dotted leaders and
+    // photographed ground that it finds when the rest is blank.
+    let horizontal = best
+        .layout
+        .as_ref()
+        .is_none_or(|l| l.direction == crate::page::PageDirection::Horizontal);
+    if horizontal && best.unread.iter().any(|u| !u.dense) {
+        let t0 = std::time::Instant::now();
+        let before = best.lines.len();
+        gaps::reread(task, engine, &prepared, pdpi, ink, &mut best);
+        tracing::info!(file = %task.file.display(), page = task.page, lines = best.lines.len() - before, ms = t0.elapsed().as_millis() as u64, verdict = best.verdict.name(), "regions with no line read, read again");
+    }
     drop(prepared);
     let Reading {
         lines,
         layout,
         verdict,
+        ..
     } = best;
     if verdict != Verdict::Ok {
         tracing::warn!(file = %task.file.display(), page = task.page, verdict = verdict.name(), reason = verdict.reason(), "page verdict");
@@ -741,6 +759,14 @@ struct Reading {
     lines: Vec<Line>,
     layout: Option<crate::page::Layout>,
     verdict: Verdict,
+    /// Regions of ink no line covers (in the prepared image's pixels),
+    /// looked for when the page reads well as a whole.
+    unread: Vec<verdict::Unread>,
+    /// The boxes of the lines read with text, in the prepared image's
+    /// pixels, upright.
+    upright: Vec<BBox>,
+    /// Quarter turns clockwise the image was read at.
+    quarters: u8,
 }
 
 impl Reading {

@@ -1,20 +1,24 @@
-//! A born-digital page's text layer checked against the page's ink, and
-//! read by OCR where it does not reach. Where the layer leaves print unread
-//! (labels drawn inside a picture, a scanned insert or letterhead beside
-//! typeset text), the page is rendered at the layer's resolution,
-//! everything but those regions blanked, read, and the lines found there
-//! put among the layer's. Each such line keeps its
-//! recogniser (`Line::engine`), so no one takes it for the layer's text.
-//! A line the recogniser is unsure of is left out and its region stays
-//! unread, so the page stays suspect rather than carrying a guess.
+//! Regions of ink no line was read from, read again on their own. On a
+//! page read by OCR, Tesseract's layout loses lines among pictures, dotted
+//! leaders and photographed ground that it finds when the rest is blank. A
+//! born-digital page's text layer is checked against the page's ink, and
+//! where it leaves print unread (labels drawn inside a picture, a scanned
+//! insert or letterhead beside typeset text) the page is rendered at the
+//! layer's resolution and those regions read by OCR. Either way everything
+//! but the regions is blanked, the lines found there are put among the
+//! others by where they stand, and each keeps its recogniser
+//! (`Line::engine`), so no one takes it for the layer's text. A line the
+//! recogniser is unsure of is left out and its region stays unread, so the
+//! page stays suspect, naming it, rather than carrying a guess.
 
-use super::{ocr_one, PageTask, Result};
+use super::{finish_lines, ocr_one, PageTask, Reading, Result};
 use crate::compose;
 use crate::ocr::OcrEngine;
 use crate::page::{BBox, Line, PageImage, PageText, Raster, Verdict};
+use crate::preprocess;
 use crate::preprocess::Preprocess;
 use crate::textlayer::{self, TEXT_LAYER_DPI};
-use crate::verdict::{self, VerdictParams};
+use crate::verdict::{self, Unread, VerdictParams};
 
 /// The verdict on a page read from its text layer, against the page
 /// rendered at `dpi`: the ink as a whole, then region by region, so that
@@ -104,7 +108,80 @@ pub(super) struct Gaps<'a> {
     pub unread: &'a [verdict::Unread],
 }
 
-/// How the regions a text layer leaves unread are read.
+/// Reads again, on their own, the regions of `best` that hold ink no line
+/// was read from (the rest of the prepared image blanked, turned as `best`
+/// was read), keeps the lines found there that [`GapParams::takes`], puts
+/// them among the page's lines by where they stand, and judges the page
+/// again. An engine's failure here leaves the reading as it was.
+pub(super) fn reread<E: OcrEngine + ?Sized>(
+    task: &PageTask,
+    engine: &E,
+    prepared: &preprocess::Prepared,
+    pdpi: u32,
+    ink: f64,
+    best: &mut Reading,
+) {
+    let p = GapParams::default();
+    let params = VerdictParams::default();
+    let (pw, ph) = (prepared.raster.width, prepared.raster.height);
+    let margin = (p.margin_inch * prepared.dpi).round() as u32;
+    let text: Vec<_> = best.unread.iter().filter(|u| !u.dense).cloned().collect();
+    let regions = grow(&text, 1.0, margin, &prepared.raster);
+    let masked = only_inside(&prepared.raster, &regions);
+    let q = best.quarters;
+    let masked = if q == 0 {
+        masked
+    } else {
+        crate::pixel::quarter_turn(&masked, q)
+    };
+    let again = match engine.recognize_page(&masked, pdpi) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(file = %task.file.display(), page = task.page, error = %e, "regions with no line read: reading again failed");
+            return;
+        }
+    };
+    let calibration = crate::calibrate::CalibrationParams::default();
+    let found: Vec<_> = again
+        .lines
+        .into_iter()
+        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .map(|mut l| {
+            l.bbox = crate::pixel::unturn_box(l.bbox, q, pw, ph);
+            l
+        })
+        .filter(|l| {
+            let sure = calibration
+                .line(l.engine.as_deref(), l.confidence)
+                .unwrap_or(l.confidence)
+                .get();
+            p.takes(l.bbox, sure, &regions, &best.upright)
+        })
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    let mut upright = best.upright.clone();
+    upright.extend(found.iter().map(|l| l.bbox));
+    let found = finish_lines(found, |b| prepared.transform.to_original(b));
+    let lines = merge(&best.lines, found);
+    let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
+    let mut unread = Vec::new();
+    if verdict == Verdict::Ok {
+        unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
+        verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
+    }
+    *best = Reading {
+        lines,
+        layout: best.layout.take(),
+        verdict,
+        unread,
+        upright,
+        quarters: q,
+    };
+}
+
+/// How the regions a reading or a text layer leaves unread are read again.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GapParams {
     /// Paper kept around each region (inches), so that a line whose ink
@@ -114,9 +191,10 @@ pub struct GapParams {
     /// The share of a line's box that must lie inside a region for the line
     /// to be taken: a line mostly elsewhere is the layer's or a fragment.
     pub min_inside: f32,
-    /// The share of a line's box that may lie over the layer's own lines:
-    /// beyond it the line reads print the layer already holds.
-    pub max_over_layer: f32,
+    /// The share of a line's box that may lie over the lines already read
+    /// (the layer's, or the first reading's): beyond it the line reads
+    /// print already held.
+    pub max_over_read: f32,
     /// The least probability of being read exactly right (calibrated, or
     /// the engine's confidence where there is no calibration) for a line to
     /// be taken: the floor of the calibration's lowest bin
@@ -134,7 +212,7 @@ impl Default for GapParams {
         Self {
             margin_inch: 0.1,
             min_inside: 0.5,
-            max_over_layer: 0.5,
+            max_over_read: 0.5,
             min_probability: 0.1,
         }
     }
@@ -153,21 +231,8 @@ pub(super) fn read<E: OcrEngine + ?Sized>(
     cfg: &Preprocess,
     p: &GapParams,
 ) -> Result<Vec<Line>> {
-    let scale = TEXT_LAYER_DPI / gaps.dpi;
     let margin = (p.margin_inch * TEXT_LAYER_DPI).round() as u32;
-    let grown: Vec<BBox> = gaps
-        .unread
-        .iter()
-        .map(|u| {
-            let [x0, y0, x1, y1] = u.bbox.0.map(|v| (v as f32 * scale).round() as u32);
-            BBox([
-                x0.saturating_sub(margin),
-                y0.saturating_sub(margin),
-                (x1 + margin).min(render.width),
-                (y1 + margin).min(render.height),
-            ])
-        })
-        .collect();
+    let grown = grow(gaps.unread, TEXT_LAYER_DPI / gaps.dpi, margin, render);
     let masked = only_inside(render, &grown);
     let image = PageImage {
         raster: masked,
@@ -184,42 +249,78 @@ pub(super) fn read<E: OcrEngine + ?Sized>(
         .into_iter()
         .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
         .filter(|l| {
-            let area = area(l.bbox).max(1) as f32;
-            let inside: u64 = grown.iter().map(|g| overlap(l.bbox, *g)).sum();
-            let over: u64 = layer_boxes.iter().map(|b| overlap(l.bbox, *b)).sum();
             let sure = l.calibrated.unwrap_or(l.confidence).get();
-            let keep = inside as f32 >= p.min_inside * area
-                && (over as f32) <= p.max_over_layer * area
-                && sure >= p.min_probability;
+            let keep = p.takes(l.bbox, sure, &grown, &layer_boxes);
             if !keep {
-                tracing::debug!(file = %task.file.display(), page = task.page, text = %l.text, bbox = ?l.bbox, inside = inside as f32 / area, over = over as f32 / area, sure, "line read where a text layer does not reach, left out");
+                tracing::debug!(file = %task.file.display(), page = task.page, text = %l.text, bbox = ?l.bbox, sure, "line read where a text layer does not reach, left out");
             }
             keep
         })
         .collect())
 }
 
-/// `layer`'s lines with `found` among them: each found line goes before the
-/// first layer line that starts at or below its top (a letterhead drawn as a
-/// picture comes first, a figure's labels after the text above it), found
-/// lines among themselves in the order read.
-pub(super) fn merge(layer: &[Line], found: Vec<Line>) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::with_capacity(layer.len() + found.len());
-    let mut rest = found;
-    for l in layer {
-        let top = l.bbox.0[1];
-        let (now, later): (Vec<Line>, Vec<Line>) =
-            rest.into_iter().partition(|f| f.bbox.0[1] <= top);
-        out.extend(now);
-        rest = later;
-        out.push(l.clone());
+/// `lines` with `found` among them, each found line placed by its
+/// neighbours in its own column (lines whose boxes overlap it across): after
+/// the nearest such line above it, else before the first such line below
+/// it, else at the end. Found lines are placed in the order read, so a
+/// region's lines stay together and in order. A letterhead drawn as a
+/// picture comes first, a figure's labels after the text above them, a
+/// lost column's lines after that column's last line read.
+pub(super) fn merge(lines: &[Line], found: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = lines.to_vec();
+    let centre = |b: BBox| b.0[1] + b.0[3];
+    let across = |a: BBox, b: BBox| a.0[0] < b.0[2] && b.0[0] < a.0[2];
+    for f in found {
+        let c = centre(f.bbox);
+        let above = out
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| across(l.bbox, f.bbox) && centre(l.bbox) <= c)
+            .max_by_key(|(i, l)| (centre(l.bbox), *i))
+            .map(|(i, _)| i + 1);
+        let below = || {
+            out.iter()
+                .position(|l| across(l.bbox, f.bbox) && centre(l.bbox) > c)
+        };
+        let at = above.or_else(below).unwrap_or(out.len());
+        out.insert(at, f);
     }
-    out.extend(rest);
     out
 }
 
+impl GapParams {
+    /// Whether a line read again at `bbox`, right with probability `sure`,
+    /// is taken: inside the `regions` read again, not over the lines
+    /// already `read`, and not below the floor.
+    pub(super) fn takes(&self, bbox: BBox, sure: f32, regions: &[BBox], read: &[BBox]) -> bool {
+        let area = area(bbox).max(1) as f32;
+        let inside: u64 = regions.iter().map(|g| overlap(bbox, *g)).sum();
+        let over: u64 = read.iter().map(|b| overlap(bbox, *b)).sum();
+        inside as f32 >= self.min_inside * area
+            && (over as f32) <= self.max_over_read * area
+            && sure >= self.min_probability
+    }
+}
+
+/// The unread regions' boxes, scaled by `scale`, grown by `margin` pixels
+/// and kept inside `r`.
+pub(super) fn grow(unread: &[Unread], scale: f32, margin: u32, r: &Raster) -> Vec<BBox> {
+    unread
+        .iter()
+        .map(|u| {
+            let [x0, y0, x1, y1] = u.bbox.0.map(|v| (v as f32 * scale).round() as u32);
+            BBox([
+                x0.saturating_sub(margin),
+                y0.saturating_sub(margin),
+                (x1 + margin).min(r.width),
+                (y1 + margin).min(r.height),
+            ])
+        })
+        .collect()
+}
+
 /// A white raster of `r`'s size holding `r`'s pixels inside `boxes` only.
-fn only_inside(r: &Raster, boxes: &[BBox]) -> Raster {
+pub(super) fn only_inside(r: &Raster, boxes: &[BBox]) -> Raster {
     let mut out = Raster::blank(r.width, r.height);
     let w = r.width as usize;
     for b in boxes {
@@ -260,8 +361,8 @@ mod tests {
         lines.iter().map(|l| l.text.as_str()).collect()
     }
 
-    /// Found lines go above the first layer line starting below their top,
-    /// in the order read; those below every layer line go last.
+    /// Found lines go after the nearest line above them in their column, in
+    /// the order read; above every line, first; below every line, last.
     #[test]
     fn found_lines_go_where_they_stand() {
         let layer = [line("a", 100), line("b", 200), line("c", 300)];
@@ -277,6 +378,28 @@ mod tests {
         );
         assert_eq!(texts(&merge(&layer, vec![])), ["a", "b", "c"]);
         assert_eq!(texts(&merge(&[], vec![line("x", 5)])), ["x"]);
+    }
+
+    /// On a page of two columns, a line lost in either column goes into
+    /// that column, not among the other's lines at its height.
+    #[test]
+    fn found_lines_stay_in_their_column() {
+        let at = |text: &str, x: u32, y: u32| Line {
+            bbox: BBox([x, y, x + 100, y + 10]),
+            ..line(text, 0)
+        };
+        let lines = [
+            at("l1", 0, 100),
+            at("l2", 0, 200),
+            at("l3", 0, 300),
+            at("r1", 200, 100),
+            at("r2", 200, 200),
+        ];
+        let found = vec![at("r3", 200, 300), at("l2b", 0, 250), at("r0", 200, 20)];
+        assert_eq!(
+            texts(&merge(&lines, found)),
+            ["l1", "l2", "l2b", "l3", "r0", "r1", "r2", "r3"]
+        );
     }
 
     /// Only the boxes' pixels are kept, clipped to the raster.
