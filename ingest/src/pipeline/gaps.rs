@@ -164,6 +164,9 @@ pub(super) fn reread<E: OcrEngine + ?Sized>(
     let mut upright = best.upright.clone();
     upright.extend(found.iter().map(|l| l.bbox));
     let found = finish_lines(found, |b| prepared.transform.to_original(b));
+    for l in &found {
+        tracing::debug!(file = %task.file.display(), page = task.page, text = %l.text, bbox = ?l.bbox, "line found on reading a region again");
+    }
     let lines = merge(&best.lines, found);
     let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
     let mut unread = Vec::new();
