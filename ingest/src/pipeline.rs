@@ -689,7 +689,7 @@ fn ocr_one<E: OcrEngine + ?Sized>(
         let upright: Vec<_> = read
             .lines
             .iter()
-            .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+            .filter(|l| verdict::has_text(&l.text))
             .map(|l| crate::pixel::unturn_box(l.bbox, quarters, pw, ph))
             .collect();
         let lines = finish_lines(read.lines, |b| {

@@ -35,7 +35,7 @@ pub(super) fn text_layer_verdict(
     let at = |b: BBox, k: f32| BBox(b.0.map(|v| (v as f32 * k).round() as u32));
     let boxes: Vec<_> = lines
         .iter()
-        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .filter(|l| verdict::has_text(&l.text))
         .map(|l| at(l.bbox, scale))
         .collect();
     let whole = verdict::judge_text_layer(verdict::judge_ocr(
@@ -145,7 +145,7 @@ pub(super) fn reread<E: OcrEngine + ?Sized>(
     let found: Vec<_> = again
         .lines
         .into_iter()
-        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .filter(|l| verdict::has_text(&l.text))
         .map(|mut l| {
             l.bbox = crate::pixel::unturn_box(l.bbox, q, pw, ph);
             l
@@ -244,13 +244,13 @@ pub(super) fn read<E: OcrEngine + ?Sized>(
     let read = ocr_one(task, image, engine, cfg)?;
     let layer_boxes: Vec<BBox> = layer
         .iter()
-        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .filter(|l| verdict::has_text(&l.text))
         .map(|l| l.bbox)
         .collect();
     Ok(read
         .lines
         .into_iter()
-        .filter(|l| l.text.chars().any(|c| !c.is_whitespace()))
+        .filter(|l| verdict::has_text(&l.text))
         .filter(|l| {
             let sure = l.calibrated.unwrap_or(l.confidence).get();
             let keep = p.takes(l.bbox, sure, &grown, &layer_boxes);

@@ -339,6 +339,12 @@ pub fn ink_share(r: &Raster) -> f64 {
     dark as f64 / r.pixels.len() as f64
 }
 
+/// Whether a line's text holds anything but spaces: only such a line's box
+/// accounts for ink (a line read as spaces found nothing there).
+pub fn has_text(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace())
+}
+
 /// The characters of some lines, spaces not counted.
 pub fn chars(lines: &[Line]) -> usize {
     lines
