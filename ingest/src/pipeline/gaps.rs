@@ -405,6 +405,25 @@ mod tests {
         );
     }
 
+    /// A line read again is taken only inside the regions, off the lines
+    /// already read, and at or above the floor.
+    #[test]
+    fn a_line_read_again_is_taken_by_where_it_is_and_how_sure() {
+        let p = GapParams::default();
+        let region = [BBox([100, 100, 300, 200])];
+        let read = [BBox([0, 0, 100, 100])];
+        let inside = BBox([110, 110, 290, 130]);
+        assert!(p.takes(inside, 0.5, &region, &read));
+        // Sure enough only at the floor.
+        assert!(p.takes(inside, p.min_probability, &region, &read));
+        assert!(!p.takes(inside, p.min_probability - 0.01, &region, &read));
+        // Mostly outside the region.
+        assert!(!p.takes(BBox([250, 110, 450, 130]), 0.9, &region, &read));
+        // Mostly over a line already read.
+        let over = [BBox([100, 100, 300, 200])];
+        assert!(!p.takes(inside, 0.9, &region, &over));
+    }
+
     /// Only the boxes' pixels are kept, clipped to the raster.
     #[test]
     fn only_the_regions_are_kept() {
