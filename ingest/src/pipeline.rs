@@ -697,18 +697,7 @@ fn ocr_one<E: OcrEngine + ?Sized>(
                 .transform
                 .to_original(crate::pixel::unturn_box(b, quarters, pw, ph))
         });
-        // Ink no line was read from, region by region: a lost column or
-        // block makes the page suspect even when the rest reads well.
-        // A page already not `ok` keeps its reason: regions are looked
-        // for only on a page that reads well as a whole.
-        let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
-        let mut unread = Vec::new();
-        if verdict == Verdict::Ok {
-            let t0 = std::time::Instant::now();
-            unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
-            tracing::debug!(file = %task.file.display(), page = task.page, quarters, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
-            verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
-        }
+        let (verdict, unread) = judge_reading(task, &prepared, ink, &lines, &upright);
         Ok(Reading {
             lines,
             layout: read.layout,
@@ -751,6 +740,32 @@ fn ocr_one<E: OcrEngine + ?Sized>(
         layout,
         ..page_text(task, width, height, dpi, TextOrigin::Ocr, verdict, lines)
     })
+}
+
+/// The verdict on a reading of the `prepared` image (`ink` the share of it
+/// inked; `upright` the boxes of the lines with text, in its pixels), and
+/// the regions of ink no line covers. Region by region, a lost column or
+/// block makes the page suspect even when the rest reads well; a page
+/// already not `ok` keeps its reason, as regions are looked for only on a
+/// page that reads well as a whole.
+fn judge_reading(
+    task: &PageTask,
+    prepared: &preprocess::Prepared,
+    ink: f64,
+    lines: &[Line],
+    upright: &[BBox],
+) -> (Verdict, Vec<verdict::Unread>) {
+    let params = VerdictParams::default();
+    let (pw, ph) = (prepared.raster.width, prepared.raster.height);
+    let verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, lines);
+    if verdict != Verdict::Ok {
+        return (verdict, Vec::new());
+    }
+    let t0 = std::time::Instant::now();
+    let unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, upright);
+    tracing::debug!(file = %task.file.display(), page = task.page, ms = t0.elapsed().as_millis() as u64, ?unread, "ink with no line read");
+    let verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
+    (verdict, unread)
 }
 
 /// A page's reading: lines (boxes in the decoded image's pixels), how it

@@ -11,7 +11,7 @@
 //! recogniser is unsure of is left out and its region stays unread, so the
 //! page stays suspect, naming it, rather than carrying a guess.
 
-use super::{finish_lines, ocr_one, PageTask, Reading, Result};
+use super::{finish_lines, judge_reading, ocr_one, PageTask, Reading, Result};
 use crate::compose;
 use crate::ocr::OcrEngine;
 use crate::page::{BBox, Line, PageImage, PageText, Raster, Verdict};
@@ -26,7 +26,7 @@ use crate::verdict::{self, Unread, VerdictParams};
 /// out. Dark areas (photographs, logos) are pictures a layer never holds.
 /// Also the regions left unread (at `dpi`), for OCR to read.
 pub(super) fn text_layer_verdict(
-    render: &crate::page::Raster,
+    render: &Raster,
     dpi: f32,
     lines: &[Line],
 ) -> (Verdict, Vec<verdict::Unread>) {
@@ -103,7 +103,7 @@ pub(super) fn read_layer_gaps<E: OcrEngine + ?Sized>(
 /// the page rendered at `dpi` (`check`).
 #[derive(Clone, Copy)]
 pub(super) struct Gaps<'a> {
-    pub check: &'a crate::page::Raster,
+    pub check: &'a Raster,
     pub dpi: f32,
     pub unread: &'a [verdict::Unread],
 }
@@ -122,7 +122,6 @@ pub(super) fn reread<E: OcrEngine + ?Sized>(
     best: &mut Reading,
 ) {
     let p = GapParams::default();
-    let params = VerdictParams::default();
     let (pw, ph) = (prepared.raster.width, prepared.raster.height);
     let margin = (p.margin_inch * prepared.dpi).round() as u32;
     let text: Vec<_> = best.unread.iter().filter(|u| !u.dense).cloned().collect();
@@ -168,12 +167,7 @@ pub(super) fn reread<E: OcrEngine + ?Sized>(
         tracing::debug!(file = %task.file.display(), page = task.page, text = %l.text, bbox = ?l.bbox, "line found on reading a region again");
     }
     let lines = merge(&best.lines, found);
-    let mut verdict = verdict::judge_ocr(&params, pw, ph, prepared.dpi, ink, &lines);
-    let mut unread = Vec::new();
-    if verdict == Verdict::Ok {
-        unread = verdict::unread_regions(&params, &prepared.raster, prepared.dpi, &upright);
-        verdict = verdict::with_unread(verdict, &unread, |b| prepared.transform.to_original(b));
-    }
+    let (verdict, unread) = judge_reading(task, prepared, ink, &lines, &upright);
     *best = Reading {
         lines,
         layout: best.layout.take(),
@@ -338,8 +332,7 @@ pub(super) fn only_inside(r: &Raster, boxes: &[BBox]) -> Raster {
 }
 
 fn area(b: BBox) -> u64 {
-    let [x0, y0, x1, y1] = b.0;
-    x1.saturating_sub(x0) as u64 * y1.saturating_sub(y0) as u64
+    b.width() as u64 * b.height() as u64
 }
 
 fn overlap(a: BBox, b: BBox) -> u64 {
