@@ -289,6 +289,52 @@ fn documents_as_issued_with_joint_issuers_and_no_identity() {
     );
 }
 
+/// Joint issuers in the forms GB/T 9704 allows, in a born-digital PDF
+/// drawn glyph by glyph as office suites write them (tests/data/joint):
+/// names stacked in the 版头 with 文件 beside them (centred on the stack,
+/// or on the first name's line) or below them, or side by side set apart
+/// by blank paper alone; signatures stacked (three over the date) or side
+/// by side, with and without seals. Every issuer is found, in order, with
+/// the date under them, the title whole, and nothing sent to review.
+#[test]
+fn joint_issuers_in_every_form_of_the_standard() {
+    let want: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(data("joint/expected.json")).unwrap())
+            .unwrap();
+    let docs = util::json_lines(&util::stdout_of(&["segment"], &data("joint/joint.pdf")));
+    assert_eq!(docs.len(), want.len());
+    // Spaces are the printed page's blank paper between names: compared as
+    // one space, whatever character the page set.
+    let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (d, w) in docs.iter().zip(&want) {
+        let form = format!("版头 {}, signature {}", w["header"], w["signature"]);
+        assert_eq!(
+            spaced(d["title"].as_str().unwrap()),
+            spaced(w["title"].as_str().unwrap()),
+            "{form}"
+        );
+        assert_eq!(d["doc_number"], w["doc_number"], "{form}");
+        assert_eq!(d["issuers"], w["issuers"], "{form}");
+        let each: Vec<&str> = w["issuers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(d["issuer"], each.join("\u{3000}"), "{form}");
+        assert_eq!(d["date_iso"], iso(w["date"].as_str().unwrap()), "{form}");
+        assert_eq!(d["start_page"], w["page"], "{form}");
+        assert!(d.get("review").is_none(), "nothing refused: {form}: {d}");
+        // No name of the 版头 or the signature is left in the text.
+        let text = d["text"].as_str().unwrap();
+        let last = text.lines().last().unwrap_or_default();
+        assert!(
+            !each.iter().any(|n| last.contains(n)),
+            "a signature's name in the text: {form}: {last}"
+        );
+    }
+}
+
 /// Ingested without an identity the pages give, a batch is stored only
 /// with one given: by options (no gazette name: stored, citation withheld,
 /// said 出处未定 by API and page) or by a sidecar `NAME.toml` beside the

@@ -40,6 +40,10 @@ print/
     two tuning documents (scripts/eval_vertical.py's old-paper set: --aging
     old, Noto Serif, 300 dpi), the facing page's print showing through under
     a date and a note; show-through.expected.txt its print.
+joint/
+    joint.pdf and expected.json, written by joint/make_joint.py (not by this
+    script): four born-digital documents of joint issuers in the forms GB/T
+    9704 allows, drawn glyph by glyph.
 two-columns/
     a two-page issue of three short tuning documents set in two columns whose
     lines do not line up (--two-columns), 200-dpi PNG with truth/ and

@@ -468,9 +468,20 @@ pub fn extract(doc: &Document, page: ObjectId) -> Result<TextPage, ErrorKind> {
     })
 }
 
+/// A gap between two glyphs of a line at least this many of its font's
+/// size wide is blank paper set on purpose, and becomes a space even
+/// between Chinese characters: joint issuers side by side in a 版头, a
+/// signature or a title (国家发展改革委　财政部), which office suites draw
+/// as glyphs apart with no space character between. A full empty
+/// character cell: justified Chinese text spreads its characters by well
+/// under half of one, and a 版头's names spread to one width (财　政　部)
+/// read as one name either way ([`crate::segment`] splits names only where
+/// every part is one).
+const CJK_GAP_EMS: f32 = 1.0;
+
 /// Groups glyphs whose baselines agree into lines, top to bottom, each read
 /// left to right; gaps wider than a third of the font size become a space
-/// only between non-CJK characters.
+/// between non-CJK characters, and gaps of [`CJK_GAP_EMS`] between any.
 fn group_lines(mut glyphs: Vec<Glyph>, to_px: impl Fn(f32, f32) -> (f32, f32)) -> Vec<Line> {
     glyphs.retain(|g| g.size > 0.0 && !g.text.is_empty());
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
@@ -491,11 +502,11 @@ fn group_lines(mut glyphs: Vec<Glyph>, to_px: impl Fn(f32, f32) -> (f32, f32)) -
         for g in &row {
             let cjk = g.text.chars().any(crate::textfix::is_cjk);
             if let Some((end, prev_cjk)) = prev_end {
-                if g.x - end > 0.3 * g.size
-                    && !cjk
-                    && !prev_cjk
-                    && !text.ends_with(' ')
-                    && g.text != " "
+                let gap = g.x - end;
+                let wide = gap >= CJK_GAP_EMS * g.size || (gap > 0.3 * g.size && !cjk && !prev_cjk);
+                if wide
+                    && !text.ends_with(char::is_whitespace)
+                    && !g.text.starts_with(char::is_whitespace)
                 {
                     text.push(' ');
                 }

@@ -54,6 +54,13 @@ pub(super) fn note(field: &str, p: &Placed, reason: &str) -> gazette_model::Fiel
 /// a second row of them, the date) before the attribute.
 pub(super) const SIGNATURE_LINES: usize = 3;
 
+/// The most lines a signature block of joint issuers stacked one a line
+/// takes (GB/T 9704 sets them so when they are many): beyond
+/// [`SIGNATURE_LINES`], a line above the block is taken only while it and
+/// the block's first line are issuers. Eight names over the date: more
+/// than any joint document seen, fewer than a page's lines of text.
+pub(super) const STACKED_SIGNATURE_LINES: usize = 9;
+
 /// How far from the end of a document's lines its 版记 (抄送, 印发) may
 /// begin.
 pub(super) const COLOPHON_LINES: usize = 8;
@@ -169,6 +176,16 @@ pub(super) fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> 
     while block.len() < SIGNATURE_LINES {
         match body.last() {
             Some(p) if short(p) => {
+                block.insert(0, p);
+                body.pop();
+            }
+            _ => break,
+        }
+    }
+    let names = |p: &Placed| parse::issuers(p.line.text.trim(), &g.header).is_ok();
+    while block.len() < STACKED_SIGNATURE_LINES && block.first().is_some_and(|f| names(f)) {
+        match body.last() {
+            Some(p) if short(p) && names(p) => {
                 block.insert(0, p);
                 body.pop();
             }

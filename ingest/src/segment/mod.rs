@@ -358,9 +358,15 @@ fn segment_pages(
         let large = wide(p)
             && (!starts
                 || p.line.bbox.height() as f32 >= line_h_on(p.page) as f32 * k.title_height_ratio);
-        // Cells apart: spaces between runs, or a rule read as a bar.
-        let cells = p.line.text.split_whitespace().count() > 2
-            || p.line.text.contains(['|', '「', '」', '｜']);
+        // Cells apart: spaces between runs, or a rule read as a bar. Joint
+        // issuers begin a title set apart by spaces (教育部　财政部　人力
+        // 资源社会保障部关于…): runs that are organs' names but the last
+        // are no cells.
+        let runs: Vec<&str> = p.line.text.split_whitespace().collect();
+        let joint = runs[..runs.len().saturating_sub(1)]
+            .iter()
+            .all(|r| parse::organ_name(r).is_ok());
+        let cells = (runs.len() > 2 && !joint) || p.line.text.contains(['|', '「', '」', '｜']);
         // Titles never end a sentence or a clause. A title wrapped in a
         // narrow column may break after 、 (关于山西、/安徽省…): then
         // the next line goes on set as wide, centred.
@@ -430,10 +436,24 @@ fn segment_pages(
                 _ => break,
             }
         }
+        // Names stacked under it: 文件 set beside the first of them, or
+        // centred on the stack and so read with one of its lines.
+        let mut last = i;
+        while let Some(q) = stream.get(last + 1) {
+            let b = stream[last].line.bbox;
+            let close = q.page == p.page && q.line.bbox.y0() <= b.y1() + b.height();
+            match parse::organ_name(&q.line.text) {
+                Ok(n) if close => {
+                    names.push(n);
+                    last += 1;
+                }
+                _ => break,
+            }
+        }
         if names.is_empty() {
             continue;
         }
-        for f in in_header.iter_mut().take(i + 1).skip(first) {
+        for f in in_header.iter_mut().take(last + 1).skip(first) {
             *f = true;
         }
         header_at.insert(first, names);

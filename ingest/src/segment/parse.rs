@@ -433,8 +433,8 @@ fn run_together(t: &str) -> Option<Vec<String>> {
 /// A 版头 (发文机关标志) line: organ names followed by 文件, as documents
 /// are issued (GB/T 9704); the names, or `None`.
 pub fn red_header(s: &str) -> Option<Vec<String>> {
-    let t = s.trim();
-    let names = t.strip_suffix("文件")?;
+    // 文件 is often spread apart (文　件) to the names' width.
+    let names = s.trim().strip_suffix('件')?.trim_end().strip_suffix('文')?;
     if names.trim().is_empty() {
         return Some(Vec::new());
     }
@@ -532,6 +532,11 @@ mod tests {
             ])
         );
         assert_eq!(red_header("关于加强规范性文件"), None);
+        assert_eq!(
+            red_header("财 政 部 文 件"),
+            Some(vec!["财政部".to_string()])
+        );
+        assert_eq!(red_header("文　件"), Some(vec![]));
         assert!(doc_number_fragment("〔2018〕43号"));
         assert!(!doc_number_fragment("各省、自治区、直辖市人民政府："));
         assert!(is_colophon("抄送：党中央各部门，全国人大常委会办公厅"));
