@@ -361,12 +361,15 @@ fn segment_pages(
         // Cells apart: spaces between runs, or a rule read as a bar. Joint
         // issuers begin a title set apart by spaces (教育部　财政部　人力
         // 资源社会保障部关于…): runs that are organs' names but the last
-        // are no cells.
+        // are no cells; nor are single characters spread to a width
+        // (决　定　书).
         let runs: Vec<&str> = p.line.text.split_whitespace().collect();
         let joint = runs[..runs.len().saturating_sub(1)]
             .iter()
             .all(|r| parse::organ_name(r).is_ok());
-        let cells = (runs.len() > 2 && !joint) || p.line.text.contains(['|', '「', '」', '｜']);
+        let spread = runs.iter().all(|r| r.chars().count() == 1);
+        let cells =
+            (runs.len() > 2 && !joint && !spread) || p.line.text.contains(['|', '「', '」', '｜']);
         // Titles never end a sentence or a clause. A title wrapped in a
         // narrow column may break after 、 (关于山西、/安徽省…): then
         // the next line goes on set as wide, centred.

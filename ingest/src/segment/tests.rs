@@ -674,3 +674,24 @@ fn a_line_inside_a_ruled_table_is_no_title() {
     // Without the grid it is taken for one (what the mark prevents).
     assert_eq!(titles(false).len(), 2);
 }
+
+#[test]
+fn a_title_spread_to_a_width_is_no_table_row() {
+    // A born-digital title set with its characters a full character apart
+    // reads with a space between each (decode's text layer keeps blank
+    // paper as a space): a row of single characters, which is no table.
+    let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+    let title = "关 于 表 彰 先 进 的 决 定";
+    let mut lines = vec![head, (title, 540, 400, 1940)];
+    let body = "各州、市人民政府，省直各委、办、厅、局：现将表彰的决定公布如下。";
+    for i in 0..6 {
+        lines.push((body, 310, 600 + i * 70, 1894));
+    }
+    lines.push(("云南省人民政府", 1800, 1100, 2140));
+    lines.push(("2018年1月24日", 1830, 1180, 2140));
+    let pages = [page(1, &lines)];
+    let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+    let titles: Vec<&str> = docs.iter().map(|d| d.fields.title.as_str()).collect();
+    assert_eq!(titles, [title]);
+    assert_eq!(docs[0].fields.date_iso, "2018-01-24");
+}
