@@ -294,7 +294,8 @@ fn documents_as_issued_with_joint_issuers_and_no_identity() {
 /// names stacked in the 版头 with 文件 beside them (centred on the stack,
 /// or on the first name's line) or below them, or side by side set apart
 /// by blank paper alone; signatures stacked (three over the date) or side
-/// by side, with and without seals. Every issuer is found, in order, with
+/// by side (a row of four across the text's width, from its left margin),
+/// with and without seals. Every issuer is found, in order, with
 /// the date under them, the title whole, and nothing sent to review.
 #[test]
 fn joint_issuers_in_every_form_of_the_standard() {
@@ -325,6 +326,22 @@ fn joint_issuers_in_every_form_of_the_standard() {
         assert_eq!(d["date_iso"], iso(w["date"].as_str().unwrap()), "{form}");
         assert_eq!(d["start_page"], w["page"], "{form}");
         assert!(d.get("review").is_none(), "nothing refused: {form}: {d}");
+        // The issuers are read from the signature, under the title, not
+        // taken from the 版头.
+        let sources = d["field_sources"].as_array().unwrap();
+        let at = |field: &str| -> Vec<u64> {
+            sources
+                .iter()
+                .filter(|s| s["field"] == field)
+                .map(|s| s["bbox"][1].as_u64().unwrap())
+                .collect()
+        };
+        let title_top = at("title")[0];
+        let signed = at("issuer");
+        assert!(
+            !signed.is_empty() && signed.iter().all(|&y| y > title_top),
+            "issuers from the signature: {form}: {sources:?}"
+        );
         // No name of the 版头 or the signature is left in the text.
         let text = d["text"].as_str().unwrap();
         let last = text.lines().last().unwrap_or_default();

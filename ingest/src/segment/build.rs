@@ -146,16 +146,15 @@ pub(super) fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> 
     // that, but is set to the right all the same: in from the text's
     // left margin and ending near its right one (measured against the
     // page's width, a born-digital issue's four issuers were no signature).
+    let ends_right = |p: &Placed| {
+        p.line.bbox.x1() as f32 + line_h as f32 * k.signature_right_gap >= p.right_margin as f32
+    };
     let right = |p: &Placed| {
         let (f0, f1) = (p.frame.0 as f32, p.frame.1 as f32);
-        let (x0, x1, h) = (
-            p.line.bbox.x0() as f32,
-            p.line.bbox.x1() as f32,
-            line_h as f32,
-        );
-        let (m0, m1) = (p.left_margin.max(p.frame.0) as f32, p.right_margin as f32);
+        let m0 = p.left_margin.max(p.frame.0) as f32;
+        let x0 = p.line.bbox.x0() as f32;
         x0 > f0 + (f1 - f0) * k.signature_left
-            || (x0 > m0 + h * k.signature_indent && x1 + h * k.signature_right_gap >= m1)
+            || (x0 > m0 + line_h as f32 * k.signature_indent && ends_right(p))
     };
     let mut attribute = String::new();
     if let Some(last) = body.last() {
@@ -182,15 +181,32 @@ pub(super) fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> 
             _ => break,
         }
     }
-    let names = |p: &Placed| parse::issuers(p.line.text.trim(), &g.header).is_ok();
-    while block.len() < STACKED_SIGNATURE_LINES && block.first().is_some_and(|f| names(f)) {
-        match body.last() {
-            Some(p) if short(p) && names(p) => {
-                block.insert(0, p);
-                body.pop();
-            }
-            _ => break,
+    // Joint issuers make longer blocks: names stacked one a line over the
+    // date, or a row of them set across the text's width (four names side
+    // by side begin at its left margin), which a reader may cut in pieces.
+    // A line above the block is taken while it is issuers and is set to
+    // the right as the block is, or names two or more across to the right
+    // margin (a line of two names ending a paragraph is text), or stands
+    // on the row of the block's first line.
+    while block.len() < STACKED_SIGNATURE_LINES {
+        let (Some(&first), Some(&p)) = (block.first(), body.last()) else {
+            break;
+        };
+        let Ok(names) = parse::issuers(p.line.text.trim(), &g.header) else {
+            break;
+        };
+        let under = first.line.text.trim();
+        let signed = parse::issuers(under, &g.header).is_ok() || parse::is_date_line(under);
+        let (a, b) = (p.line.bbox, first.line.bbox);
+        let same_row = p.page == first.page
+            && a.y1().min(b.y1()) > a.y0().max(b.y0())
+            && a.y1().min(b.y1()) - a.y0().max(b.y0()) >= a.height().min(b.height()) / 2;
+        let row = names.len() > 1 && ends_right(p);
+        if !(signed && (short(p) || row || same_row)) {
+            break;
         }
+        block.insert(0, p);
+        body.pop();
     }
     // Lines of the block that are neither issuer nor date go back to the
     // text, unless they stand where the date or an issuer is expected.

@@ -695,3 +695,41 @@ fn a_title_spread_to_a_width_is_no_table_row() {
     assert_eq!(titles, [title]);
     assert_eq!(docs[0].fields.date_iso, "2018-01-24");
 }
+
+#[test]
+fn a_row_of_joint_signatures_cut_in_pieces_is_one_signature() {
+    // Four issuers side by side across the text's width, from its left
+    // margin, over the date: a reader cut the row in two (three names run
+    // together at the margin, the fourth apart on the right). Every name
+    // is an issuer, in order, and none is left in the text.
+    let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+    let mut lines = vec![head, ("科学技术档案工作条例", 840, 400, 1640)];
+    let body = "各省、自治区、直辖市人民政府，国务院各部委：现将条例发给你们，请遵照执行。";
+    for i in 0..4 {
+        lines.push((body, 310, 600 + i * 70, 2100));
+    }
+    lines.push((
+        "国家经济委员会国家基本建设委员会国家科学技术委员会",
+        293,
+        1000,
+        1530,
+    ));
+    lines.push(("国家档案局", 1710, 985, 1998));
+    lines.push(("1980年12月27日", 1667, 1080, 1969));
+    let pages = [page(1, &lines)];
+    let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    let d = &docs[0].fields;
+    assert_eq!(
+        d.issuers,
+        [
+            "国家经济委员会",
+            "国家基本建设委员会",
+            "国家科学技术委员会",
+            "国家档案局"
+        ]
+    );
+    assert_eq!(d.date_iso, "1980-12-27");
+    assert!(!d.text.contains("委员会"), "{}", d.text);
+    assert!(d.review.is_empty(), "{:?}", d.review);
+}

@@ -16,7 +16,9 @@ One document a page, each with a red 版头, its 文号, a red rule, the title,
 3. three names stacked with 文件 centred below them; the signature three
    names stacked over the date;
 4. two names stacked, 文件 beside the first on its baseline; the signature
-   two names side by side on one line over the date.
+   two names side by side on one line over the date;
+5. four names stacked, 文件 to their right; the signature a row of the four
+   across the text's width, from its left margin, over the date.
 Stacked names are spread to one width, as 版头 are set (财　政　部 as wide as
 国家发展改革委), with blank paper between the spread characters.
 """
@@ -90,6 +92,20 @@ DOCS = [
         ],
         "signature": ("side-by-side", ["国务院办公厅", "中央军委办公厅"]),
         "date": "2018年11月5日",
+        "seal": False,
+    },
+    {
+        "header": ("stacked-right", ["国家经济委员会", "国家基本建设委员会", "国家科学技术委员会", "国家档案局"]),
+        "doc_number": "国档发〔1980〕12号",
+        "title": ["科学技术档案工作条例"],
+        "to": "各省、自治区、直辖市人民政府：",
+        "body": [
+            "现将《科学技术档案工作条例》发给你们，请遵照执行。",
+            "各地区、各部门在执行中有什么问题和意见，请及时告诉我们。",
+        ],
+        # Signed with the names' short forms, as documents of the time were.
+        "signature": ("row", ["国家经委", "国家建委", "国家科委", "国家档案局"]),
+        "date": "1980年12月27日",
         "seal": False,
     },
 ]
@@ -211,9 +227,12 @@ def document(c, d, page):
             seals.append((centre, y))
             y -= PITCH
     else:
-        gap = 3 * BODY
-        total = sum(len(n) for n in names) * BODY + gap * (len(names) - 1)
-        x = RIGHT - 2 * BODY - total
+        # Side by side two characters short of the right; a row of four
+        # spread from the left margin to two characters short of the right.
+        chars = sum(len(n) for n in names) * BODY
+        gap = 3 * BODY if form == "side-by-side" else (RIGHT - LEFT - 2 * BODY - chars) / (len(names) - 1)
+        total = chars + gap * (len(names) - 1)
+        x = RIGHT - 2 * BODY - total if form == "side-by-side" else LEFT
         for n in names:
             glyphs(c, n, x, y)
             seals.append((x + len(n) * BODY / 2, y))
