@@ -194,3 +194,36 @@ fn a_broken_model_is_a_warning_and_tesseract_alone() {
     assert!(!lines(&page).is_empty());
     assert!(lines(&page).iter().all(|l| l["engine"] == TESSERACT));
 }
+
+/// A 文号's line, which PP-OCR alone reads when Tesseract only finds the
+/// lines, is read by Tesseract too, and both readings are kept on it for
+/// segmentation to take the one that parses. The crop: scripts/
+/// eval_segment.py's tuning `two-columns` set (serif, light damage, seed
+/// 41), page 3, x 1250-2250, y 2620-2760, whose 文号 PP-OCR read
+/// 国函〔[1996]95号 in its page. Other lines are not read twice.
+#[test]
+fn a_doc_numbers_line_is_read_by_both_recognisers() {
+    installed();
+    let (page, _) = ocr_json(&data("ppocr/doc-number-line.png"), None, &[]);
+    let numbered: Vec<_> = lines(&page)
+        .iter()
+        .filter(|l| l["text"].as_str().unwrap().ends_with('号'))
+        .collect();
+    assert_eq!(numbered.len(), 1, "{page}");
+    let engines: Vec<&str> = numbered[0]["readings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["engine"].as_str().unwrap())
+        .collect();
+    assert!(
+        engines.contains(&PPOCR) && engines.contains(&TESSERACT),
+        "{engines:?}"
+    );
+    let (clean, _) = ocr_json(&data("clean-page.png"), None, &[]);
+    for l in lines(&clean) {
+        let shaped = ingest::textfix::looks_like_doc_number(l["text"].as_str().unwrap());
+        let n = l["readings"].as_array().map_or(0, Vec::len);
+        assert!(shaped || n <= 1, "read twice: {l}");
+    }
+}

@@ -766,6 +766,9 @@ impl Tesseract {
         }
         merge_row_fragments(&mut lines, k);
         restore_folio_dashes(raster, threshold, k, &mut lines);
+        if layout_only {
+            self.read_doc_numbers_again(raster, dpi, &mut lines);
+        }
         tracing::debug!(
             marks = marks.len(),
             reread,
@@ -778,6 +781,42 @@ impl Tesseract {
             "recognised"
         );
         Ok(lines)
+    }
+
+    /// Lines shaped like a 文号 that one recogniser alone read (PP-OCR,
+    /// where Tesseract only found the line) are read by Tesseract too, and
+    /// its reading kept beside the other: segmentation takes the reading
+    /// that parses as a 文号, and a 文号 one reader gets wrong the other
+    /// often reads (PP-OCR 国函〔[1996]95号, Tesseract 国函 [1996] 95 号).
+    /// A line or two a document, at a single line's reading each.
+    fn read_doc_numbers_again(&self, raster: &Raster, dpi: u32, lines: &mut [Line]) {
+        for line in lines.iter_mut() {
+            if line.readings.len() > 1 || !super::textfix::looks_like_doc_number(&line.text) {
+                continue;
+            }
+            // The box with a margin of a quarter of its height, as
+            // Tesseract reads a line best with some paper round it.
+            let b = line.bbox;
+            let pad = b.height() / 4;
+            let (x0, y0) = (b.x0().saturating_sub(pad), b.y0().saturating_sub(pad));
+            let (x1, y1) = (
+                (b.x1() + pad).min(raster.width),
+                (b.y1() + pad).min(raster.height),
+            );
+            if x1 <= x0 || y1 <= y0 {
+                continue;
+            }
+            let crop = raster.crop(x0, y0, x1 - x0, y1 - y0);
+            match self.read_line_image(&self.lang, &crop, dpi) {
+                Ok(t) if !t.text.trim().is_empty() => line.readings.push(crate::page::Reading {
+                    engine: TESSERACT.to_string(),
+                    text: t.text,
+                    confidence: t.confidence,
+                }),
+                Ok(_) => {}
+                Err(e) => tracing::debug!(error = %e, "a 文号's second reading failed"),
+            }
+        }
     }
 
     /// What the engine is, for provenance.

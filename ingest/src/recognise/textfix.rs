@@ -341,6 +341,20 @@ fn footer(chars: &[char]) -> Option<String> {
         .map(|f| f.printed())
 }
 
+/// Whether a line has a 文号's shape, whole or damaged (〔2018〕43号,
+/// 国函〔[1996]9S号): short, with figures, ending in 号 and no sentence
+/// punctuation. Where it is not one in part it is read again
+/// (`Tesseract::read_doc_numbers_again`), and segmentation notes a line so
+/// shaped where a 文号 stands.
+pub fn looks_like_doc_number(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    t.ends_with(['号', '號'])
+        && t.chars().count() <= 24
+        && t.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && !t.contains(['，', '。', '：'])
+}
+
 /// The longest organ's code a 文号 line alone is taken to begin with
 /// (国办发, 云政办发; 中共中央办公厅 and the like at most).
 const MAX_CODE_CHARS: usize = 10;
@@ -411,6 +425,12 @@ fn doc_number_brackets(chars: &[char]) -> Vec<char> {
             if j > serial && j < n && matches!(c(j), '号' | '號') {
                 if junk {
                     out[idx[k + 6]] = '\u{0}';
+                }
+                // A bracket read twice before the year (国函〔[1996]95号,
+                // PP-OCR on a two-column page): one is printed. Square
+                // forms only: （〔1996〕3号） cites a 文号 in parentheses.
+                if k > 0 && matches!(c(k - 1), '【' | '[' | '〔' | '［') {
+                    out[idx[k - 1]] = '\u{0}';
                 }
                 out[idx[k]] = '〔';
                 out[idx[k + 5]] = '〕';
@@ -574,6 +594,8 @@ mod tests {
         assert_eq!(fix_line("（2017年）"), "（2017年）");
         assert_eq!(fix_line("余府发【2012]j 3号"), "余府发〔2012〕3号");
         assert_eq!(fix_line("云政办发（2017]】22号"), "云政办发〔2017〕22号");
+        assert_eq!(fix_line("国函〔[1996]95号"), "国函〔1996〕95号");
+        assert_eq!(fix_line("请示（[1996]3号）"), "请示（〔1996〕3号）");
         assert_eq!(fix_line("2019年]月16日"), "2019年1月16日");
         // Vertical forms of punctuation print as the horizontal ones.
         // (NFKC gives some as ASCII; the line fixes make them full-width.)

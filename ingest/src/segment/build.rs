@@ -91,10 +91,25 @@ pub(super) fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> 
     let mut doc_number = String::new();
     let mut normalised = String::new();
     let mut take_number = |p: &Placed| -> bool {
-        if let Some(d) = parse::doc_number(&p.line.text) {
-            doc_number = squash(&p.line.text);
+        // The line as chosen, then each other reading kept on it (the
+        // other recogniser's): where the chosen one is no 文号, another
+        // that is one is what the line says (PP-OCR read 国函〔[1996]95号
+        // where Tesseract read 国函 [1996] 95 号). A whole 文号 in any
+        // reading before a damaged one in any.
+        let mut texts = vec![p.line.text.clone()];
+        for r in &p.line.readings {
+            let t = crate::textfix::fix_line(&r.text);
+            if !texts.contains(&t) {
+                texts.push(t);
+            }
+        }
+        if let Some((t, d)) = texts
+            .iter()
+            .find_map(|t| parse::doc_number(t).map(|d| (t, d)))
+        {
+            doc_number = squash(t);
             normalised = d.normalised;
-        } else if let Some(d) = parse::doc_number_loose(&p.line.text) {
+        } else if let Some(d) = texts.iter().find_map(|t| parse::doc_number_loose(t)) {
             // Where a 文号 stands, a damaged one is still read as one; its
             // printed form is the normalised.
             doc_number = d.normalised.clone();

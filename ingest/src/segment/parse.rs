@@ -444,12 +444,7 @@ pub fn red_header(s: &str) -> Option<Vec<String>> {
 /// A line that is a 文号 in part (〔2018〕43号, a number whose issuer's
 /// code was not read): where a 文号 stands, noted for review, never used.
 pub fn doc_number_fragment(s: &str) -> bool {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    t.ends_with(['号', '號'])
-        && t.chars().count() <= 24
-        && t.chars()
-            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        && !t.contains(['，', '。', '：'])
+    crate::textfix::looks_like_doc_number(s)
 }
 
 /// A line of the 版记 at a document's foot: 抄送 …, or the line naming

@@ -733,3 +733,41 @@ fn a_row_of_joint_signatures_cut_in_pieces_is_one_signature() {
     assert!(!d.text.contains("委员会"), "{}", d.text);
     assert!(d.review.is_empty(), "{:?}", d.review);
 }
+
+#[test]
+fn a_doc_number_is_read_from_the_reading_that_parses() {
+    // The 文号 under the title as the chosen reading has it does not parse
+    // (a serial read 9S); the other recogniser's reading of the same line,
+    // kept on it, does: that is the 文号, and nothing goes to review.
+    let head = ("云南省人民政府公报  2018年第3期", 310, 170, 850);
+    let mut lines = vec![
+        head,
+        ("国务院关于同意迁址新建的批复", 640, 400, 1840),
+        ("国函〔1996]9S号", 1000, 530, 1480),
+    ];
+    let body = "武警总部：关于迁址新建的请示收悉，现批复如下：同意迁址新建。";
+    for i in 0..4 {
+        lines.push((body, 310, 640 + i * 70, 2100));
+    }
+    lines.push(("国务院", 1800, 1000, 2140));
+    lines.push(("1996年11月5日", 1830, 1080, 2140));
+    let mut pages = [page(1, &lines)];
+    let reading = |engine: &str, text: &str| crate::page::Reading {
+        engine: engine.into(),
+        text: text.into(),
+        confidence: crate::page::Confidence::new(0.6),
+    };
+    pages[0].lines[2].readings = vec![
+        reading("ppocr", "国函〔1996]9S号"),
+        reading("tesseract", "国 函 [1996] 95 号"),
+    ];
+    let (_, docs) = segment(&pages.iter().collect::<Vec<_>>(), &Hints::default());
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    let d = &docs[0].fields;
+    assert_eq!(
+        (d.doc_number.as_str(), d.doc_number_normalised.as_str()),
+        ("国函〔1996〕95号", "国函〔1996〕95号")
+    );
+    assert!(d.review.is_empty(), "{:?}", d.review);
+    assert!(!d.text.contains("1996"), "{}", d.text);
+}
