@@ -54,11 +54,12 @@ pub(super) fn note(field: &str, p: &Placed, reason: &str) -> gazette_model::Fiel
 /// a second row of them, the date) before the attribute.
 pub(super) const SIGNATURE_LINES: usize = 3;
 
-/// The most lines a signature block of joint issuers stacked one a line
-/// takes (GB/T 9704 sets them so when they are many): beyond
-/// [`SIGNATURE_LINES`], a line above the block is taken only while it and
-/// the block's first line are issuers. Eight names over the date: more
-/// than any joint document seen, fewer than a page's lines of text.
+/// The most lines a signature block of joint issuers takes (names stacked
+/// one a line over the date, as GB/T 9704 sets many, or rows of them):
+/// beyond [`SIGNATURE_LINES`], a line above the block is taken only while
+/// it names issuers and the block's first line is a name or the date.
+/// Eight names over the date: more than any joint document seen, fewer
+/// than a page's lines of text.
 pub(super) const STACKED_SIGNATURE_LINES: usize = 9;
 
 /// How far from the end of a document's lines its 版记 (抄送, 印发) may
