@@ -325,6 +325,9 @@ fn joint_issuers_in_every_form_of_the_standard() {
         assert_eq!(d["issuer"], each.join("\u{3000}"), "{form}");
         assert_eq!(d["date_iso"], iso(w["date"].as_str().unwrap()), "{form}");
         assert_eq!(d["start_page"], w["page"], "{form}");
+        // Each document is its own page: no name of the next one's 版头
+        // is left to the one before.
+        assert_eq!(d["end_page"], w["page"], "{form}");
         assert!(d.get("review").is_none(), "nothing refused: {form}: {d}");
         // The issuers are read from the signature, under the title, not
         // taken from the 版头.

@@ -343,9 +343,9 @@ fn footer(chars: &[char]) -> Option<String> {
 
 /// Whether a line has a 文号's shape, whole or damaged (〔2018〕43号,
 /// 国函〔[1996]9S号): short, with figures, ending in 号 and no sentence
-/// punctuation. Where it is not one in part it is read again
-/// (`Tesseract::read_doc_numbers_again`), and segmentation notes a line so
-/// shaped where a 文号 stands.
+/// punctuation. Such a line is read by both recognisers
+/// (`Tesseract::read_doc_numbers_again`), and where a 文号 stands but none
+/// of its readings parses, segmentation notes it for review.
 pub fn looks_like_doc_number(s: &str) -> bool {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     t.ends_with(['号', '號'])

@@ -426,33 +426,13 @@ fn segment_pages(
         let Some(mut names) = parse::red_header(&p.line.text) else {
             continue;
         };
-        let mut first = i;
-        while first > 0 {
-            let q = &stream[first - 1];
-            let close =
-                q.page == p.page && q.line.bbox.y1() + p.line.bbox.height() >= p.line.bbox.y0();
-            match parse::organ_name(&q.line.text) {
-                Ok(n) if close => {
-                    names.insert(0, n);
-                    first -= 1;
-                }
-                _ => break,
-            }
-        }
-        // Names stacked under it: 文件 set beside the first of them, or
-        // centred on the stack and so read with one of its lines.
-        let mut last = i;
-        while let Some(q) = stream.get(last + 1) {
-            let b = stream[last].line.bbox;
-            let close = q.page == p.page && q.line.bbox.y0() <= b.y1() + b.height();
-            match parse::organ_name(&q.line.text) {
-                Ok(n) if close => {
-                    names.push(n);
-                    last += 1;
-                }
-                _ => break,
-            }
-        }
+        // Names stacked above it (文件 below them) and under it (文件 set
+        // beside the first of them, or centred on the stack and so read
+        // with one of its lines).
+        let (above, first) = stacked_names(&stream, i, true);
+        let (below, last) = stacked_names(&stream, i, false);
+        names.splice(0..0, above);
+        names.extend(below);
         if names.is_empty() {
             continue;
         }
@@ -528,6 +508,41 @@ fn segment_pages(
 /// number of the first page; a folio that disagrees with most (a misread)
 /// or is missing takes its number from the run. With no majority, the
 /// folios read are kept and the gaps filled from their neighbours.
+/// Organs' names stacked next to the 文件 line at `at` in a 版头, walking
+/// up or down the page from it, each line within a line's height of the
+/// one before it: the names in reading order, and the index of the line
+/// the walk ended at (`at` when there are none).
+fn stacked_names(stream: &[Placed], at: usize, up: bool) -> (Vec<String>, usize) {
+    let mut names = Vec::new();
+    let mut end = at;
+    loop {
+        let next = if up {
+            end.checked_sub(1)
+        } else {
+            Some(end + 1)
+        };
+        let (Some(q), b) = (next.and_then(|n| stream.get(n)), stream[end].line.bbox) else {
+            break;
+        };
+        let qb = q.line.bbox;
+        let close = q.page == stream[at].page
+            && if up {
+                qb.y1() + b.height() >= b.y0()
+            } else {
+                qb.y0() <= b.y1() + b.height()
+            };
+        match parse::organ_name(&q.line.text) {
+            Ok(n) if close => names.push(n),
+            _ => break,
+        }
+        end = if up { end - 1 } else { end + 1 };
+    }
+    if up {
+        names.reverse();
+    }
+    (names, end)
+}
+
 fn infer_page_numbers(n: &mut [Option<u32>], lead: usize) {
     let mut votes: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for (i, v) in n.iter().enumerate() {
