@@ -17,6 +17,7 @@
 //! never change once written; deleted documents are skipped by the alive
 //! bitset at query time).
 
+use crate::anyof::Probe;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::index::SegmentId;
@@ -89,28 +90,22 @@ pub(crate) struct Select<'a> {
 }
 
 /// The scorers of the excepted queries in one segment.
-struct Except(Vec<Box<dyn tantivy::query::Scorer>>);
+struct Except(Vec<Probe>);
 
 impl Except {
     fn new(s: &Select<'_>, reader: &tantivy::SegmentReader) -> tantivy::Result<Except> {
-        let scorers = s
+        let probes = s
             .except
             .iter()
-            .map(|w| w.scorer(reader, 1.0))
+            .map(|w| Ok(Probe::new(w.scorer(reader, 1.0)?)))
             .collect::<tantivy::Result<_>>()?;
-        Ok(Except(scorers))
+        Ok(Except(probes))
     }
 
     /// Whether `doc` matches an excepted query; `doc` never decreases
     /// between calls.
     fn contains(&mut self, doc: DocId) -> bool {
-        self.0.iter_mut().any(|s| {
-            let mut at = s.doc();
-            if at < doc {
-                at = s.seek(doc);
-            }
-            at == doc
-        })
+        self.0.iter_mut().any(|p| p.holds(doc))
     }
 }
 
@@ -230,26 +225,20 @@ pub(crate) fn grouped(
     let dated = dated(searcher, matches)?;
     let mut out = Vec::with_capacity(dated.len());
     let mut segment = None;
-    let mut scorers: Vec<(f32, Box<dyn tantivy::query::Scorer>)> = Vec::new();
+    let mut scorers: Vec<(f32, Probe)> = Vec::new();
     for m in dated {
         if segment != Some(m.at.segment_ord) {
             segment = Some(m.at.segment_ord);
             let reader = searcher.segment_reader(m.at.segment_ord);
             scorers = conditions
                 .iter()
-                .map(|(score, w)| Ok((*score, w.scorer(reader, 1.0)?)))
+                .map(|(score, w)| Ok((*score, Probe::new(w.scorer(reader, 1.0)?))))
                 .collect::<tantivy::Result<_>>()?;
         }
         let d = m.at.doc_id;
         let score = scorers
             .iter_mut()
-            .find_map(|(score, s)| {
-                let mut at = s.doc();
-                if at < d {
-                    at = s.seek(d);
-                }
-                (at == d).then_some(*score)
-            })
+            .find_map(|(score, p)| p.holds(d).then_some(*score))
             .unwrap_or(otherwise);
         out.push((score, m));
     }
@@ -332,18 +321,14 @@ fn walk(
             docs.sort_unstable();
             let reader = searcher.segment_reader(ord as u32);
             let alive = reader.alive_bitset();
-            let mut scorer = weight.query.scorer(reader, 1.0)?;
+            let mut probe = Probe::new(weight.query.scorer(reader, 1.0)?);
             let mut except = Except::new(weight, reader)?;
             let column = reader.fast_fields().i64(ORDER_FIELD)?;
             for d in docs {
-                let mut at = scorer.doc();
-                if at < d {
-                    at = scorer.seek(d);
-                }
-                if at == TERMINATED {
+                if probe.done() {
                     break;
                 }
-                if at == d && alive.is_none_or(|x| x.is_alive(d)) && !except.contains(d) {
+                if probe.holds(d) && alive.is_none_or(|x| x.is_alive(d)) && !except.contains(d) {
                     found.push(Match {
                         date: column.first(d).unwrap_or(0),
                         at: DocAddress::new(ord as u32, d),
