@@ -448,7 +448,12 @@ impl SearchIndex {
     }
 
     /// A segment of the query as a phrase in any of `fields`.
-    fn phrase(&self, segment: &str, fields: &[Field]) -> Option<Box<dyn TQuery>> {
+    fn phrase(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: &str,
+        fields: &[Field],
+    ) -> Option<Box<dyn TQuery>> {
         let grams = tokenizer::bigrams(segment);
         let mut alts: Vec<Box<dyn TQuery>> = Vec::new();
         for &field in fields {
@@ -464,18 +469,16 @@ impl SearchIndex {
                     Term::from_field_text(field, &grams[0]),
                     IndexRecordOption::Basic,
                 )),
-                // Bigrams at every other position cover the string
-                // exactly (the one at p holds characters p and p + 1), so
-                // half the posting lists decide the same phrase. Every
-                // bigram lets the rarest lead, but measured on the bench's
-                // 100,000 documents (2026-12-07) it cost more than it saved:
-                // p50 7.5 ms, p99 37 ms against 5.4 and 29.
-                n => {
-                    let mut at: Vec<usize> = (0..n).step_by(2).collect();
-                    if at.last() != Some(&(n - 1)) {
-                        at.push(n - 1);
-                    }
-                    let terms: Vec<(usize, Term)> = at
+                _ => {
+                    let df: Vec<u64> = grams
+                        .iter()
+                        .map(|g| {
+                            let t = Term::from_field_text(field, g);
+                            // An unreadable count only loses the choice.
+                            searcher.doc_freq(&t).unwrap_or(u64::MAX)
+                        })
+                        .collect();
+                    let terms: Vec<(usize, Term)> = cover(&df)
                         .into_iter()
                         .map(|i| (i, Term::from_field_text(field, &grams[i])))
                         .collect();
@@ -514,18 +517,18 @@ impl SearchIndex {
     /// The query's conditions: what every hit matches, and for ranking by
     /// relevance, the 文号 typed (its key) and the text in the title or
     /// 文号 field.
-    fn conditions(&self, q: &Query) -> Conditions {
+    fn conditions(&self, q: &Query, searcher: &tantivy::Searcher) -> Conditions {
         let f = &self.f;
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let mut in_title: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let segments = crate::search::segments(&q.text);
         let mut any_text = false;
         for s in &segments {
-            if let Some(p) = self.phrase(s, &[f.title, f.doc_number, f.text]) {
+            if let Some(p) = self.phrase(searcher, s, &[f.title, f.doc_number, f.text]) {
                 must.push((Occur::Must, p));
                 any_text = true;
             }
-            if let Some(p) = self.phrase(s, &[f.title, f.doc_number]) {
+            if let Some(p) = self.phrase(searcher, s, &[f.title, f.doc_number]) {
                 in_title.push((Occur::Must, p));
             }
         }
@@ -587,8 +590,8 @@ impl SearchIndex {
     /// the rest, each group newest first. Facets are counted when the
     /// count is exact.
     pub fn search(&self, q: &Query) -> Result<Found> {
-        let c = self.conditions(q);
         let searcher = self.reader.searcher();
+        let c = self.conditions(q, &searcher);
         let scoring = EnableScoring::disabled_from_searcher(&searcher);
         let all = c.all.weight(scoring)?;
         let cap = self.exact_total.load(std::sync::atomic::Ordering::Relaxed);
@@ -629,7 +632,7 @@ impl SearchIndex {
             fc.add_facet("/year");
             fc.add_facet("/issuer");
             fc.add_facet("/type");
-            let fc = searcher.search(&c.all, &fc)?;
+            let fc = facets_of(&searcher, &everything.matches, fc)?;
             let counts = |root: &str| -> Vec<(String, u64)> {
                 let mut v: Vec<(String, u64)> = fc
                     .get(root)
@@ -768,6 +771,64 @@ impl SearchIndex {
         }
         Ok(ranked)
     }
+}
+
+/// The bigrams that decide a phrase, given each one's document count. The
+/// bigram at p holds characters p and p + 1, so bigrams at every other
+/// position, with the first and last where the steps miss them, cover every
+/// character: the phrase matches where they stand at their offsets. Of the
+/// two such covers (even positions, odd ones), the one whose rarest bigram,
+/// which leads the intersection, times its number of posting lists, whose
+/// positions each candidate reads, is smaller. So a rare phrase of common
+/// bigrams (职工代表大会, where 工代 is rare) checks few documents, and a
+/// common phrase reads no more lists than it must. Every bigram would let
+/// the rarest lead too, but measured on the bench's 100,000 documents
+/// (2026-12-07) it cost more in positions read than it saved: p50 7.5 ms,
+/// p99 37 ms against 5.4 and 29.
+pub(crate) fn cover(df: &[u64]) -> Vec<usize> {
+    let n = df.len();
+    let with = |parity: usize| -> Vec<usize> {
+        let mut at: Vec<usize> = (parity..n).step_by(2).collect();
+        if at.first() != Some(&0) {
+            at.insert(0, 0);
+        }
+        if at.last() != Some(&(n.saturating_sub(1))) {
+            at.push(n.saturating_sub(1));
+        }
+        at
+    };
+    let cost = |at: &[usize]| -> u128 {
+        let lead = at.iter().map(|&i| df[i]).min().unwrap_or(0);
+        lead as u128 * at.len() as u128
+    };
+    let (even, odd) = (with(0), with(1));
+    if n > 2 && cost(&odd) < cost(&even) {
+        odd
+    } else {
+        even
+    }
+}
+
+/// The facet counts of these matches (in index order), read from each
+/// one's facet column: the query is not run again to count them, which
+/// took as long as finding the matches (measured on the bench's 100,000
+/// documents, 2026-12-08).
+fn facets_of(
+    searcher: &tantivy::Searcher,
+    matches: &[DocAddress],
+    fc: FacetCollector,
+) -> Result<tantivy::collector::FacetCounts> {
+    use tantivy::collector::{Collector, SegmentCollector};
+    let mut fruits = Vec::new();
+    for run in matches.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+        let ord = run[0].segment_ord;
+        let mut seg = fc.for_segment(ord, searcher.segment_reader(ord))?;
+        for m in run {
+            seg.collect(m.doc_id, 1.0);
+        }
+        fruits.push(seg.harvest());
+    }
+    Ok(fc.merge_fruits(fruits)?)
 }
 
 /// A query's conditions (see [`SearchIndex::conditions`]).

@@ -344,3 +344,60 @@ fn relevance_groups_newest_first_counted_or_walked() {
         ["yn-2008-01-03", "yn-2008-01-02", "yn-2008-01-01"]
     );
 }
+
+/// A phrase is decided by the bigrams of `index::cover`, led by its rarest:
+/// every character stays covered wherever the rarest stands, and documents
+/// holding those bigrams out of order or apart are not found.
+#[test]
+fn a_phrase_led_by_its_rarest_bigram_matches_exactly() {
+    for n in 1..14 {
+        for r in 0..n {
+            // One bigram far rarer than the rest.
+            let df: Vec<u64> = (0..n).map(|i| if i == r { 3 } else { 1000 }).collect();
+            let c = crate::index::cover(&df);
+            assert!(c.contains(&r), "{n} {r}: {c:?}");
+            assert!(c.windows(2).all(|w| w[0] < w[1]), "{c:?}");
+            // Bigram p holds characters p and p + 1; there are n + 1.
+            for ch in 0..=n {
+                assert!(
+                    c.iter().any(|&p| p == ch || p + 1 == ch),
+                    "{n} {r}: {ch} in {c:?}"
+                );
+            }
+            assert!(c.len() <= n / 2 + 2, "{c:?}");
+        }
+        // All alike: the even cover, the fewer lists.
+        assert_eq!(
+            crate::index::cover(&vec![50; n]).len(),
+            n.div_ceil(2).max(1) + usize::from(n % 2 == 0 && n > 1),
+            "{n}"
+        );
+    }
+    let (_d, a) = archive();
+    // 乙丙 (the phrase's second bigram) is rare; 甲乙, 丙丁, 丁戊 common.
+    let common = "甲乙子丙丁丑丁戊寅";
+    let texts = [
+        format!("{common}。甲乙丙丁戊。"),
+        format!("{common}。乙丙在此，甲乙丙丁己与丙丁戊不连。"),
+        format!("{common}。甲乙丙丁，丁戊"),
+        format!("{common}。前言甲乙丙丁戊"),
+        format!("{common}。"),
+        // Only the first or last character differs: a cover that left it
+        // out would find these.
+        format!("{common}。乙乙丙丁戊"),
+        format!("{common}。甲乙丙丁丁"),
+    ];
+    let titles: Vec<String> = (0..texts.len()).map(|i| format!("文件{i}")).collect();
+    let docs: Vec<(&str, &str, &str, &str)> = titles
+        .iter()
+        .zip(&texts)
+        .map(|(t, x)| (t.as_str(), "", "某机关", x.as_str()))
+        .collect();
+    a.store_issue(&new_issue(2017, 5, &docs, "")).unwrap();
+    let mut found = ids(&a.search(&Query::new("甲乙丙丁戊")).unwrap())
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    found.sort();
+    assert_eq!(found, ["yn-2017-05-01", "yn-2017-05-04"]);
+}
