@@ -7,6 +7,8 @@
 //! `cargo bench --bench archive` (the archive is built once into
 //! target/bench-archive-{docs} and reused; delete it to rebuild).
 //! `GAZETTE_BENCH_DOCS=1000000` sets its size (100,000 by default).
+//! `GAZETTE_BENCH_ONLY=<a query's text>` runs that one query of the mix
+//! over and over instead, for a profiler.
 
 use archive::{
     Anchor, Archive, Fields, GazetteCode, IssueId, NewDocument, NewIssue, NewPage, Paragraph,
@@ -514,7 +516,9 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    overhead();
+    if std::env::var("GAZETTE_BENCH_ONLY").is_err() {
+        overhead();
+    }
     let docs = bench_docs();
     let dir = root().join(format!("target/bench-archive-{docs}"));
     let a = build(&dir, docs);
@@ -527,10 +531,27 @@ fn main() {
         s.index_bytes as f64 / 1e6,
         (s.store_bytes + s.index_bytes) as f64 / s.documents as f64 / 1e3
     );
+    // One query of the mix, by its text, run again and again with nothing
+    // else: what a profiler should see (`perf record` on the bench binary).
+    if let Ok(only) = std::env::var("GAZETTE_BENCH_ONLY") {
+        let Some((_, q)) = queries().into_iter().find(|(_, q)| q.text == only) else {
+            panic!("GAZETTE_BENCH_ONLY: no query {only:?} in the mix");
+        };
+        let t = Instant::now();
+        for _ in 0..ONLY_RUNS {
+            a.search(&q).unwrap();
+        }
+        let each = t.elapsed().as_secs_f64() * 1e3 / ONLY_RUNS as f64;
+        println!("{only}: {each:.2} ms a search, {ONLY_RUNS} runs");
+        return;
+    }
     search_latency(&a);
     recall(&a);
     write_load_queries(&root().join("target/search-queries.txt"));
 }
+
+/// Runs of the one query `GAZETTE_BENCH_ONLY` names: a few seconds' worth.
+const ONLY_RUNS: usize = 400;
 
 /// How many queries the HTTP load test draws from.
 const LOAD_QUERIES: usize = 2000;

@@ -285,20 +285,19 @@ impl Archive {
             let Ok(doc) = h.id.parse::<DocId>() else {
                 continue;
             };
-            let Some(v) = self.store.version(&doc, h.version as u32)? else {
+            let Some(c) = self.store.hit_card(&doc, h.version as u32)? else {
                 continue;
             };
             let (id, score, standing) = (h.id, h.score, h.standing);
-            let f = v.fields;
             hits.push(Hit {
                 id,
-                version: v.version,
-                snippet: search::snippet(&f.text, &q.text),
-                title: f.title,
-                doc_number: f.doc_number,
-                issuer: f.issuer,
-                date: f.date,
-                citation: f.citation,
+                version: c.version,
+                snippet: search::snippet(&c.text, &q.text),
+                title: c.title,
+                doc_number: c.doc_number,
+                issuer: c.issuer,
+                date: c.date,
+                citation: c.citation,
                 score,
                 standing,
             });

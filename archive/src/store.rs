@@ -801,6 +801,11 @@ impl Store {
         get(&self.versions, &version_key(id, version))
     }
 
+    /// What a search hit shows of a version (see [`HitCard`]).
+    pub fn hit_card(&self, id: &DocId, version: u32) -> Result<Option<HitCard>> {
+        get(&self.versions, &version_key(id, version))
+    }
+
     /// Every stored image: hash key and bytes.
     pub fn each_image(&self, mut f: impl FnMut(&str, &[u8])) -> Result<()> {
         for kv in self.images.iter() {
