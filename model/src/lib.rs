@@ -7,6 +7,7 @@
 //! dependency but serde. A type here changes only with both sides in mind:
 //! the archive keeps these records on disk (see its format version).
 
+pub mod citation;
 mod document;
 pub mod legal;
 mod page;

@@ -49,15 +49,11 @@ fn citations(v: &Version, a: &Article) -> Value {
     let f = &v.fields;
     let court = legal::court_citation(&f.title, &f.doc_number, &a.label);
     let printed = pages(v, a).first().map(|(_, p)| *p);
-    let known = !f.citation.is_empty() && !f.gazette.is_empty() && f.year > 0 && f.issue > 0;
-    let source = printed.filter(|_| known).map(|p| {
-        format!(
-            "《{}》{}年第{}期第{p}页",
-            f.gazette.trim_matches(|c| c == '《' || c == '》'),
-            f.year,
-            f.issue
-        )
-    });
+    let known = !f.citation.is_empty()
+        && gazette_model::citation::issue(&f.gazette, f.year, f.issue).is_some();
+    let source = printed
+        .filter(|_| known)
+        .and_then(|p| gazette_model::citation::pages(&f.gazette, f.year, f.issue, p, p));
     let chinese = match (&court, &source) {
         (Some(c), Some(s)) => Some(format!("{c}，载{s}")),
         _ => None,

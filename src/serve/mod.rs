@@ -297,20 +297,7 @@ pub fn base_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-/// A gazette's name as titles print it, 《…》; a gazette whose name was
-/// never established (given by code alone) is said to be so, never 《》.
-pub fn gazette_title(name: &str) -> String {
-    if name.trim().is_empty() {
-        "（刊名未定）".to_string()
-    } else {
-        format!("《{name}》")
-    }
-}
-
-/// An issue as titles print it: 《公报》YYYY年第N期.
-pub fn issue_title(name: &str, year: u16, number: u16) -> String {
-    format!("{}{year}年第{number}期", gazette_title(name))
-}
+pub use gazette_model::citation::{gazette_title, issue_title};
 
 /// Only GET and HEAD: this service never changes anything.
 async fn read_only(req: Request, next: Next) -> Response {

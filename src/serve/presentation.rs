@@ -87,10 +87,7 @@ fn zh(s: &str) -> Value {
     json!({ "zh": [s] })
 }
 
-/// The issue's label as printed in citations: 《公报》YYYY年第N期.
-fn issue_label(gazette: &str, year: u16, number: u16) -> String {
-    super::issue_title(gazette, year, number)
-}
+use gazette_model::citation::issue_title as issue_label;
 
 /// The latest date among the issue's documents: the issue was printed on
 /// or after it. The issue's own date is not recorded, so this is what

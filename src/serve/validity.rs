@@ -33,15 +33,10 @@ fn evidence(v: &Version, e: &Evidence, date: Option<Date>) -> Value {
 /// empty where the gazette's identity is not known.
 fn issue_name(v: &Version) -> String {
     let f = &v.fields;
-    if f.citation.is_empty() || f.gazette.is_empty() || f.year == 0 || f.issue == 0 {
+    if f.citation.is_empty() {
         return String::new();
     }
-    format!(
-        "《{}》{}年第{}期",
-        f.gazette.trim_matches(|c| c == '《' || c == '》'),
-        f.year,
-        f.issue
-    )
+    gazette_model::citation::issue(&f.gazette, f.year, f.issue).unwrap_or_default()
 }
 
 fn name(v: &Version) -> String {

@@ -281,21 +281,9 @@ pub(super) fn build(id: &Identity, g: Group, line_h: u32, k: &SegmentParams) -> 
     let all = g.pre.iter().chain(&g.title).chain(&g.rest);
     let start_page = title_lines.first().map(|p| p.printed).unwrap_or(0);
     let end_page = all.map(|p| p.printed).max().unwrap_or(start_page);
-    // A citation is made only from a whole identity: never 《》0年第0期.
-    let known = !id.gazette.is_empty() && id.year > 0 && id.issue > 0 && start_page > 0;
-    let citation = if !known {
-        String::new()
-    } else if start_page == end_page {
-        format!(
-            "《{}》{}年第{}期第{}页",
-            id.gazette, id.year, id.issue, start_page
-        )
-    } else {
-        format!(
-            "《{}》{}年第{}期第{}—{}页",
-            id.gazette, id.year, id.issue, start_page, end_page
-        )
-    };
+    let citation =
+        gazette_model::citation::pages(&id.gazette, id.year, id.issue, start_page, end_page)
+            .unwrap_or_default();
     let sha256 = Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
