@@ -11,6 +11,7 @@ pub mod citation;
 mod document;
 pub mod legal;
 mod page;
+pub mod printed;
 pub mod script;
 
 pub use document::{join_lines, Anchor, FieldNote, FieldSource, Fields, Paragraph};

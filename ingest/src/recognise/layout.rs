@@ -151,7 +151,7 @@ impl Tesseract {
                 // is a date and nothing else (a column of a date and an
                 // issuer keeps chi_tra's reading, for the issuer's sake).
                 let other = self.read_line_image(&self.lang_for(Script::Simplified), img, dpi)?;
-                if crate::segment::parse::date_iso(other.text.trim()).is_some() {
+                if gazette_model::printed::date_iso(other.text.trim()).is_some() {
                     line = other;
                 }
             }

@@ -3,19 +3,7 @@
 //! read as 【], 〈〉 read as 《” or （), using the context of the line and
 //! of the bracket nesting on the page.
 
-/// Han ideographs and the CJK punctuation and full-width forms that sit
-/// between them without spaces.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'   // radicals
-        | '\u{3000}'..='\u{303F}' // CJK punctuation: 、。〈〉《》〔〕
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FF01}'..='\u{FF60}' // full-width forms: （），：；
-        | '\u{20000}'..='\u{2FA1F}'
-        | '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '㈠'..='㈩')
-}
+pub use gazette_model::printed::is_cjk;
 
 fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
