@@ -28,6 +28,16 @@ impl BBox {
     pub fn width(&self) -> u32 {
         self.x1().saturating_sub(self.x0())
     }
+    /// Grown by `margin` on every side and clipped to a page of `width` ×
+    /// `height` (a crop with paper round its ink).
+    pub fn grown(&self, margin: u32, width: u32, height: u32) -> BBox {
+        BBox([
+            self.x0().saturating_sub(margin),
+            self.y0().saturating_sub(margin),
+            (self.x1() + margin).min(width),
+            (self.y1() + margin).min(height),
+        ])
+    }
     /// The smallest box holding both.
     pub fn union(&self, o: &BBox) -> BBox {
         BBox([
@@ -254,6 +264,15 @@ impl Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_grown_stays_on_its_page() {
+        let b = BBox([10, 5, 90, 40]);
+        assert_eq!(b.grown(4, 100, 100), BBox([6, 1, 94, 44]));
+        // Clipped at every edge of a 92 × 42 page.
+        assert_eq!(b.grown(8, 92, 42), BBox([2, 0, 92, 42]));
+        assert_eq!(b.grown(0, 100, 100), b);
+    }
 
     #[test]
     fn confidence_is_always_within_zero_and_one() {

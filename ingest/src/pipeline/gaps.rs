@@ -305,13 +305,8 @@ pub(super) fn grow(unread: &[Unread], scale: f32, margin: u32, r: &Raster) -> Ve
     unread
         .iter()
         .map(|u| {
-            let [x0, y0, x1, y1] = u.bbox.0.map(|v| (v as f32 * scale).round() as u32);
-            BBox([
-                x0.saturating_sub(margin),
-                y0.saturating_sub(margin),
-                (x1 + margin).min(r.width),
-                (y1 + margin).min(r.height),
-            ])
+            BBox(u.bbox.0.map(|v| (v as f32 * scale).round() as u32))
+                .grown(margin, r.width, r.height)
         })
         .collect()
 }

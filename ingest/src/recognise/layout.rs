@@ -253,12 +253,7 @@ impl Tesseract {
         // Cropped to the ink with white round it (a row the page wide is
         // mostly empty, and Tesseract read noise into it).
         let pad = ink.height() / 2;
-        let b = BBox([
-            ink.x0().saturating_sub(pad),
-            ink.y0().saturating_sub(pad),
-            (ink.x1() + pad).min(raster.width),
-            (ink.y1() + pad).min(raster.height),
-        ]);
+        let b = ink.grown(pad, raster.width, raster.height);
         let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
         let mut line = self.read_line_image(&self.lang, &crop, dpi)?;
         if let Some(second) = &self.second {

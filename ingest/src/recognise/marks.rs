@@ -81,8 +81,9 @@ pub(crate) fn blank(r: &Raster, boxes: &[BBox]) -> Raster {
     let w = r.width as usize;
     let m = 3;
     for b in boxes {
-        for y in b.y0().saturating_sub(m)..(b.y1() + m).min(r.height) {
-            for x in b.x0().saturating_sub(m)..(b.x1() + m).min(r.width) {
+        let g = b.grown(m, r.width, r.height);
+        for y in g.y0()..g.y1() {
+            for x in g.x0()..g.x1() {
                 out.pixels[y as usize * w + x as usize] = 255;
             }
         }

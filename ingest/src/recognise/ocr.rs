@@ -800,17 +800,12 @@ impl Tesseract {
             if line.readings.len() > 1 || !super::textfix::looks_like_doc_number(&line.text) {
                 continue;
             }
-            let b = line.bbox;
-            let pad = (b.height() as f32 * DOC_NUMBER_MARGIN).round() as u32;
-            let (x0, y0) = (b.x0().saturating_sub(pad), b.y0().saturating_sub(pad));
-            let (x1, y1) = (
-                (b.x1() + pad).min(raster.width),
-                (b.y1() + pad).min(raster.height),
-            );
-            if x1 <= x0 || y1 <= y0 {
+            let pad = (line.bbox.height() as f32 * DOC_NUMBER_MARGIN).round() as u32;
+            let b = line.bbox.grown(pad, raster.width, raster.height);
+            if b.width() == 0 || b.height() == 0 {
                 continue;
             }
-            let crop = raster.crop(x0, y0, x1 - x0, y1 - y0);
+            let crop = raster.crop(b.x0(), b.y0(), b.width(), b.height());
             match self.read_line_image(&self.lang, &crop, dpi) {
                 Ok(t) if !t.text.trim().is_empty() => line.readings.push(crate::page::Reading {
                     engine: TESSERACT.to_string(),
