@@ -504,10 +504,6 @@ fn segment_pages(
     (identity, docs)
 }
 
-/// Page numbers run on from page to page, so the folios vote on the
-/// number of the first page; a folio that disagrees with most (a misread)
-/// or is missing takes its number from the run. With no majority, the
-/// folios read are kept and the gaps filled from their neighbours.
 /// Organs' names stacked next to the 文件 line at `at` in a 版头, walking
 /// up or down the page from it, each line within a line's height of the
 /// one before it: the names in reading order, and the index of the line
@@ -521,10 +517,10 @@ fn stacked_names(stream: &[Placed], at: usize, up: bool) -> (Vec<String>, usize)
         } else {
             Some(end + 1)
         };
-        let (Some(q), b) = (next.and_then(|n| stream.get(n)), stream[end].line.bbox) else {
+        let Some((n, q)) = next.and_then(|n| Some((n, stream.get(n)?))) else {
             break;
         };
-        let qb = q.line.bbox;
+        let (b, qb) = (stream[end].line.bbox, q.line.bbox);
         let close = q.page == stream[at].page
             && if up {
                 qb.y1() + b.height() >= b.y0()
@@ -532,10 +528,10 @@ fn stacked_names(stream: &[Placed], at: usize, up: bool) -> (Vec<String>, usize)
                 qb.y0() <= b.y1() + b.height()
             };
         match parse::organ_name(&q.line.text) {
-            Ok(n) if close => names.push(n),
+            Ok(name) if close => names.push(name),
             _ => break,
         }
-        end = if up { end - 1 } else { end + 1 };
+        end = n;
     }
     if up {
         names.reverse();
@@ -543,6 +539,10 @@ fn stacked_names(stream: &[Placed], at: usize, up: bool) -> (Vec<String>, usize)
     (names, end)
 }
 
+/// Page numbers run on from page to page, so the folios vote on the
+/// number of the first page; a folio that disagrees with most (a misread)
+/// or is missing takes its number from the run. With no majority, the
+/// folios read are kept and the gaps filled from their neighbours.
 fn infer_page_numbers(n: &mut [Option<u32>], lead: usize) {
     let mut votes: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for (i, v) in n.iter().enumerate() {
