@@ -49,16 +49,17 @@ fn citations(v: &Version, a: &Article) -> Value {
     let f = &v.fields;
     let court = legal::court_citation(&f.title, &f.doc_number, &a.label);
     let printed = pages(v, a).first().map(|(_, p)| *p);
-    let known = !f.citation.is_empty()
-        && gazette_model::citation::issue(&f.gazette, f.year, f.issue).is_some();
-    let source = printed
-        .filter(|_| known)
-        .and_then(|p| gazette_model::citation::pages(&f.gazette, f.year, f.issue, p, p));
+    // Only a document whose own citation was made is cited by page; the
+    // page then stands in both styles, or in neither.
+    let cited = printed.filter(|_| !f.citation.is_empty()).and_then(|p| {
+        gazette_model::citation::pages(&f.gazette, f.year, f.issue, p, p).map(|s| (p, s))
+    });
+    let source = cited.as_ref().map(|(_, s)| s.clone());
     let chinese = match (&court, &source) {
         (Some(c), Some(s)) => Some(format!("{c}，载{s}")),
         _ => None,
     };
-    let plain = match (court.is_some(), printed.filter(|_| known)) {
+    let plain = match (court.is_some(), cited.map(|(p, _)| p)) {
         (true, Some(p)) => {
             let part = match a.kind {
                 PartKind::Article => format!("art. {}", a.number),
